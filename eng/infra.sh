@@ -1,0 +1,169 @@
+#!/usr/bin/env bash
+# Local infrastructure for development and tests: PostgreSQL 15 and RabbitMQ 3.10 as plain
+# processes on loopback, with all their data under .local/ (git-ignored). No Docker needed.
+#
+#   eng/infra.sh up       install what is missing, start both, wait until they accept connections
+#   eng/infra.sh down     stop both
+#   eng/infra.sh status   say what runs
+#   eng/infra.sh env      print the settings as shell exports (eval "$(eng/infra.sh env)")
+#
+# Safe to run twice: "up" on a running stack only checks it. Needs root on Debian 12 to install
+# packages; PostgreSQL itself runs as the 'postgres' user because it refuses to run as root.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+LOCAL="$ROOT/.local"
+
+PG_PORT="${COMPLAINTS_PG_PORT:-55432}"
+RABBIT_PORT="${COMPLAINTS_RABBIT_PORT:-55672}"
+RABBIT_MGMT_PORT="${COMPLAINTS_RABBIT_MGMT_PORT:-55673}"
+RABBIT_DIST_PORT="${COMPLAINTS_RABBIT_DIST_PORT:-55679}"
+APP_USER=complaints
+APP_PASSWORD=complaints
+APP_DB=complaints
+
+PG_BIN=/usr/lib/postgresql/15/bin
+PG_HOME="$LOCAL/postgres"
+PG_DATA="$PG_HOME/data"
+PG_SOCKET="$PG_HOME/run"
+PG_LOG="$PG_HOME/postgres.log"
+
+RABBIT_BIN=/usr/lib/rabbitmq/bin
+RABBIT_HOME="$LOCAL/rabbitmq"
+export RABBITMQ_NODENAME="complaints@localhost"
+export RABBITMQ_NODE_IP_ADDRESS=127.0.0.1
+export RABBITMQ_NODE_PORT="$RABBIT_PORT"
+export RABBITMQ_DIST_PORT="$RABBIT_DIST_PORT"
+export RABBITMQ_MNESIA_BASE="$RABBIT_HOME/mnesia"
+export RABBITMQ_LOG_BASE="$RABBIT_HOME/log"
+export RABBITMQ_CONFIG_FILE="$RABBIT_HOME/rabbitmq.conf"
+export RABBITMQ_ENABLED_PLUGINS_FILE="$RABBIT_HOME/enabled_plugins"
+export RABBITMQ_PID_FILE="$RABBIT_HOME/rabbitmq.pid"
+
+log() { printf '[infra] %s\n' "$*" >&2; }
+
+apt_updated=no
+apt_install() {
+  if [ "$(id -u)" -ne 0 ]; then
+    log "missing packages: $*; install them (as root: apt-get install $*) and run again"; exit 1
+  fi
+  if [ "$apt_updated" = no ]; then apt-get update -qq; apt_updated=yes; fi
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
+
+ensure_installed() {
+  local missing=()
+  [ -x "$PG_BIN/initdb" ] || missing+=(postgresql-15)
+  [ -x "$RABBIT_BIN/rabbitmq-server" ] || missing+=(rabbitmq-server)
+  command -v psql >/dev/null || missing+=(postgresql-client-15)
+  if [ ${#missing[@]} -gt 0 ]; then log "installing ${missing[*]}"; apt_install "${missing[@]}"; fi
+  # Debian's packages try to start their own system-wide servers; ours are separate and project-local.
+}
+
+as_postgres() {
+  if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+pg_running() { [ -f "$PG_DATA/postmaster.pid" ] && as_postgres "$PG_BIN/pg_ctl" -D "$PG_DATA" status >/dev/null 2>&1; }
+
+pg_up() {
+  mkdir -p "$PG_HOME" "$PG_SOCKET"
+  if [ "$(id -u)" -eq 0 ]; then chown -R postgres:postgres "$PG_HOME"; fi
+  if [ ! -f "$PG_DATA/PG_VERSION" ]; then
+    log "initialising PostgreSQL in $PG_DATA"
+    as_postgres "$PG_BIN/initdb" -D "$PG_DATA" -U postgres --encoding=UTF8 --locale=C.UTF-8 \
+      --auth-local=trust --auth-host=scram-sha-256 >/dev/null
+  fi
+  if ! pg_running; then
+    log "starting PostgreSQL on 127.0.0.1:$PG_PORT"
+    as_postgres "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$PG_LOG" -w -t 60 \
+      -o "-p $PG_PORT -k $PG_SOCKET -c listen_addresses=127.0.0.1 -c max_connections=300 -c shared_buffers=256MB" start >/dev/null
+  fi
+  psql_admin() { as_postgres psql -h "$PG_SOCKET" -p "$PG_PORT" -U postgres -v ON_ERROR_STOP=1 -qtA "$@"; }
+  if [ "$(psql_admin -c "select 1 from pg_roles where rolname='$APP_USER'")" != 1 ]; then
+    psql_admin -c "create role $APP_USER login createdb password '$APP_PASSWORD'"
+  fi
+  if [ "$(psql_admin -c "select 1 from pg_database where datname='$APP_DB'")" != 1 ]; then
+    psql_admin -c "create database $APP_DB owner $APP_USER"
+  fi
+  for _ in $(seq 1 30); do
+    PGPASSWORD="$APP_PASSWORD" psql -h 127.0.0.1 -p "$PG_PORT" -U "$APP_USER" -d "$APP_DB" -qtAc 'select 1' >/dev/null 2>&1 && return 0
+    sleep 1
+  done
+  log "PostgreSQL does not accept connections; see $PG_LOG"; exit 1
+}
+
+pg_down() {
+  if pg_running; then log "stopping PostgreSQL"; as_postgres "$PG_BIN/pg_ctl" -D "$PG_DATA" -m fast -w stop >/dev/null; fi
+}
+
+rabbitmqctl_() { "$RABBIT_BIN/rabbitmqctl" -n "$RABBITMQ_NODENAME" "$@"; }
+rabbit_running() { rabbitmqctl_ -q status >/dev/null 2>&1; }
+
+rabbit_up() {
+  mkdir -p "$RABBITMQ_MNESIA_BASE" "$RABBITMQ_LOG_BASE"
+  cat > "$RABBITMQ_CONFIG_FILE" <<CONF
+listeners.tcp.default = 127.0.0.1:$RABBIT_PORT
+management.tcp.ip = 127.0.0.1
+management.tcp.port = $RABBIT_MGMT_PORT
+loopback_users = none
+CONF
+  echo '[rabbitmq_management].' > "$RABBITMQ_ENABLED_PLUGINS_FILE"
+  if ! rabbit_running; then
+    log "starting RabbitMQ on 127.0.0.1:$RABBIT_PORT (management on $RABBIT_MGMT_PORT)"
+    setsid nohup "$RABBIT_BIN/rabbitmq-server" > "$RABBIT_HOME/server.out" 2>&1 < /dev/null &
+    # await_startup fails at once until the Erlang node is reachable, so poll for that first.
+    local started=no
+    for _ in $(seq 1 120); do
+      if rabbitmqctl_ -q await_startup --timeout 60 >/dev/null 2>&1; then started=yes; break; fi
+      sleep 1
+    done
+    if [ "$started" = no ]; then
+      log "RabbitMQ did not start; see $RABBIT_HOME/server.out and $RABBITMQ_LOG_BASE"; tail -20 "$RABBIT_HOME/server.out" >&2 || true; exit 1
+    fi
+  fi
+  if ! rabbitmqctl_ -q list_users 2>/dev/null | grep -q "^$APP_USER\b"; then
+    rabbitmqctl_ -q add_user "$APP_USER" "$APP_PASSWORD" >/dev/null
+    rabbitmqctl_ -q set_user_tags "$APP_USER" administrator >/dev/null
+    rabbitmqctl_ -q set_permissions -p / "$APP_USER" '.*' '.*' '.*' >/dev/null
+  fi
+  for _ in $(seq 1 30); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$RABBIT_MGMT_PORT") 2>/dev/null && return 0
+    sleep 1
+  done
+  log "RabbitMQ management does not answer on $RABBIT_MGMT_PORT"; exit 1
+}
+
+rabbit_down() {
+  if rabbit_running; then log "stopping RabbitMQ"; rabbitmqctl_ -q stop >/dev/null 2>&1 || true; fi
+}
+
+print_env() {
+  cat <<ENV
+export ConnectionStrings__Postgres='Host=127.0.0.1;Port=$PG_PORT;Database=$APP_DB;Username=$APP_USER;Password=$APP_PASSWORD'
+export ConnectionStrings__RabbitMq='amqp://$APP_USER:$APP_PASSWORD@127.0.0.1:$RABBIT_PORT/'
+export COMPLAINTS_TEST_POSTGRES='Host=127.0.0.1;Port=$PG_PORT;Database=$APP_DB;Username=$APP_USER;Password=$APP_PASSWORD'
+export COMPLAINTS_TEST_RABBITMQ='amqp://$APP_USER:$APP_PASSWORD@127.0.0.1:$RABBIT_PORT/'
+export COMPLAINTS_TEST_RABBITMQ_MANAGEMENT='http://$APP_USER:$APP_PASSWORD@127.0.0.1:$RABBIT_MGMT_PORT/'
+ENV
+}
+
+status() {
+  if pg_running; then echo "postgres: running on 127.0.0.1:$PG_PORT"; else echo "postgres: stopped"; fi
+  if rabbit_running; then echo "rabbitmq: running on 127.0.0.1:$RABBIT_PORT (management $RABBIT_MGMT_PORT)"; else echo "rabbitmq: stopped"; fi
+}
+
+case "${1:-}" in
+  up)
+    ensure_installed
+    pg_up
+    rabbit_up
+    status >&2
+    log "settings (eval \"\$(eng/infra.sh env)\" to use them in a shell):"
+    print_env >&2
+    ;;
+  down) rabbit_down; pg_down ;;
+  status) status ;;
+  env) print_env ;;
+  *) echo "usage: $0 up|down|status|env" >&2; exit 2 ;;
+esac

@@ -1,0 +1,93 @@
+using System.Diagnostics;
+using JasperFx.Events;
+using JasperFx.Events.Daemon;
+using JasperFx.Events.Projections;
+using Marten;
+using Marten.Subscriptions;
+using MassTransit;
+using Microsoft.Extensions.Logging;
+
+namespace Complaints.ServiceDefaults;
+
+/// <summary>
+/// Publishes every committed complaint event to RabbitMQ. It is a Marten subscription, so it
+/// only ever sees events that are committed, and its position advances only after a page has
+/// been published: no dual write, at-least-once delivery. While the broker is unreachable it
+/// keeps retrying the same event, so nothing filed during an outage is lost.
+/// The message id is the Marten event id, which consumers may use to deduplicate.
+/// </summary>
+public sealed class ComplaintEventRelay : SubscriptionBase
+{
+    private readonly IBus bus;
+    private readonly ILogger<ComplaintEventRelay> logger;
+
+    public const string SubscriptionName = "complaint-event-relay";
+    public const string StreamVersionHeader = "Complaints-Stream-Version";
+
+    public ComplaintEventRelay(IBus bus, ILogger<ComplaintEventRelay> logger)
+    {
+        this.bus = bus;
+        this.logger = logger;
+        Name = SubscriptionName;
+    }
+
+    private static readonly TimeSpan AttemptTimeout = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(15);
+
+    public override async Task<IChangeListener> ProcessEventsAsync(
+        EventRange page, ISubscriptionController controller, IDocumentOperations operations, CancellationToken cancellationToken)
+    {
+        foreach (var @event in page.Events)
+        {
+            await PublishUntilAcceptedAsync(@event, cancellationToken);
+        }
+        return NullChangeListener.Instance;
+    }
+
+    private async Task PublishUntilAcceptedAsync(IEvent @event, CancellationToken cancellationToken)
+    {
+        using var activity = StartRelayActivity(@event);
+        var backoff = TimeSpan.FromMilliseconds(250);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                using var attemptTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                attemptTimeout.CancelAfter(AttemptTimeout);
+                await bus.Publish(@event.Data, @event.EventType, context =>
+                {
+                    context.MessageId = @event.Id;
+                    context.CorrelationId = @event.StreamId;
+                    context.Headers.Set(StreamVersionHeader, @event.Version);
+                }, attemptTimeout.Token);
+                return;
+            }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                logger.LogWarning(ex, "Relay of {EventType} {EventId} (stream {StreamId} v{Version}) failed on attempt {Attempt}; retrying in {Backoff}",
+                    @event.EventTypeName, @event.Id, @event.StreamId, @event.Version, attempt, backoff);
+                activity?.AddEvent(new ActivityEvent("publish-retry"));
+                await Task.Delay(backoff, cancellationToken);
+                backoff = TimeSpan.FromTicks(Math.Min(MaxBackoff.Ticks, backoff.Ticks * 2));
+            }
+        }
+    }
+
+    private static Activity? StartRelayActivity(IEvent @event)
+    {
+        // Continue the trace of the request that appended the event, so one trace spans
+        // gRPC -> PostgreSQL -> RabbitMQ -> consumer even though the relay runs later, elsewhere.
+        ActivityContext parent = default;
+        if (@event.Headers is { } headers
+            && headers.TryGetValue(ComplaintsTelemetry.TraceParentHeader, out var value)
+            && value?.ToString() is { } traceParent)
+        {
+            ActivityContext.TryParse(traceParent, null, isRemote: true, out parent);
+        }
+        var activity = ComplaintsTelemetry.Source.StartActivity($"relay {@event.EventTypeName}", ActivityKind.Internal, parent);
+        activity?.SetTag("complaints.stream_id", @event.StreamId);
+        activity?.SetTag("complaints.stream_version", @event.Version);
+        activity?.SetTag("complaints.event_type", @event.EventTypeName);
+        return activity;
+    }
+}

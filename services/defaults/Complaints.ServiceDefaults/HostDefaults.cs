@@ -1,0 +1,90 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Npgsql;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+
+namespace Complaints.ServiceDefaults;
+
+public static class HostDefaults
+{
+    /// <summary>
+    /// gRPC over cleartext HTTP/2, OpenTelemetry, health checks, reflection and an injected
+    /// <see cref="TimeProvider"/>: what every service needs before its own slices.
+    /// </summary>
+    public static WebApplicationBuilder AddServiceDefaults(this WebApplicationBuilder builder, string serviceName)
+    {
+        // Cleartext HTTP/2 only: TLS ends at the ingress or mesh, and Kubernetes' native gRPC probes speak h2c.
+        builder.WebHost.ConfigureKestrel(kestrel =>
+            kestrel.ConfigureEndpointDefaults(endpoint => endpoint.Protocols = HttpProtocols.Http2));
+
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddGrpc(options => options.EnableDetailedErrors = builder.Environment.IsDevelopment());
+        builder.Services.AddGrpcReflection();
+        builder.Services.AddGrpcHealthChecks()
+            .AddCheck<PostgresHealthCheck>("postgres", tags: ["ready"]);
+
+        builder.AddTelemetry(serviceName);
+        return builder;
+    }
+
+    private static void AddTelemetry(this WebApplicationBuilder builder, string serviceName)
+    {
+        // Exports only when an OTLP endpoint is configured (OTEL_EXPORTER_OTLP_ENDPOINT); sampling
+        // follows the standard OTEL_TRACES_SAMPLER / OTEL_TRACES_SAMPLER_ARG variables.
+        var otlpEndpoint = builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"];
+        builder.Services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService(serviceName, serviceVersion: typeof(HostDefaults).Assembly.GetName().Version?.ToString()))
+            .WithTracing(tracing =>
+            {
+                tracing.AddAspNetCoreInstrumentation(o => o.Filter = context => !IsHealthProbe(context.Request.Path))
+                    .AddSource("MassTransit")
+                    .AddSource("Marten")
+                    .AddSource(ComplaintsTelemetry.SourceName)
+                    .AddNpgsql();
+                if (!string.IsNullOrWhiteSpace(otlpEndpoint)) tracing.AddOtlpExporter();
+            })
+            .WithMetrics(metrics =>
+            {
+                metrics.AddAspNetCoreInstrumentation()
+                    .AddMeter("MassTransit")
+                    .AddMeter("Marten")
+                    .AddMeter("Npgsql");
+                if (!string.IsNullOrWhiteSpace(otlpEndpoint)) metrics.AddOtlpExporter();
+            });
+    }
+
+    private static bool IsHealthProbe(string? path) =>
+        path is not null && path.StartsWith("/grpc.health.v1.Health/", StringComparison.Ordinal);
+
+    /// <summary>grpc.health.v1 and gRPC reflection on every service.</summary>
+    public static WebApplication MapServiceDefaults(this WebApplication app)
+    {
+        app.MapGrpcHealthChecksService();
+        app.MapGrpcReflectionService();
+        return app;
+    }
+
+    private sealed class PostgresHealthCheck(NpgsqlDataSource dataSource) : IHealthCheck
+    {
+        public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+        {
+            try
+            {
+                await using var command = dataSource.CreateCommand("select 1");
+                await command.ExecuteScalarAsync(cancellationToken);
+                return HealthCheckResult.Healthy();
+            }
+            catch (Exception ex)
+            {
+                return HealthCheckResult.Unhealthy("PostgreSQL is unreachable", ex);
+            }
+        }
+    }
+}

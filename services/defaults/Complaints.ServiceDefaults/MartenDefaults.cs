@@ -1,0 +1,66 @@
+using System.Diagnostics;
+using Complaints.Contracts.Events;
+using JasperFx;
+using JasperFx.Events;
+using JasperFx.Events.Daemon;
+using Marten;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace Complaints.ServiceDefaults;
+
+public static class MartenDefaults
+{
+    /// <summary>
+    /// The complaint event store: one Marten store, one stream per complaint (Guid ids), event
+    /// headers on so each event keeps the trace context of the request that caused it.
+    /// The instance configured with <see cref="ComplaintsSettings.RunEventRelayKey"/> also runs
+    /// the async daemon (Solo) with the relay that publishes committed events to RabbitMQ.
+    /// </summary>
+    public static WebApplicationBuilder AddComplaintsEventStore(this WebApplicationBuilder builder, Action<StoreOptions>? configure = null)
+    {
+        var connectionString = builder.Configuration.GetConnectionString("Postgres") ?? ComplaintsSettings.DefaultPostgres;
+        var autoCreate = builder.Configuration.GetValue(ComplaintsSettings.AutoCreateKey, AutoCreate.CreateOrUpdate);
+        var runRelay = builder.Configuration.GetValue(ComplaintsSettings.RunEventRelayKey, false);
+
+        builder.Services.AddSingleton(new NpgsqlDataSourceBuilder(connectionString).Build());
+
+        var marten = builder.Services.AddMarten(options =>
+            {
+                options.DatabaseSchemaName = ComplaintsSettings.EventStoreSchema;
+                options.AutoCreateSchemaObjects = autoCreate;
+                options.Events.StreamIdentity = StreamIdentity.AsGuid;
+                options.Events.MetadataConfig.HeadersEnabled = true;
+                options.Events.MetadataConfig.CorrelationIdEnabled = true;
+                options.Events.AddEventTypes(ComplaintStreamEvents.All);
+                options.OpenTelemetry.TrackConnections = JasperFx.OpenTelemetry.TrackLevel.Normal;
+                configure?.Invoke(options);
+            })
+            .UseNpgsqlDataSource()
+            .UseLightweightSessions();
+
+        if (runRelay)
+        {
+            // Solo, not HotCold: with the DistributedLock stand-in, HotCold fails on
+            // "Multiplexing is current incompatible with DbDataSource" (see eng/stand-in/README.md).
+            marten.AddAsyncDaemon(DaemonMode.Solo)
+                .AddSubscriptionWithServices<ComplaintEventRelay>(ServiceLifetime.Singleton);
+        }
+
+        return builder;
+    }
+
+    /// <summary>
+    /// Stamps the events about to be appended with the current trace context, so the relay can
+    /// continue the same trace when it publishes them.
+    /// </summary>
+    public static void StampTraceContext(this IDocumentSession session)
+    {
+        var activity = Activity.Current;
+        if (activity is null) return;
+        session.SetHeader(ComplaintsTelemetry.TraceParentHeader, activity.Id!);
+        session.CorrelationId = activity.TraceId.ToString();
+    }
+}

@@ -1,0 +1,1 @@
+await Complaints.Followup.FollowupHost.Build(args).RunAsync();

@@ -1,0 +1,59 @@
+using Complaints.Contracts.Intake.V1;
+using Complaints.ServiceDefaults;
+
+namespace Complaints.Intake.FileComplaint;
+
+/// <summary>Checks a filing before anything is stored; every problem is reported against its field.</summary>
+public static class FileComplaintValidator
+{
+    public const int MaxDescriptionLength = 4000;
+    public const int MaxCustomerIdLength = 100;
+    public const int MaxNameLength = 200;
+    public const int MaxPhoneLength = 40;
+    public const int MaxEmailLength = 254;
+
+    public static FieldViolations Validate(FileComplaintRequest request, DateTimeOffset now)
+    {
+        var violations = new FieldViolations();
+
+        if (request.Channel == Channel.Unspecified)
+            violations.Add("channel", "must name the channel the complaint came through");
+        else if (!Enum.IsDefined(request.Channel))
+            violations.Add("channel", $"unknown channel {(int)request.Channel}");
+
+        if (request.Customer is null)
+        {
+            violations.Add("customer", "is required");
+        }
+        else
+        {
+            CheckRequired(violations, "customer.customer_id", request.Customer.CustomerId, MaxCustomerIdLength);
+            CheckOptional(violations, "customer.name", request.Customer.Name, MaxNameLength);
+            CheckOptional(violations, "customer.phone", request.Customer.Phone, MaxPhoneLength);
+            CheckOptional(violations, "customer.email", request.Customer.Email, MaxEmailLength);
+            if (!string.IsNullOrWhiteSpace(request.Customer.Email) && !request.Customer.Email.Contains('@'))
+                violations.Add("customer.email", "is not an email address");
+        }
+
+        CheckRequired(violations, "description", request.Description, MaxDescriptionLength);
+
+        if (request.IncidentTime is not null && request.IncidentTime.ToDateTimeOffset() > now.AddMinutes(5))
+            violations.Add("incident_time", "cannot be in the future");
+
+        return violations;
+    }
+
+    private static void CheckRequired(FieldViolations violations, string field, string value, int maxLength)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+            violations.Add(field, "is required");
+        else
+            CheckOptional(violations, field, value, maxLength);
+    }
+
+    private static void CheckOptional(FieldViolations violations, string field, string value, int maxLength)
+    {
+        if (value.Length > maxLength)
+            violations.Add(field, $"is {value.Length} characters long; the limit is {maxLength}");
+    }
+}

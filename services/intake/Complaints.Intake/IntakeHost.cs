@@ -1,0 +1,27 @@
+using Complaints.Intake.FileComplaint;
+using Complaints.Intake.GetComplaint;
+using Complaints.ServiceDefaults;
+
+namespace Complaints.Intake;
+
+public static class IntakeHost
+{
+    public const string ServiceName = "intake";
+
+    /// <param name="configure">Lets tests and tools adjust configuration before the host is built.</param>
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        builder.AddServiceDefaults(ServiceName);
+        builder.AddComplaintsEventStore();
+        builder.AddComplaintsMessaging(ServiceName);
+        builder.Services.AddScoped<FileComplaintHandler>();
+        builder.Services.AddScoped<GetComplaintHandler>();
+        configure?.Invoke(builder);
+
+        var app = builder.Build();
+        app.MapGrpcService<IntakeApi>();
+        app.MapServiceDefaults();
+        return app;
+    }
+}

@@ -1,0 +1,1 @@
+await Complaints.Intake.IntakeHost.Build(args).RunAsync();

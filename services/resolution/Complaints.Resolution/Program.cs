@@ -1,0 +1,1 @@
+await Complaints.Resolution.ResolutionHost.Build(args).RunAsync();

@@ -1,0 +1,1 @@
+await Complaints.Routing.RoutingHost.Build(args).RunAsync();
