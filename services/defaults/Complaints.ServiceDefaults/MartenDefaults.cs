@@ -41,6 +41,10 @@ public static class MartenDefaults
             .UseNpgsqlDataSource()
             .UseLightweightSessions();
 
+        // Replicas starting together serialise their schema changes on Marten's advisory lock.
+        // In production the Helm pre-upgrade job applies the schema (--apply-schema) and services run with None.
+        if (autoCreate != AutoCreate.None) marten.ApplyAllDatabaseChangesOnStartup();
+
         if (runRelay)
         {
             // Solo, not HotCold: with the DistributedLock stand-in, HotCold fails on
@@ -50,6 +54,22 @@ public static class MartenDefaults
         }
 
         return builder;
+    }
+
+    /// <summary>
+    /// Runs the service, or with <c>--apply-schema</c> applies the event store's schema changes
+    /// once and exits: the release job that runs before new replicas start.
+    /// </summary>
+    public static async Task RunServiceAsync(this WebApplication app, string[] args)
+    {
+        if (args.Contains("--apply-schema"))
+        {
+            var store = app.Services.GetRequiredService<IDocumentStore>();
+            await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync(AutoCreate.CreateOrUpdate);
+            Console.WriteLine("Event store schema is up to date.");
+            return;
+        }
+        await app.RunAsync();
     }
 
     /// <summary>

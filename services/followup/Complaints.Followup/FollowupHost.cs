@@ -13,10 +13,10 @@ public static class FollowupHost
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(args);
+        configure?.Invoke(builder);
         builder.AddServiceDefaults(ServiceName);
         builder.AddComplaintsEventStore();
         builder.AddComplaintsMessaging(ServiceName);
-        configure?.Invoke(builder);
 
         var app = builder.Build();
         app.MapServiceDefaults();

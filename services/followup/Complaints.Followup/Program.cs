@@ -1,1 +1,4 @@
-await Complaints.Followup.FollowupHost.Build(args).RunAsync();
+using Complaints.ServiceDefaults;
+
+var app = Complaints.Followup.FollowupHost.Build(args);
+await app.RunServiceAsync(args);

@@ -8,16 +8,16 @@ public static class IntakeHost
 {
     public const string ServiceName = "intake";
 
-    /// <param name="configure">Lets tests and tools adjust configuration before the host is built.</param>
+    /// <param name="configure">Lets tests and tools adjust configuration before anything reads it.</param>
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(args);
+        configure?.Invoke(builder);
         builder.AddServiceDefaults(ServiceName);
         builder.AddComplaintsEventStore();
         builder.AddComplaintsMessaging(ServiceName);
         builder.Services.AddScoped<FileComplaintHandler>();
         builder.Services.AddScoped<GetComplaintHandler>();
-        configure?.Invoke(builder);
 
         var app = builder.Build();
         app.MapGrpcService<IntakeApi>();

@@ -1,1 +1,4 @@
-await Complaints.Intake.IntakeHost.Build(args).RunAsync();
+using Complaints.ServiceDefaults;
+
+var app = Complaints.Intake.IntakeHost.Build(args);
+await app.RunServiceAsync(args);

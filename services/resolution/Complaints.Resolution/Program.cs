@@ -1,1 +1,4 @@
-await Complaints.Resolution.ResolutionHost.Build(args).RunAsync();
+using Complaints.ServiceDefaults;
+
+var app = Complaints.Resolution.ResolutionHost.Build(args);
+await app.RunServiceAsync(args);

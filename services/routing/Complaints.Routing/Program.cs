@@ -1,1 +1,4 @@
-await Complaints.Routing.RoutingHost.Build(args).RunAsync();
+using Complaints.ServiceDefaults;
+
+var app = Complaints.Routing.RoutingHost.Build(args);
+await app.RunServiceAsync(args);

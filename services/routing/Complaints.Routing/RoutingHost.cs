@@ -10,10 +10,10 @@ public static class RoutingHost
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(args);
+        configure?.Invoke(builder);
         builder.AddServiceDefaults(ServiceName);
         builder.AddComplaintsEventStore();
         builder.AddComplaintsMessaging(ServiceName, bus => bus.AddConsumer<RouteFiledComplaint>());
-        configure?.Invoke(builder);
 
         var app = builder.Build();
         app.MapServiceDefaults();

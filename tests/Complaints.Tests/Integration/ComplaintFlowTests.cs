@@ -1,0 +1,133 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Complaints.Contracts.Events;
+using Complaints.Contracts.Intake.V1;
+using Complaints.Tests.Infrastructure;
+using MassTransit;
+
+namespace Complaints.Tests.Integration;
+
+/// <summary>A complaint's way from gRPC intake through Marten and RabbitMQ to routing, on real servers.</summary>
+[Collection(PlatformCollection.Name)]
+public sealed class ComplaintFlowTests(PlatformFixture platform)
+{
+    private static readonly TimeSpan RoutingTimeout = TimeSpan.FromSeconds(60);
+
+    private static bool IsRouted(GetComplaintResponse c) => c.History.Any(h => h.EventType == "complaint_routed");
+
+    [Fact]
+    public async Task Filed_complaint_is_routed_and_its_history_shows_both_events_in_order()
+    {
+        var request = Requests.Valid(Channel.RegulatorHotline, "ATM 坏了没有告示，午休只开一个窗口，值班经理态度恶劣。");
+
+        var filed = await platform.Intake.FileComplaintAsync(request);
+
+        Assert.Matches(@"^C-\d{8}-[0-9A-HJKMNP-TV-Z]{8}$", filed.ComplaintNumber);
+        var complaint = await platform.WaitForComplaintAsync(filed.ComplaintId, IsRouted, RoutingTimeout);
+        Assert.Equal(ComplaintStatus.Routed, complaint.Status);
+        Assert.Equal("regulator-liaison", complaint.Team);
+        Assert.Equal(filed.ComplaintNumber, complaint.ComplaintNumber);
+        Assert.Equal(request.Description, complaint.Description);
+        Assert.Equal(request.Customer.CustomerId, complaint.CustomerId);
+        Assert.Equal(Channel.RegulatorHotline, complaint.Channel);
+        Assert.Equal(["complaint_filed", "complaint_routed"], complaint.History.Select(h => h.EventType));
+        Assert.Equal([1L, 2L], complaint.History.Select(h => h.Version));
+        Assert.Contains(request.Description, complaint.History[0].DataJson);
+        Assert.Contains("regulator_hotline", complaint.History[1].DataJson);
+    }
+
+    [Fact]
+    public async Task Redelivered_filed_event_appends_nothing_twice()
+    {
+        var filed = await platform.Intake.FileComplaintAsync(Requests.Valid());
+        var complaint = await platform.WaitForComplaintAsync(filed.ComplaintId, IsRouted, RoutingTimeout);
+        var original = JsonSerializer.Deserialize<ComplaintFiled>(complaint.History[0].DataJson, JsonSerializerOptions.Web)!;
+
+        // The same event arriving again over RabbitMQ, several times at once, as after a relay
+        // restart or a broker redelivery.
+        var redeliveries = Enumerable.Range(0, 4).Select(_ => NewId.NextGuid()).ToArray();
+        await Task.WhenAll(redeliveries.Select(id => platform.IntakeBus.Publish(original, context => context.MessageId = id)));
+        await WaitForConsumedAsync(redeliveries);
+
+        var after = await platform.Intake.GetComplaintAsync(new GetComplaintRequest { ComplaintId = filed.ComplaintId });
+        Assert.Equal(["complaint_filed", "complaint_routed"], after.History.Select(h => h.EventType));
+    }
+
+    [Fact]
+    public async Task Complaint_filed_while_the_broker_is_unreachable_is_routed_once_it_is_back()
+    {
+        platform.BrokerLink.Cut();
+        FileComplaintResponse filed;
+        try
+        {
+            filed = await platform.Intake.FileComplaintAsync(Requests.Valid(Channel.Email));
+            await Task.Delay(TimeSpan.FromSeconds(3));
+            var during = await platform.Intake.GetComplaintAsync(new GetComplaintRequest { ComplaintId = filed.ComplaintId });
+            Assert.Equal(ComplaintStatus.Filed, during.Status);
+            Assert.Single(during.History);
+        }
+        finally
+        {
+            platform.BrokerLink.Restore();
+        }
+
+        var complaint = await platform.WaitForComplaintAsync(filed.ComplaintId, IsRouted, TimeSpan.FromSeconds(120));
+        Assert.Equal(["complaint_filed", "complaint_routed"], complaint.History.Select(h => h.EventType));
+        Assert.Equal("customer-care", complaint.Team);
+    }
+
+    [Fact]
+    public async Task Routing_consumer_span_continues_the_trace_begun_by_FileComplaint()
+    {
+        using var source = new ActivitySource("Complaints.Tests");
+        ActivityTraceId traceId;
+        FileComplaintResponse filed;
+        using (var channelSystem = source.StartActivity("channel system files a complaint", ActivityKind.Client))
+        {
+            Assert.NotNull(channelSystem);
+            traceId = channelSystem.TraceId;
+            filed = await platform.Intake.FileComplaintAsync(Requests.Valid(Channel.WebChat));
+        }
+        await platform.WaitForComplaintAsync(filed.ComplaintId, IsRouted, RoutingTimeout);
+
+        var fileComplaintSpan = await WaitForSpanAsync(a => a.Kind == ActivityKind.Server && a.TraceId == traceId
+                                                          && a.DisplayName.Contains("FileComplaint"));
+        var consumerSpan = await WaitForSpanAsync(a => a.Source.Name == "MassTransit" && a.Kind == ActivityKind.Consumer
+                                                     && a.DisplayName.Contains("route-filed-complaint")
+                                                     && Equals(a.GetTagItem("messaging.masstransit.correlation_id"), filed.ComplaintId));
+        Assert.Equal(fileComplaintSpan.TraceId, consumerSpan.TraceId);
+    }
+
+    private async Task WaitForConsumedAsync(IReadOnlyCollection<Guid> messageIds)
+    {
+        var wanted = messageIds.Select(id => id.ToString()).ToHashSet();
+        var deadline = DateTime.UtcNow + RoutingTimeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            var consumed = platform.Spans.Snapshot()
+                .Where(a => a.Source.Name == "MassTransit" && a.Kind == ActivityKind.Consumer)
+                .Select(a => a.GetTagItem("messaging.masstransit.message_id")?.ToString())
+                .Where(id => id is not null && wanted.Contains(id))
+                .Distinct()
+                .Count();
+            if (consumed == wanted.Count) return;
+            await Task.Delay(100);
+        }
+        throw new TimeoutException("The redelivered messages were not all consumed; consumer spans seen: " + DescribeSpans());
+    }
+
+    private async Task<Activity> WaitForSpanAsync(Func<Activity, bool> match)
+    {
+        var deadline = DateTime.UtcNow + RoutingTimeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            var found = platform.Spans.Snapshot().FirstOrDefault(match);
+            if (found is not null) return found;
+            await Task.Delay(100);
+        }
+        throw new TimeoutException("No matching span; spans seen: " + DescribeSpans());
+    }
+
+    private string DescribeSpans() => string.Join("; ", platform.Spans.Snapshot().Where(a => a.Kind == ActivityKind.Consumer).TakeLast(10)
+        .Select(a => $"{a.Source.Name}/{a.Kind}/{a.DisplayName} trace={a.TraceId} tags=[{string.Join(",", a.Tags.Select(t => $"{t.Key}={t.Value}"))}]"));
+}
