@@ -64,6 +64,15 @@ as_postgres() {
   if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
 }
 
+port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+require_free_port() {
+  if port_busy "$1"; then
+    log "port $1 ($2) is taken by another process, perhaps another checkout's eng/infra.sh (stop it with its 'eng/infra.sh down'), or choose other ports with COMPLAINTS_PG_PORT / COMPLAINTS_RABBIT_PORT / COMPLAINTS_RABBIT_MGMT_PORT / COMPLAINTS_RABBIT_DIST_PORT"
+    exit 1
+  fi
+}
+
 pg_running() { [ -f "$PG_DATA/postmaster.pid" ] && as_postgres "$PG_BIN/pg_ctl" -D "$PG_DATA" status >/dev/null 2>&1; }
 
 pg_up() {
@@ -75,6 +84,7 @@ pg_up() {
       --auth-local=trust --auth-host=scram-sha-256 >/dev/null
   fi
   if ! pg_running; then
+    require_free_port "$PG_PORT" PostgreSQL
     log "starting PostgreSQL on 127.0.0.1:$PG_PORT"
     as_postgres "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$PG_LOG" -w -t 60 \
       -o "-p $PG_PORT -k $PG_SOCKET -c listen_addresses=127.0.0.1 -c max_connections=300 -c shared_buffers=256MB" start >/dev/null
@@ -110,6 +120,8 @@ loopback_users = none
 CONF
   echo '[rabbitmq_management].' > "$RABBITMQ_ENABLED_PLUGINS_FILE"
   if ! rabbit_running; then
+    require_free_port "$RABBIT_PORT" RabbitMQ
+    require_free_port "$RABBIT_MGMT_PORT" "RabbitMQ management"
     log "starting RabbitMQ on 127.0.0.1:$RABBIT_PORT (management on $RABBIT_MGMT_PORT)"
     setsid nohup "$RABBIT_BIN/rabbitmq-server" > "$RABBIT_HOME/server.out" 2>&1 < /dev/null &
     # await_startup fails at once until the Erlang node is reachable, so poll for that first.

@@ -14,6 +14,22 @@ namespace Complaints.ServiceDefaults;
 
 public static class HostDefaults
 {
+    public const string LiveService = "live";
+    public const string ReadyService = "ready";
+    private const string ReadyTag = "complaints-ready";
+
+    /// <summary>
+    /// Adds every *.json file of the folder named by <c>Complaints:ConfigDirectory</c> (in Kubernetes,
+    /// the mounted ConfigMap of rules, teams, SLA targets and approval limits) as configuration.
+    /// </summary>
+    private static void AddConfigDirectory(this WebApplicationBuilder builder)
+    {
+        var directory = builder.Configuration["Complaints:ConfigDirectory"];
+        if (string.IsNullOrWhiteSpace(directory) || !Directory.Exists(directory)) return;
+        foreach (var file in Directory.GetFiles(directory, "*.json").Order(StringComparer.Ordinal))
+            builder.Configuration.AddJsonFile(file, optional: false, reloadOnChange: false);
+    }
+
     /// <summary>
     /// gRPC over cleartext HTTP/2, OpenTelemetry, health checks, reflection and an injected
     /// <see cref="TimeProvider"/>: what every service needs before its own slices.
@@ -27,8 +43,18 @@ public static class HostDefaults
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddGrpc(options => options.EnableDetailedErrors = builder.Environment.IsDevelopment());
         builder.Services.AddGrpcReflection();
-        builder.Services.AddGrpcHealthChecks()
-            .AddCheck<PostgresHealthCheck>("postgres", tags: ["ready"]);
+        // grpc.health.v1 services: "live" asks only whether the process answers (no dependency
+        // checks, so a database outage never restarts pods); "ready" and "" also check PostgreSQL.
+        // RabbitMQ is left out on purpose: intake keeps filing while the broker is down.
+        builder.Services.AddGrpcHealthChecks(options =>
+            {
+                options.Services.Map(LiveService, _ => false);
+                options.Services.Map(ReadyService, check => check.Tags.Contains(ReadyTag));
+                options.Services.Map("", check => check.Tags.Contains(ReadyTag));
+            })
+            .AddCheck<PostgresHealthCheck>("postgres", tags: [ReadyTag]);
+
+        builder.AddConfigDirectory();
 
         builder.AddTelemetry(serviceName);
         return builder;

@@ -57,11 +57,17 @@ public static class MartenDefaults
     }
 
     /// <summary>
-    /// Runs the service, or with <c>--apply-schema</c> applies the event store's schema changes
-    /// once and exits: the release job that runs before new replicas start.
+    /// Runs the service; or, with <c>--apply-schema</c>, applies the event store's schema changes
+    /// once and exits (the release job that runs before new replicas start); or, with
+    /// <c>--check-health URL...</c>, checks other services' grpc.health.v1 and exits (helm test).
     /// </summary>
     public static async Task RunServiceAsync(this WebApplication app, string[] args)
     {
+        if (args.FirstOrDefault() == "--check-health")
+        {
+            Environment.ExitCode = await HealthProbe.CheckAsync(args.Skip(1).ToArray());
+            return;
+        }
         if (args.Contains("--apply-schema"))
         {
             var store = app.Services.GetRequiredService<IDocumentStore>();
