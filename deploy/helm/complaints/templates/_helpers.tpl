@@ -1,0 +1,174 @@
+{{- define "complaints.fullname" -}}
+{{- if contains .Chart.Name .Release.Name -}}
+{{- .Release.Name | trunc 50 | trimSuffix "-" -}}
+{{- else -}}
+{{- printf "%s-%s" .Release.Name .Chart.Name | trunc 50 | trimSuffix "-" -}}
+{{- end -}}
+{{- end -}}
+
+{{- define "complaints.selectorLabels" -}}
+app.kubernetes.io/name: {{ .root.Chart.Name }}
+app.kubernetes.io/instance: {{ .root.Release.Name }}
+app.kubernetes.io/component: {{ .component }}
+{{- end -}}
+
+{{- define "complaints.labels" -}}
+{{ include "complaints.selectorLabels" . }}
+app.kubernetes.io/version: {{ .root.Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .root.Release.Service }}
+app.kubernetes.io/part-of: complaints
+helm.sh/chart: {{ printf "%s-%s" .root.Chart.Name .root.Chart.Version }}
+{{- end -}}
+
+{{- define "complaints.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create -}}
+{{- default (include "complaints.fullname" .) .Values.serviceAccount.name -}}
+{{- else -}}
+{{- default "default" .Values.serviceAccount.name -}}
+{{- end -}}
+{{- end -}}
+
+{{- define "complaints.secretName" -}}
+{{- default (printf "%s-connections" (include "complaints.fullname" .)) .Values.existingSecret -}}
+{{- end -}}
+
+{{/* Image of a service: {"root": $, "repository": "complaints-intake"} */}}
+{{- define "complaints.image" -}}
+{{- $tag := default .root.Chart.AppVersion .root.Values.image.tag -}}
+{{- if .root.Values.image.registry -}}
+{{- printf "%s/%s:%s" (trimSuffix "/" .root.Values.image.registry) .repository $tag -}}
+{{- else -}}
+{{- printf "%s:%s" .repository $tag -}}
+{{- end -}}
+{{- end -}}
+
+{{/* Environment shared by every container of the platform. */}}
+{{- define "complaints.connectionEnv" -}}
+- name: ConnectionStrings__Postgres
+  valueFrom:
+    secretKeyRef: { name: {{ include "complaints.secretName" . }}, key: postgres-connection-string }
+- name: ConnectionStrings__RabbitMq
+  valueFrom:
+    secretKeyRef: { name: {{ include "complaints.secretName" . }}, key: rabbitmq-connection-string }
+- name: ASPNETCORE_HTTP_PORTS
+  value: {{ .Values.grpcPort | quote }}
+- name: DOTNET_ENVIRONMENT
+  value: Production
+{{- if .Values.telemetry.otlpEndpoint }}
+- name: OTEL_EXPORTER_OTLP_ENDPOINT
+  value: {{ .Values.telemetry.otlpEndpoint | quote }}
+- name: OTEL_EXPORTER_OTLP_PROTOCOL
+  value: {{ .Values.telemetry.otlpProtocol | quote }}
+{{- end }}
+- name: OTEL_TRACES_SAMPLER
+  value: {{ .Values.telemetry.sampler | quote }}
+- name: OTEL_TRACES_SAMPLER_ARG
+  value: {{ .Values.telemetry.samplerArg | quote }}
+- name: K8S_POD_NAME
+  valueFrom: { fieldRef: { fieldPath: metadata.name } }
+- name: OTEL_RESOURCE_ATTRIBUTES
+  value: "k8s.namespace.name={{ .Release.Namespace }},k8s.pod.name=$(K8S_POD_NAME)"
+{{- end -}}
+
+{{/*
+Pod template of a long-running component.
+{"root": $, "component": "intake", "repository": "...", "resources": {...}, "runEventRelay": false}
+*/}}
+{{- define "complaints.podTemplate" -}}
+{{- $root := .root -}}
+metadata:
+  labels:
+    {{- include "complaints.labels" . | nindent 4 }}
+  annotations:
+    checksum/domain-config: {{ include (print $root.Template.BasePath "/configmap.yaml") $root | sha256sum }}
+    {{- with $root.Values.podAnnotations }}
+    {{- toYaml . | nindent 4 }}
+    {{- end }}
+spec:
+  serviceAccountName: {{ include "complaints.serviceAccountName" $root }}
+  automountServiceAccountToken: {{ $root.Values.serviceAccount.automountToken }}
+  securityContext:
+    {{- toYaml $root.Values.podSecurityContext | nindent 4 }}
+  {{- with $root.Values.imagePullSecrets }}
+  imagePullSecrets:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
+  containers:
+    - name: {{ .component }}
+      image: {{ include "complaints.image" (dict "root" $root "repository" .repository) }}
+      imagePullPolicy: {{ $root.Values.image.pullPolicy }}
+      ports:
+        - name: grpc
+          containerPort: {{ $root.Values.grpcPort }}
+          protocol: TCP
+      env:
+        {{- include "complaints.connectionEnv" $root | nindent 8 }}
+        - name: Complaints__RunEventRelay
+          value: {{ .runEventRelay | quote }}
+        - name: Complaints__SchemaAutoCreate
+          value: {{ ternary "None" "CreateOrUpdate" $root.Values.schemaMigration.enabled | quote }}
+        - name: Complaints__ConfigDirectory
+          value: /etc/complaints
+      startupProbe:
+        grpc: { port: {{ $root.Values.grpcPort }}, service: live }
+        {{- toYaml $root.Values.probes.startup | nindent 8 }}
+      livenessProbe:
+        grpc: { port: {{ $root.Values.grpcPort }}, service: live }
+        {{- toYaml $root.Values.probes.liveness | nindent 8 }}
+      readinessProbe:
+        grpc: { port: {{ $root.Values.grpcPort }}, service: ready }
+        {{- toYaml $root.Values.probes.readiness | nindent 8 }}
+      resources:
+        {{- toYaml .resources | nindent 8 }}
+      securityContext:
+        {{- toYaml $root.Values.containerSecurityContext | nindent 8 }}
+      volumeMounts:
+        - name: tmp
+          mountPath: /tmp
+        - name: domain-config
+          mountPath: /etc/complaints
+          readOnly: true
+  volumes:
+    - name: tmp
+      emptyDir: { sizeLimit: 256Mi }
+    - name: domain-config
+      configMap:
+        name: {{ include "complaints.fullname" $root }}-domain-config
+  {{- with $root.Values.nodeSelector }}
+  nodeSelector:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
+  {{- with $root.Values.tolerations }}
+  tolerations:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
+  {{- with $root.Values.affinity }}
+  affinity:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
+{{- end -}}
+
+{{/* Egress rules a component needs: DNS, and the dependencies it names. {"root": $, "needs": ["postgresql", "rabbitmq"]} */}}
+{{- define "complaints.egressRules" -}}
+{{- $root := .root -}}
+- ports:
+    - { port: 53, protocol: UDP }
+    - { port: 53, protocol: TCP }
+{{- range .needs }}
+{{- $dependency := index $root.Values . }}
+- ports:
+    - { port: {{ $dependency.port }}, protocol: TCP }
+  {{- with $dependency.networkPeers }}
+  to:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
+{{- end }}
+{{- if $root.Values.telemetry.otlpEndpoint }}
+- ports:
+    - { port: {{ $root.Values.telemetry.otlpPort }}, protocol: TCP }
+  {{- with $root.Values.telemetry.networkPeers }}
+  to:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
+{{- end }}
+{{- end -}}
