@@ -1,0 +1,80 @@
+// Validates every manifest of a rendered chart (a multi-document YAML file) against the
+// Kubernetes API schemas shipped in the kubernetes-models package.
+// usage: node validate-manifests.mjs rendered.yaml [...]
+import { readFileSync } from "node:fs";
+import YAML from "yaml";
+
+let failures = 0;
+let checked = 0;
+const fail = (message) => { console.error(message); failures++; };
+
+for (const file of process.argv.slice(2)) {
+  const manifests = [];
+  for (const document of YAML.parseAllDocuments(readFileSync(file, "utf8"))) {
+    if (document.errors.length) { console.error(`${file}: YAML error: ${document.errors[0].message}`); failures++; continue; }
+    const manifest = document.toJS();
+    if (!manifest) continue;
+    manifests.push(manifest);
+    const { apiVersion, kind } = manifest;
+    const name = `${kind}/${manifest.metadata?.name} (${apiVersion})`;
+    const [group, version] = apiVersion.includes("/") ? apiVersion.split("/") : [null, apiVersion];
+    const modulePath = group ? `kubernetes-models/${group}/${version}/${kind}` : `kubernetes-models/${version}/${kind}`;
+    let Model;
+    try { Model = (await import(modulePath))[kind]; }
+    catch { console.error(`${file}: ${name}: no schema for this kind/apiVersion`); failures++; continue; }
+    try {
+      new Model(manifest).validate();
+      checked++;
+    } catch (error) {
+      console.error(`${file}: ${name}: ${error.message}`);
+      failures++;
+    }
+  }
+  checkInvariants(file, manifests);
+}
+
+// What the platform relies on beyond the API schemas.
+function checkInvariants(file, manifests) {
+  const deployments = manifests.filter((m) => m.kind === "Deployment");
+  const component = (m) => m.metadata.labels?.["app.kubernetes.io/component"];
+  const envOf = (container, name) => container.env?.find((e) => e.name === name)?.value;
+
+  const relays = deployments.filter((d) => envOf(d.spec.template.spec.containers[0], "Complaints__RunEventRelay") === "true");
+  if (relays.length !== 1) fail(`${file}: ${relays.length} Deployments run the event relay; exactly one must (Marten daemon in Solo mode)`);
+  for (const relay of relays) {
+    if (relay.spec.replicas !== 1) fail(`${file}: relay Deployment has replicas=${relay.spec.replicas}; must be 1`);
+    if (relay.spec.strategy?.type !== "Recreate") fail(`${file}: relay Deployment must use the Recreate strategy so two never overlap`);
+    if (manifests.some((m) => m.kind === "HorizontalPodAutoscaler" && m.spec.scaleTargetRef.name === relay.metadata.name))
+      fail(`${file}: the relay Deployment must not be autoscaled`);
+  }
+
+  const pods = [
+    ...deployments.map((d) => [d.metadata.name, d.spec.template.spec]),
+    ...manifests.filter((m) => m.kind === "Job").map((j) => [j.metadata.name, j.spec.template.spec]),
+    ...manifests.filter((m) => m.kind === "Pod").map((p) => [p.metadata.name, p.spec]),
+  ];
+  for (const [name, pod] of pods) {
+    if (pod.securityContext?.runAsNonRoot !== true) fail(`${file}: ${name}: pod must set runAsNonRoot`);
+    if (pod.securityContext?.seccompProfile?.type !== "RuntimeDefault") fail(`${file}: ${name}: pod must use the RuntimeDefault seccomp profile`);
+    if (pod.automountServiceAccountToken !== false) fail(`${file}: ${name}: pod must not mount a service account token`);
+    for (const container of pod.containers) {
+      const sc = container.securityContext ?? {};
+      if (sc.readOnlyRootFilesystem !== true) fail(`${file}: ${name}/${container.name}: root filesystem must be read-only`);
+      if (sc.allowPrivilegeEscalation !== false) fail(`${file}: ${name}/${container.name}: must not allow privilege escalation`);
+      if (!sc.capabilities?.drop?.includes("ALL")) fail(`${file}: ${name}/${container.name}: must drop ALL capabilities`);
+      if (!container.volumeMounts?.some((v) => v.mountPath === "/tmp")) fail(`${file}: ${name}/${container.name}: needs a writable /tmp`);
+      if (!container.resources?.limits || !container.resources?.requests) fail(`${file}: ${name}/${container.name}: needs resource requests and limits`);
+    }
+  }
+  for (const deployment of deployments) {
+    const container = deployment.spec.template.spec.containers[0];
+    for (const probe of ["startupProbe", "livenessProbe", "readinessProbe"])
+      if (!container[probe]?.grpc) fail(`${file}: ${deployment.metadata.name}: ${probe} must be a native gRPC probe`);
+  }
+  const covered = new Set(manifests.filter((m) => m.kind === "NetworkPolicy").map((p) => p.spec.podSelector.matchLabels?.["app.kubernetes.io/component"]));
+  for (const deployment of deployments)
+    if (!covered.has(component(deployment))) fail(`${file}: ${deployment.metadata.name} has no NetworkPolicy`);
+}
+
+console.log(`validated ${checked} manifests, ${failures} problems`);
+process.exit(failures === 0 && checked > 0 ? 0 : 1);
