@@ -5,6 +5,9 @@ namespace Complaints.Contracts.Events;
 // therefore both the audit record and the integration contract. Evolve them by adding
 // optional members only; never rename or remove one.
 
+/// <summary>A file a customer sent; the content stays in the channel's document store.</summary>
+public sealed record AttachmentInfo(string FileName, string ContentType, long SizeBytes, string Uri);
+
 /// <summary>A channel system filed a complaint; the stream starts here.</summary>
 public sealed record ComplaintFiled(
     Guid ComplaintId,
@@ -16,7 +19,43 @@ public sealed record ComplaintFiled(
     string CustomerEmail,
     string Description,
     DateTimeOffset? IncidentTime,
-    DateTimeOffset FiledAt);
+    DateTimeOffset FiledAt)
+{
+    public string ChannelReference { get; init; } = "";
+    public string IdempotencyKey { get; init; } = "";
+    public string ProductRef { get; init; } = "";
+    public string OrderRef { get; init; } = "";
+    public string AccountRef { get; init; } = "";
+    /// <summary>What the customer asks for: explanation, fix, refund_or_compensation, apology, policy_change.</summary>
+    public IReadOnlyList<string> Requests { get; init; } = [];
+    /// <summary>calm, dissatisfied, angry, out_of_control, or "" when nobody observed it.</summary>
+    public string ObservedEmotion { get; init; } = "";
+    public IReadOnlyList<AttachmentInfo> Attachments { get; init; } = [];
+    /// <summary>Same customer, same subject, within the repeat window: raises priority.</summary>
+    public bool IsRepeat { get; init; }
+    public Guid? RepeatOf { get; init; }
+    public IReadOnlyList<Guid> EarlierComplaintIds { get; init; } = [];
+    /// <summary>The promise made in the acknowledgement.</summary>
+    public DateTimeOffset? FirstResponseDue { get; init; }
+    public DateTimeOffset? ResolutionDue { get; init; }
+}
+
+/// <summary>One decision of triage, with the rule that made it and why.</summary>
+public sealed record TriageDecision(string Aspect, string Value, string Rule, string Reason);
+
+/// <summary>Routing classified the complaint (the brief's category, kind, style, emotion, expectation, emergency).</summary>
+public sealed record ComplaintTriaged(
+    Guid ComplaintId,
+    string Category,
+    string Kind,
+    string Style,
+    string Emotion,
+    IReadOnlyList<string> Expectations,
+    IReadOnlyList<string> EmergencyFlags,
+    string Priority,
+    bool Complex,
+    IReadOnlyList<TriageDecision> Decisions,
+    DateTimeOffset TriagedAt);
 
 /// <summary>Routing picked the team that owns the complaint, and says which rule decided.</summary>
 public sealed record ComplaintRouted(
@@ -24,3 +63,31 @@ public sealed record ComplaintRouted(
     string Team,
     string Rule,
     DateTimeOffset RoutedAt);
+
+/// <summary>The complaint has a named owner at a tier, and SLA deadlines.</summary>
+public sealed record ComplaintAssigned(
+    Guid ComplaintId,
+    string Team,
+    string AgentId,
+    string Tier,
+    string Reason,
+    DateTimeOffset FirstResponseDue,
+    DateTimeOffset ResolutionDue,
+    DateTimeOffset AssignedAt);
+
+/// <summary>A deadline ("first_response" or "resolution") passed unmet.</summary>
+public sealed record SlaBreached(
+    Guid ComplaintId,
+    string Deadline,
+    DateTimeOffset DueAt,
+    string Tier,
+    DateTimeOffset DetectedAt);
+
+/// <summary>The complaint moved up a tier (agent, supervisor, manager, crisis), with the reason.</summary>
+public sealed record ComplaintEscalated(
+    Guid ComplaintId,
+    string FromTier,
+    string ToTier,
+    string Reason,
+    string AssigneeId,
+    DateTimeOffset EscalatedAt);

@@ -23,10 +23,15 @@ public sealed class FieldViolations
     public void ThrowIfAny()
     {
         if (violations.Count == 0) return;
-        var message = "Invalid request: " + string.Join("; ", violations.Select(v => $"{v.Field}: {v.Description}"));
+        Throw(Code.InvalidArgument, "Invalid request: " + string.Join("; ", violations.Select(v => $"{v.Field}: {v.Description}")));
+    }
+
+    /// <summary>Fails the call with <paramref name="code"/> (AlreadyExists, FailedPrecondition...) and these fields as detail.</summary>
+    public void Throw(Code code, string message)
+    {
         var status = new Google.Rpc.Status
         {
-            Code = (int)Code.InvalidArgument,
+            Code = (int)code,
             Message = message,
             Details = { Any.Pack(new BadRequest { FieldViolations = { violations } }) },
         };

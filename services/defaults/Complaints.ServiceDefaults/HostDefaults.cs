@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
 using OpenTelemetry.Metrics;
@@ -40,7 +41,7 @@ public static class HostDefaults
         builder.WebHost.ConfigureKestrel(kestrel =>
             kestrel.ConfigureEndpointDefaults(endpoint => endpoint.Protocols = HttpProtocols.Http2));
 
-        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddGrpc(options => options.EnableDetailedErrors = builder.Environment.IsDevelopment());
         builder.Services.AddGrpcReflection();
         // grpc.health.v1 services: "live" asks only whether the process answers (no dependency
@@ -55,6 +56,8 @@ public static class HostDefaults
             .AddCheck<PostgresHealthCheck>("postgres", tags: [ReadyTag]);
 
         builder.AddConfigDirectory();
+        builder.Services.Configure<ServiceLevels.SlaOptions>(builder.Configuration.GetSection(ServiceLevels.SlaOptions.Section));
+        builder.Services.AddSingleton<ServiceLevels.SlaPolicy>();
 
         builder.AddTelemetry(serviceName);
         return builder;

@@ -1,4 +1,5 @@
 using Complaints.Contracts.Intake.V1;
+using Complaints.Intake.CustomerHistory;
 using Complaints.Intake.FileComplaint;
 using Complaints.Intake.GetComplaint;
 using Grpc.Core;
@@ -13,4 +14,7 @@ public sealed class IntakeApi(IServiceProvider services) : Contracts.Intake.V1.I
 
     public override Task<GetComplaintResponse> GetComplaint(GetComplaintRequest request, ServerCallContext context) =>
         services.GetRequiredService<GetComplaintHandler>().HandleAsync(request, context.CancellationToken);
+
+    public override Task<ListCustomerComplaintsResponse> ListCustomerComplaints(ListCustomerComplaintsRequest request, ServerCallContext context) =>
+        services.GetRequiredService<ListCustomerComplaintsHandler>().HandleAsync(request, context.CancellationToken);
 }

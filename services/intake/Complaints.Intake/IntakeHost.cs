@@ -1,3 +1,4 @@
+using Complaints.Intake.CustomerHistory;
 using Complaints.Intake.FileComplaint;
 using Complaints.Intake.GetComplaint;
 using Complaints.ServiceDefaults;
@@ -14,10 +15,16 @@ public static class IntakeHost
         var builder = WebApplication.CreateBuilder(args);
         configure?.Invoke(builder);
         builder.AddServiceDefaults(ServiceName);
-        builder.AddComplaintsEventStore();
+        builder.AddComplaintsEventStore(store =>
+        {
+            store.Schema.For<FilingReceipt>().Identity(r => r.Id);
+            store.Schema.For<CustomerComplaintRecord>().Index(r => r.CustomerId);
+        });
+        builder.Services.Configure<IntakeOptions>(builder.Configuration.GetSection(IntakeOptions.Section));
         builder.AddComplaintsMessaging(ServiceName);
         builder.Services.AddScoped<FileComplaintHandler>();
         builder.Services.AddScoped<GetComplaintHandler>();
+        builder.Services.AddScoped<ListCustomerComplaintsHandler>();
 
         var app = builder.Build();
         app.MapGrpcService<IntakeApi>();

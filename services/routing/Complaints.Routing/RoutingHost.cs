@@ -1,4 +1,8 @@
+using Complaints.Routing.AgentCases;
+using Complaints.Routing.Assignment;
 using Complaints.Routing.RouteComplaint;
+using Complaints.Routing.SlaClock;
+using Complaints.Routing.Triage;
 using Complaints.ServiceDefaults;
 
 namespace Complaints.Routing;
@@ -12,10 +16,24 @@ public static class RoutingHost
         var builder = WebApplication.CreateBuilder(args);
         configure?.Invoke(builder);
         builder.AddServiceDefaults(ServiceName);
-        builder.AddComplaintsEventStore();
+        builder.AddComplaintsEventStore(store =>
+        {
+            store.Schema.For<OpenCase>().Index(c => c.AssigneeId).Index(c => c.NextDeadline);
+        });
         builder.AddComplaintsMessaging(ServiceName, bus => bus.AddConsumer<RouteFiledComplaint>());
 
+        // Rules and teams are data files; the chart mounts the call center's own over these defaults.
+        var rulesFile = builder.Configuration["Complaints:Routing:TriageRulesFile"] ?? Path.Combine(AppContext.BaseDirectory, "triage-rules.json");
+        var teamsFile = builder.Configuration["Complaints:Routing:TeamsFile"] ?? Path.Combine(AppContext.BaseDirectory, "teams.json");
+        builder.Services.AddSingleton(new TriageEngine(TriageRuleSet.Load(rulesFile)));
+        builder.Services.AddSingleton(TeamDirectory.Load(teamsFile));
+        builder.Services.Configure<SlaSweeperOptions>(builder.Configuration.GetSection(SlaSweeperOptions.Section));
+        builder.Services.AddSingleton<SlaSweeper>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<SlaSweeper>());
+        builder.Services.AddScoped<ListAgentCasesHandler>();
+
         var app = builder.Build();
+        app.MapGrpcService<RoutingApi>();
         app.MapServiceDefaults();
         return app;
     }

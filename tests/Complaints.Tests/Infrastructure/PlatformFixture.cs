@@ -2,6 +2,8 @@ using Complaints.Contracts.Intake.V1;
 using Complaints;
 using Complaints.Intake;
 using Complaints.Routing;
+using Complaints.Routing.SlaClock;
+using Microsoft.Extensions.Time.Testing;
 using Complaints.ServiceDefaults;
 using Grpc.Net.Client;
 using MassTransit;
@@ -28,10 +30,17 @@ public sealed class PlatformFixture : IAsyncLifetime
     private TestInfrastructure infrastructure = null!;
     private TracerProvider tracing = null!;
     private GrpcChannel intakeChannel = null!;
+    private GrpcChannel routingChannel = null!;
 
     public WebApplication IntakeApp { get; private set; } = null!;
     public WebApplication RoutingApp { get; private set; } = null!;
     public Contracts.Intake.V1.Intake.IntakeClient Intake { get; private set; } = null!;
+    public Contracts.Routing.V1.Routing.RoutingClient Routing { get; private set; } = null!;
+
+    /// <summary>The clock of both services. It only moves when a test advances it; the SLA sweeper only sweeps when a test asks.</summary>
+    public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
+
+    public SlaSweeper Sweeper => RoutingApp.Services.GetRequiredService<SlaSweeper>();
     public TcpProxy BrokerLink { get; private set; } = null!;
     public NpgsqlDataSource Database { get; private set; } = null!;
     public ActivityLog Spans { get; } = new();
@@ -54,6 +63,8 @@ public sealed class PlatformFixture : IAsyncLifetime
 
         intakeChannel = GrpcChannel.ForAddress(AddressOf(IntakeApp));
         Intake = new Contracts.Intake.V1.Intake.IntakeClient(intakeChannel);
+        routingChannel = GrpcChannel.ForAddress(AddressOf(RoutingApp));
+        Routing = new Contracts.Routing.V1.Routing.RoutingClient(routingChannel);
     }
 
     private async Task<WebApplication> StartAsync(Func<string[], Action<WebApplicationBuilder>?, WebApplication> build, bool runEventRelay)
@@ -61,12 +72,14 @@ public sealed class PlatformFixture : IAsyncLifetime
         var app = build(["--contentRoot", emptyContentRoot], builder =>
         {
             builder.WebHost.UseUrls("http://127.0.0.1:0");
+            builder.Services.AddSingleton<TimeProvider>(Clock);
             builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
             {
                 ["ConnectionStrings:Postgres"] = infrastructure.Postgres,
                 ["ConnectionStrings:RabbitMq"] = infrastructure.RabbitMqAddress("127.0.0.1", BrokerLink.Port),
                 [ComplaintsSettings.RunEventRelayKey] = runEventRelay.ToString(),
                 ["Logging:LogLevel:Default"] = "Warning",
+                ["Complaints:Routing:SlaSweeper:Interval"] = "365.00:00:00",
             });
         });
         await app.StartAsync();
@@ -103,6 +116,7 @@ public sealed class PlatformFixture : IAsyncLifetime
     public async Task DisposeAsync()
     {
         intakeChannel?.Dispose();
+        routingChannel?.Dispose();
         if (RoutingApp is not null) { await RoutingApp.StopAsync(); await RoutingApp.DisposeAsync(); }
         if (IntakeApp is not null) { await IntakeApp.StopAsync(); await IntakeApp.DisposeAsync(); }
         tracing?.Dispose();

@@ -13,7 +13,7 @@ public sealed class ComplaintFlowTests(PlatformFixture platform)
 {
     private static readonly TimeSpan RoutingTimeout = TimeSpan.FromSeconds(60);
 
-    private static bool IsRouted(GetComplaintResponse c) => c.History.Any(h => h.EventType == "complaint_routed");
+    private static bool IsRouted(GetComplaintResponse c) => c.History.Any(h => h.EventType == "complaint_assigned");
 
     [Fact]
     public async Task Filed_complaint_is_routed_and_its_history_shows_both_events_in_order()
@@ -24,16 +24,22 @@ public sealed class ComplaintFlowTests(PlatformFixture platform)
 
         Assert.Matches(@"^C-\d{8}-[0-9A-HJKMNP-TV-Z]{8}$", filed.ComplaintNumber);
         var complaint = await platform.WaitForComplaintAsync(filed.ComplaintId, IsRouted, RoutingTimeout);
-        Assert.Equal(ComplaintStatus.Routed, complaint.Status);
-        Assert.Equal("regulator-liaison", complaint.Team);
+        // A complaint that reached the regulator is an emergency: crisis team, crisis tier, at once.
+        Assert.Equal(ComplaintStatus.Assigned, complaint.Status);
+        Assert.Equal("crisis", complaint.Team);
+        Assert.Equal("crisis", complaint.Tier);
+        Assert.Equal("emergency", complaint.Priority);
+        Assert.StartsWith("crisis-", complaint.AgentId);
         Assert.Equal(filed.ComplaintNumber, complaint.ComplaintNumber);
         Assert.Equal(request.Description, complaint.Description);
         Assert.Equal(request.Customer.CustomerId, complaint.CustomerId);
         Assert.Equal(Channel.RegulatorHotline, complaint.Channel);
-        Assert.Equal(["complaint_filed", "complaint_routed"], complaint.History.Select(h => h.EventType));
-        Assert.Equal([1L, 2L], complaint.History.Select(h => h.Version));
+        Assert.Equal(["complaint_filed", "complaint_triaged", "complaint_routed", "complaint_assigned", "complaint_escalated"],
+            complaint.History.Select(h => h.EventType));
+        Assert.Equal([1L, 2L, 3L, 4L, 5L], complaint.History.Select(h => h.Version));
         Assert.Contains(request.Description, complaint.History[0].DataJson);
-        Assert.Contains("regulator_hotline", complaint.History[1].DataJson);
+        Assert.Contains("regulator_exposure", complaint.History[1].DataJson);
+        Assert.Contains("emergency-regulator-channel", complaint.History[1].DataJson);
     }
 
     [Fact]
@@ -50,7 +56,7 @@ public sealed class ComplaintFlowTests(PlatformFixture platform)
         await WaitForConsumedAsync(redeliveries);
 
         var after = await platform.Intake.GetComplaintAsync(new GetComplaintRequest { ComplaintId = filed.ComplaintId });
-        Assert.Equal(["complaint_filed", "complaint_routed"], after.History.Select(h => h.EventType));
+        Assert.Equal(["complaint_filed", "complaint_triaged", "complaint_routed", "complaint_assigned"], after.History.Select(h => h.EventType));
     }
 
     [Fact]
@@ -72,8 +78,8 @@ public sealed class ComplaintFlowTests(PlatformFixture platform)
         }
 
         var complaint = await platform.WaitForComplaintAsync(filed.ComplaintId, IsRouted, TimeSpan.FromSeconds(120));
-        Assert.Equal(["complaint_filed", "complaint_routed"], complaint.History.Select(h => h.EventType));
-        Assert.Equal("customer-care", complaint.Team);
+        Assert.Equal(["complaint_filed", "complaint_triaged", "complaint_routed", "complaint_assigned"], complaint.History.Select(h => h.EventType));
+        Assert.Equal("after-sales", complaint.Team);
     }
 
     [Fact]

@@ -1,46 +1,167 @@
+using System.Security.Cryptography;
 using Complaints.Contracts.Events;
 using Complaints.Contracts.Intake.V1;
+using Complaints.Intake.CustomerHistory;
 using Complaints.ServiceDefaults;
+using Complaints.ServiceDefaults.ServiceLevels;
 using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
 using Marten;
+using Google.Protobuf;
+using JasperFx;
+using Microsoft.Extensions.Options;
 
 namespace Complaints.Intake.FileComplaint;
 
-/// <summary>Validates a filing and starts the complaint's stream with <see cref="ComplaintFiled"/>.</summary>
-public sealed class FileComplaintHandler(IDocumentSession session, TimeProvider clock, ILogger<FileComplaintHandler> logger)
+/// <summary>
+/// Files a complaint: validates it, answers a channel's retry with the original complaint,
+/// recognises the customer and a repeat, starts the stream with <see cref="ComplaintFiled"/>
+/// and acknowledges with concrete deadlines. Stream, receipt and history row commit together.
+/// </summary>
+public sealed class FileComplaintHandler(
+    IDocumentStore store,
+    SlaPolicy sla,
+    IOptions<IntakeOptions> options,
+    TimeProvider clock,
+    ILogger<FileComplaintHandler> logger)
 {
     public async Task<FileComplaintResponse> HandleAsync(FileComplaintRequest request, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         FileComplaintValidator.Validate(request, now).ThrowIfAny();
 
+        var channel = Channels.Name(request.Channel);
+        var idempotencyKey = request.IdempotencyKey.Trim();
+        var receiptId = idempotencyKey.Length > 0 ? FilingReceipt.IdFor(channel, idempotencyKey) : null;
+        var fingerprint = Fingerprint(request);
+
+        if (receiptId is not null && await FindReceiptAsync(receiptId, cancellationToken) is { } earlier)
+            return Replay(earlier, fingerprint);
+
+        try
+        {
+            return await FileAsync(request, channel, idempotencyKey, receiptId, fingerprint, now, cancellationToken);
+        }
+        catch (DocumentAlreadyExistsException) when (receiptId is not null)
+        {
+            // A concurrent retry with the same key committed first: answer with its complaint.
+            var winner = await FindReceiptAsync(receiptId, cancellationToken)
+                         ?? throw new RpcException(new Status(StatusCode.Aborted, "Concurrent filing with the same idempotency key; retry"));
+            return Replay(winner, fingerprint);
+        }
+    }
+
+    private async Task<FileComplaintResponse> FileAsync(
+        FileComplaintRequest request, string channel, string idempotencyKey, string? receiptId, string fingerprint,
+        DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var session = store.LightweightSession();
+        var customerId = request.Customer.CustomerId.Trim();
+        var subjectKey = RepeatComplaints.SubjectKey(request.Subject);
+
+        var earlier = await session.Query<CustomerComplaintRecord>()
+            .Where(c => c.CustomerId == customerId)
+            .OrderByDescending(c => c.FiledAt)
+            .Take(options.Value.EarlierComplaintsLinked)
+            .ToListAsync(cancellationToken);
+        var repeatOf = RepeatComplaints.RepeatOf(earlier, subjectKey, now, options.Value.RepeatWindow);
+
+        // The promise: a repeat complaint already counts as high priority; triage may only tighten it.
+        var deadlines = sla.For(repeatOf is null ? Priorities.General : Priorities.High, complex: false, now);
+
         var complaintId = Guid.CreateVersion7(now);
         var filed = new ComplaintFiled(
             complaintId,
             ComplaintNumber.For(complaintId, now),
-            ChannelName(request.Channel),
-            request.Customer.CustomerId.Trim(),
+            channel,
+            customerId,
             request.Customer.Name,
             request.Customer.Phone,
             request.Customer.Email,
             request.Description,
             request.IncidentTime?.ToDateTimeOffset(),
-            now);
+            now)
+        {
+            ChannelReference = request.ChannelReference,
+            IdempotencyKey = idempotencyKey,
+            ProductRef = request.Subject?.ProductRef ?? "",
+            OrderRef = request.Subject?.OrderRef ?? "",
+            AccountRef = request.Subject?.AccountRef ?? "",
+            Requests = request.Requests.Select(Channels.Name).ToList(),
+            ObservedEmotion = Channels.Name(request.ObservedEmotion),
+            Attachments = request.Attachments.Select(a => new AttachmentInfo(a.FileName, a.ContentType, a.SizeBytes, a.Uri)).ToList(),
+            IsRepeat = repeatOf is not null,
+            RepeatOf = repeatOf?.Id,
+            EarlierComplaintIds = earlier.Select(c => c.Id).ToList(),
+            FirstResponseDue = deadlines.FirstResponseDue,
+            ResolutionDue = deadlines.ResolutionDue,
+        };
+
+        var receipt = new FilingReceipt
+        {
+            Id = receiptId ?? "",
+            RequestFingerprint = fingerprint,
+            ComplaintId = complaintId,
+            ComplaintNumber = filed.ComplaintNumber,
+            FiledAt = now,
+            FirstResponseDue = deadlines.FirstResponseDue,
+            ResolutionDue = deadlines.ResolutionDue,
+            Repeat = filed.IsRepeat,
+            EarlierComplaintIds = [.. filed.EarlierComplaintIds],
+        };
 
         session.StampTraceContext();
         session.Events.StartStream(complaintId, filed);
+        session.Insert(new CustomerComplaintRecord
+        {
+            Id = complaintId,
+            CustomerId = customerId,
+            ComplaintNumber = filed.ComplaintNumber,
+            FiledAt = now,
+            Channel = channel,
+            SubjectKey = subjectKey,
+            IsRepeat = filed.IsRepeat,
+            RepeatOf = filed.RepeatOf,
+            Summary = request.Description.Length <= 200 ? request.Description : request.Description[..200],
+        });
+        if (receiptId is not null) session.Insert(receipt);
         await session.SaveChangesAsync(cancellationToken);
 
-        logger.LogInformation("Complaint {ComplaintNumber} ({ComplaintId}) filed through {Channel}", filed.ComplaintNumber, complaintId, filed.Channel);
-        return new FileComplaintResponse
-        {
-            ComplaintId = complaintId.ToString(),
-            ComplaintNumber = filed.ComplaintNumber,
-            FiledAt = Timestamp.FromDateTimeOffset(now),
-        };
+        logger.LogInformation("Complaint {ComplaintNumber} ({ComplaintId}) filed through {Channel}{Repeat}",
+            filed.ComplaintNumber, complaintId, channel, filed.IsRepeat ? $", repeating {repeatOf!.ComplaintNumber}" : "");
+        return Acknowledge(receipt, replayed: false);
     }
 
-    /// <summary>Stored by name ("phone", "regulator_hotline") so the stream reads without the proto.</summary>
-    public static string ChannelName(Channel channel) =>
-        System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(channel.ToString());
+    private async Task<FilingReceipt?> FindReceiptAsync(string receiptId, CancellationToken cancellationToken)
+    {
+        await using var query = store.QuerySession();
+        return await query.LoadAsync<FilingReceipt>(receiptId, cancellationToken);
+    }
+
+    private static FileComplaintResponse Replay(FilingReceipt receipt, string fingerprint)
+    {
+        if (receipt.RequestFingerprint != fingerprint)
+        {
+            new FieldViolations()
+                .Add("idempotency_key", $"already used for complaint {receipt.ComplaintNumber} with different content")
+                .Throw(Google.Rpc.Code.AlreadyExists,
+                    $"The idempotency key was already used for complaint {receipt.ComplaintNumber} with different content; use a new key for a new complaint");
+        }
+        return Acknowledge(receipt, replayed: true);
+    }
+
+    private static FileComplaintResponse Acknowledge(FilingReceipt receipt, bool replayed) => new()
+    {
+        ComplaintId = receipt.ComplaintId.ToString(),
+        ComplaintNumber = receipt.ComplaintNumber,
+        FiledAt = Timestamp.FromDateTimeOffset(receipt.FiledAt),
+        FirstResponseDue = Timestamp.FromDateTimeOffset(receipt.FirstResponseDue),
+        ResolutionDue = Timestamp.FromDateTimeOffset(receipt.ResolutionDue),
+        Repeat = receipt.Repeat,
+        EarlierComplaintIds = { receipt.EarlierComplaintIds.Select(id => id.ToString()) },
+        Replayed = replayed,
+    };
+
+    private static string Fingerprint(FileComplaintRequest request) =>
+        Convert.ToHexString(SHA256.HashData(request.ToByteArray()));
 }

@@ -11,6 +11,9 @@ public static class FileComplaintValidator
     public const int MaxNameLength = 200;
     public const int MaxPhoneLength = 40;
     public const int MaxEmailLength = 254;
+    public const int MaxReferenceLength = 200;
+    public const int MaxAttachments = 10;
+    public const long MaxAttachmentBytes = 25L * 1024 * 1024;
 
     public static FieldViolations Validate(FileComplaintRequest request, DateTimeOffset now)
     {
@@ -39,6 +42,35 @@ public static class FileComplaintValidator
 
         if (request.IncidentTime is not null && request.IncidentTime.ToDateTimeOffset() > now.AddMinutes(5))
             violations.Add("incident_time", "cannot be in the future");
+
+        CheckOptional(violations, "channel_reference", request.ChannelReference, MaxReferenceLength);
+        CheckOptional(violations, "idempotency_key", request.IdempotencyKey, MaxReferenceLength);
+        if (request.Subject is { } subject)
+        {
+            CheckOptional(violations, "subject.product_ref", subject.ProductRef, MaxReferenceLength);
+            CheckOptional(violations, "subject.order_ref", subject.OrderRef, MaxReferenceLength);
+            CheckOptional(violations, "subject.account_ref", subject.AccountRef, MaxReferenceLength);
+        }
+
+        for (var i = 0; i < request.Requests.Count; i++)
+        {
+            if (request.Requests[i] == CustomerRequest.Unspecified || !Enum.IsDefined(request.Requests[i]))
+                violations.Add($"requests[{i}]", "must be explanation, fix, refund or compensation, apology or policy change");
+        }
+        if (!Enum.IsDefined(request.ObservedEmotion))
+            violations.Add("observed_emotion", $"unknown emotion level {(int)request.ObservedEmotion}");
+
+        if (request.Attachments.Count > MaxAttachments)
+            violations.Add("attachments", $"{request.Attachments.Count} attachments; the limit is {MaxAttachments}");
+        for (var i = 0; i < Math.Min(request.Attachments.Count, MaxAttachments); i++)
+        {
+            var attachment = request.Attachments[i];
+            CheckRequired(violations, $"attachments[{i}].file_name", attachment.FileName, 255);
+            CheckOptional(violations, $"attachments[{i}].content_type", attachment.ContentType, 100);
+            CheckOptional(violations, $"attachments[{i}].uri", attachment.Uri, 2000);
+            if (attachment.SizeBytes is <= 0 or > MaxAttachmentBytes)
+                violations.Add($"attachments[{i}].size_bytes", $"must be between 1 and {MaxAttachmentBytes} bytes");
+        }
 
         return violations;
     }

@@ -2,6 +2,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using Complaints.Contracts.Events;
 using Complaints.Contracts.Intake.V1;
+using Complaints.Intake.FileComplaint;
 using Complaints.ServiceDefaults;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
@@ -52,18 +53,33 @@ public sealed class GetComplaintHandler(IQuerySession session)
             case ComplaintFiled filed:
                 state.ComplaintNumber = filed.ComplaintNumber;
                 state.Status = ComplaintStatus.Filed;
-                state.Channel = ParseChannel(filed.Channel);
+                state.Channel = Channels.Parse(filed.Channel);
                 state.CustomerId = filed.CustomerId;
                 state.Description = filed.Description;
                 state.FiledAt = Timestamp.FromDateTimeOffset(filed.FiledAt);
+                if (filed.FirstResponseDue is { } promisedResponse) state.FirstResponseDue = Timestamp.FromDateTimeOffset(promisedResponse);
+                if (filed.ResolutionDue is { } promisedResolution) state.ResolutionDue = Timestamp.FromDateTimeOffset(promisedResolution);
+                break;
+            case ComplaintTriaged triaged:
+                state.Priority = triaged.Priority;
+                state.Category = triaged.Category;
                 break;
             case ComplaintRouted routed:
                 state.Status = ComplaintStatus.Routed;
                 state.Team = routed.Team;
                 break;
+            case ComplaintAssigned assigned:
+                state.Status = ComplaintStatus.Assigned;
+                state.Team = assigned.Team;
+                state.AgentId = assigned.AgentId;
+                state.Tier = assigned.Tier;
+                state.FirstResponseDue = Timestamp.FromDateTimeOffset(assigned.FirstResponseDue);
+                state.ResolutionDue = Timestamp.FromDateTimeOffset(assigned.ResolutionDue);
+                break;
+            case ComplaintEscalated escalated:
+                state.Tier = escalated.ToTier;
+                state.AgentId = escalated.AssigneeId;
+                break;
         }
     }
-
-    private static Channel ParseChannel(string name) =>
-        System.Enum.GetValues<Channel>().FirstOrDefault(c => FileComplaint.FileComplaintHandler.ChannelName(c) == name);
 }

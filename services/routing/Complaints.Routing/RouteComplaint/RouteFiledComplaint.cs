@@ -1,36 +1,136 @@
 using Complaints.Contracts.Events;
+using Complaints.Routing.Assignment;
+using Complaints.Routing.Triage;
 using Complaints.ServiceDefaults;
+using Complaints.ServiceDefaults.ServiceLevels;
 using Marten;
 using MassTransit;
+using Npgsql;
 
 namespace Complaints.Routing.RouteComplaint;
 
 /// <summary>
-/// Routes a newly filed complaint by appending <see cref="ComplaintRouted"/> to its stream.
+/// Takes a newly filed complaint through triage, routing and assignment, appending
+/// <see cref="ComplaintTriaged"/>, <see cref="ComplaintRouted"/>, <see cref="ComplaintAssigned"/>
+/// (and <see cref="ComplaintEscalated"/> for emergencies or when every agent is at the hostile-case
+/// cap) to its stream, and opening the SLA clock.
 /// Idempotent: a redelivered <see cref="ComplaintFiled"/> finds the complaint already routed and
-/// appends nothing. Two concurrent deliveries race on the stream's expected version; the loser
-/// gets a concurrency error, is retried, and then finds the complaint routed.
+/// appends nothing; concurrent duplicates race on the stream's expected version and the loser,
+/// retried, finds it routed.
 /// </summary>
-public sealed class RouteFiledComplaint(IDocumentSession session, TimeProvider clock, ILogger<RouteFiledComplaint> logger)
-    : IConsumer<ComplaintFiled>
+public sealed class RouteFiledComplaint(
+    IDocumentSession session,
+    TriageEngine triage,
+    TeamDirectory teams,
+    SlaPolicy sla,
+    TimeProvider clock,
+    ILogger<RouteFiledComplaint> logger) : IConsumer<ComplaintFiled>
 {
     public async Task Consume(ConsumeContext<ComplaintFiled> context)
     {
         var filed = context.Message;
-        var history = await session.Events.FetchStreamAsync(filed.ComplaintId, token: context.CancellationToken);
+        var cancellationToken = context.CancellationToken;
+        var history = await session.Events.FetchStreamAsync(filed.ComplaintId, token: cancellationToken);
         if (history.Count == 0)
             throw new InvalidOperationException($"Complaint {filed.ComplaintId} has no stream; refusing to route an unknown complaint");
-
         if (history.Any(e => e.Data is ComplaintRouted))
         {
             logger.LogInformation("Complaint {ComplaintId} is already routed; redelivery ignored", filed.ComplaintId);
             return;
         }
 
-        var (team, rule) = TeamRule.Pick(filed.Channel);
+        var now = clock.GetUtcNow();
+        var result = triage.Triage(filed);
+        var emergency = result.EmergencyFlags.Count > 0;
+        var (team, routeRule) = teams.ForCategory(result.Category, emergency);
+        var deadlines = Deadlines(filed, result);
+
+        // Assignments in one team are serialised so that least-load and the hostile cap hold
+        // under concurrent deliveries; the lock ends with the transaction.
+        await session.BeginTransactionAsync(cancellationToken);
+        await using (var lockTeam = new NpgsqlCommand("select pg_advisory_xact_lock(hashtext(@key))", session.Connection))
+        {
+            lockTeam.Parameters.AddWithValue("key", "complaints.routing.team:" + team.Name);
+            await lockTeam.ExecuteNonQueryAsync(cancellationToken);
+        }
+        var loads = (await session.LoadManyAsync<AgentWorkload>(cancellationToken, team.Agents.Select(a => a.Id)))
+            .ToDictionary(l => l.Id);
+        var choice = AgentPicker.Pick(team, result.Category, result.Hostile, loads, teams.HostileCasesPerAgent);
+
+        var events = new List<object>
+        {
+            new ComplaintTriaged(filed.ComplaintId, result.Category, result.Kind, result.Style, result.Emotion,
+                result.Expectations, result.EmergencyFlags, result.Priority, result.Complex, result.Decisions, now),
+            new ComplaintRouted(filed.ComplaintId, team.Name, routeRule, now),
+        };
+        var tier = choice.Tier;
+        var assignee = choice.AssigneeId;
+        string? loadedAgent = choice.Tier == Tiers.Agent ? choice.AssigneeId : null;
+        if (emergency)
+        {
+            // The brief: emergencies start an emergency response at once. The crisis team's agent
+            // works the case at crisis tier.
+            tier = Tiers.Crisis;
+            events.Add(new ComplaintAssigned(filed.ComplaintId, team.Name, assignee, tier, $"emergency ({string.Join(", ", result.EmergencyFlags)}); {choice.Reason}",
+                deadlines.FirstResponseDue, deadlines.ResolutionDue, now));
+            events.Add(new ComplaintEscalated(filed.ComplaintId, Tiers.Agent, Tiers.Crisis,
+                "emergency: " + string.Join(", ", result.EmergencyFlags), assignee, now));
+        }
+        else
+        {
+            events.Add(new ComplaintAssigned(filed.ComplaintId, team.Name, assignee, tier, choice.Reason,
+                deadlines.FirstResponseDue, deadlines.ResolutionDue, now));
+            if (tier == Tiers.Supervisor)
+                events.Add(new ComplaintEscalated(filed.ComplaintId, Tiers.Agent, Tiers.Supervisor, choice.Reason, assignee, now));
+        }
+
+        if (loadedAgent is not null)
+        {
+            var load = loads.GetValueOrDefault(loadedAgent) ?? new AgentWorkload { Id = loadedAgent };
+            load.Open++;
+            if (result.Hostile) load.Hostile++;
+            session.Store(load);
+        }
+        var openCase = new OpenCase
+        {
+            Id = filed.ComplaintId,
+            ComplaintNumber = filed.ComplaintNumber,
+            Team = team.Name,
+            AssigneeId = assignee,
+            LoadedAgentId = loadedAgent,
+            Tier = tier,
+            Priority = result.Priority,
+            Category = result.Category,
+            Emotion = result.Emotion,
+            Hostile = result.Hostile,
+            AssignedAt = now,
+            FirstResponseDue = deadlines.FirstResponseDue,
+            ResolutionDue = deadlines.ResolutionDue,
+        };
+        openCase.RecomputeNextDeadline();
+        session.Store(openCase);
+
         session.StampTraceContext();
-        session.Events.Append(filed.ComplaintId, history[^1].Version + 1, new ComplaintRouted(filed.ComplaintId, team, rule, clock.GetUtcNow()));
-        await session.SaveChangesAsync(context.CancellationToken);
-        logger.LogInformation("Complaint {ComplaintNumber} routed to {Team} ({Rule})", filed.ComplaintNumber, team, rule);
+        session.Events.Append(filed.ComplaintId, history[^1].Version + events.Count, events.ToArray());
+        await session.SaveChangesAsync(cancellationToken);
+        logger.LogInformation("Complaint {ComplaintNumber}: {Category}/{Priority} -> {Team}, {Tier} {Assignee}",
+            filed.ComplaintNumber, result.Category, result.Priority, team.Name, tier, assignee);
     }
+
+    /// <summary>
+    /// SLA deadlines from the triaged priority, never later than what intake promised the
+    /// customer, except the resolution deadline of a complex case, which follows the complex target.
+    /// </summary>
+    private SlaDeadlines Deadlines(ComplaintFiled filed, TriageResult result)
+    {
+        var computed = sla.For(result.Priority, result.Complex, filed.FiledAt);
+        var firstResponse = Earliest(computed.FirstResponseDue, filed.FirstResponseDue);
+        var resolution = result.Complex && result.Priority != Priorities.Emergency
+            ? computed.ResolutionDue
+            : Earliest(computed.ResolutionDue, filed.ResolutionDue);
+        return new SlaDeadlines(firstResponse, resolution);
+    }
+
+    private static DateTimeOffset Earliest(DateTimeOffset computed, DateTimeOffset? promised) =>
+        promised is { } p && p < computed ? p : computed;
 }

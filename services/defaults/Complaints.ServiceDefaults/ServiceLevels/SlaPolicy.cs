@@ -1,0 +1,36 @@
+using Microsoft.Extensions.Options;
+
+namespace Complaints.ServiceDefaults.ServiceLevels;
+
+public sealed record SlaDeadlines(DateTimeOffset FirstResponseDue, DateTimeOffset ResolutionDue);
+
+/// <summary>Turns a priority (and whether the case is complex) into concrete deadlines.</summary>
+public sealed class SlaPolicy
+{
+    private readonly SlaOptions options;
+
+    public SlaPolicy(IOptions<SlaOptions> options) : this(options.Value) { }
+
+    public SlaPolicy(SlaOptions options)
+    {
+        this.options = options;
+        Calendar = new BusinessCalendar(options);
+    }
+
+    public BusinessCalendar Calendar { get; }
+
+    public SlaDeadlines For(string priority, bool complex, DateTimeOffset from)
+    {
+        var key = complex && priority != Priorities.Emergency ? Priorities.Complex : priority;
+        if (!options.Targets.TryGetValue(key, out var target))
+            throw new InvalidOperationException($"No SLA target is configured for '{key}' ({SlaOptions.Section}:Targets)");
+
+        var firstResponse = target.FirstResponseInBusinessHours
+            ? Calendar.AddWorkingTime(from, target.FirstResponse)
+            : from + target.FirstResponse;
+        var resolution = target.ResolutionWorkingDays is { } days
+            ? Calendar.AddWorkingDays(from, days)
+            : from + target.Resolution;
+        return new SlaDeadlines(firstResponse, resolution);
+    }
+}

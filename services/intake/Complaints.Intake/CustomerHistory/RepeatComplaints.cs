@@ -1,0 +1,39 @@
+using Complaints.Contracts.Intake.V1;
+
+namespace Complaints.Intake.CustomerHistory;
+
+public sealed class IntakeOptions
+{
+    public const string Section = "Complaints:Intake";
+
+    /// <summary>A complaint by the same customer on the same subject within this window is a repeat.</summary>
+    public TimeSpan RepeatWindow { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>How many earlier complaints a filing links to.</summary>
+    public int EarlierComplaintsLinked { get; set; } = 20;
+}
+
+/// <summary>Recognises a repeat complaint: same customer, same subject, within the window.</summary>
+public static class RepeatComplaints
+{
+    /// <summary>
+    /// The subject a complaint is about, from its references, most specific first: an order names
+    /// one purchase, a product many, an account everything the customer holds.
+    /// </summary>
+    public static string SubjectKey(Subject? subject)
+    {
+        if (subject is null) return "";
+        if (!string.IsNullOrWhiteSpace(subject.OrderRef)) return "order:" + Normalise(subject.OrderRef);
+        if (!string.IsNullOrWhiteSpace(subject.ProductRef)) return "product:" + Normalise(subject.ProductRef);
+        if (!string.IsNullOrWhiteSpace(subject.AccountRef)) return "account:" + Normalise(subject.AccountRef);
+        return "";
+    }
+
+    /// <summary>The most recent earlier complaint this one repeats, if any. <paramref name="earlier"/> is newest first.</summary>
+    public static CustomerComplaintRecord? RepeatOf(IEnumerable<CustomerComplaintRecord> earlier, string subjectKey, DateTimeOffset now, TimeSpan window) =>
+        subjectKey.Length == 0
+            ? null
+            : earlier.FirstOrDefault(c => c.SubjectKey == subjectKey && c.FiledAt >= now - window);
+
+    private static string Normalise(string reference) => reference.Trim().ToUpperInvariant();
+}

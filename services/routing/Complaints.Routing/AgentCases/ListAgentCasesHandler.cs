@@ -1,0 +1,40 @@
+using Complaints.Contracts.Routing.V1;
+using Complaints.Routing.Assignment;
+using Complaints.ServiceDefaults;
+using Google.Protobuf.WellKnownTypes;
+using Marten;
+
+namespace Complaints.Routing.AgentCases;
+
+/// <summary>An agent's (or supervisor's) open cases, the nearest deadline first.</summary>
+public sealed class ListAgentCasesHandler(IQuerySession session)
+{
+    public async Task<ListAgentCasesResponse> HandleAsync(ListAgentCasesRequest request, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(request.AgentId))
+            new FieldViolations().Add("agent_id", "is required").ThrowIfAny();
+
+        var agentId = request.AgentId.Trim();
+        var cases = await session.Query<OpenCase>()
+            .Where(c => c.AssigneeId == agentId)
+            .OrderBy(c => c.ResolutionDue)
+            .ToListAsync(cancellationToken);
+        var ordered = cases.OrderBy(c => c.NextDeadline ?? DateTimeOffset.MaxValue).ThenBy(c => c.ResolutionDue);
+
+        var response = new ListAgentCasesResponse { AgentId = agentId, HostileCases = cases.Count(c => c.Hostile) };
+        response.Cases.AddRange(ordered.Select(c => new AgentCase
+        {
+            ComplaintId = c.Id.ToString(),
+            ComplaintNumber = c.ComplaintNumber,
+            Team = c.Team,
+            Priority = c.Priority,
+            Category = c.Category,
+            Emotion = c.Emotion,
+            Tier = c.Tier,
+            AssignedAt = Timestamp.FromDateTimeOffset(c.AssignedAt),
+            FirstResponseDue = Timestamp.FromDateTimeOffset(c.FirstResponseDue),
+            ResolutionDue = Timestamp.FromDateTimeOffset(c.ResolutionDue),
+        }));
+        return response;
+    }
+}

@@ -1,0 +1,33 @@
+namespace Complaints.Routing.Assignment;
+
+/// <summary>
+/// Routing's durable view of an open complaint: who has it, at which tier, and its SLA deadlines.
+/// The SLA sweeper reads it to find breaches (it survives restarts); agents' queues read it too.
+/// </summary>
+public sealed class OpenCase
+{
+    /// <summary>The complaint id.</summary>
+    public Guid Id { get; set; }
+    public string ComplaintNumber { get; set; } = "";
+    public string Team { get; set; } = "";
+    public string AssigneeId { get; set; } = "";
+    /// <summary>The agent whose workload counts this case, while it is at the agent tier.</summary>
+    public string? LoadedAgentId { get; set; }
+    public string Tier { get; set; } = Tiers.Agent;
+    public string Priority { get; set; } = "";
+    public string Category { get; set; } = "";
+    public string Emotion { get; set; } = "";
+    public bool Hostile { get; set; }
+    public DateTimeOffset AssignedAt { get; set; }
+    public DateTimeOffset FirstResponseDue { get; set; }
+    public DateTimeOffset ResolutionDue { get; set; }
+    public bool FirstResponseBreached { get; set; }
+    public bool ResolutionBreached { get; set; }
+    /// <summary>The earliest deadline not yet breached; null when none is pending.</summary>
+    public DateTimeOffset? NextDeadline { get; set; }
+
+    public void RecomputeNextDeadline() =>
+        NextDeadline = !FirstResponseBreached ? FirstResponseDue
+            : !ResolutionBreached ? ResolutionDue
+            : null;
+}

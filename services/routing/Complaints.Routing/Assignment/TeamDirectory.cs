@@ -1,0 +1,58 @@
+using System.Text.Json;
+
+namespace Complaints.Routing.Assignment;
+
+/// <summary>Teams, agents and skills (teams.json): who owns which category and who stands at each tier.</summary>
+public sealed class TeamDirectory
+{
+    public int HostileCasesPerAgent { get; init; } = 2;
+    public string DefaultTeam { get; init; } = "";
+    public string CrisisTeam { get; init; } = "";
+    public List<Team> Teams { get; init; } = [];
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        ReadCommentHandling = JsonCommentHandling.Skip,
+        AllowTrailingCommas = true,
+    };
+
+    public static TeamDirectory Load(string path)
+    {
+        var directory = JsonSerializer.Deserialize<TeamDirectory>(File.ReadAllText(path), Json)
+                        ?? throw new InvalidDataException($"{path} holds no teams");
+        foreach (var name in new[] { directory.DefaultTeam, directory.CrisisTeam })
+            if (directory.Teams.All(t => t.Name != name)) throw new InvalidDataException($"{path}: team '{name}' is not defined");
+        foreach (var team in directory.Teams.Where(t => t.Agents.Count == 0))
+            throw new InvalidDataException($"{path}: team '{team.Name}' has no agents");
+        return directory;
+    }
+
+    public Team this[string name] => Teams.First(t => t.Name == name);
+
+    /// <summary>The team that owns a category, and the rule that says so.</summary>
+    public (Team Team, string Rule) ForCategory(string category, bool emergency)
+    {
+        if (emergency) return (this[CrisisTeam], $"emergency -> {CrisisTeam}");
+        var owner = Teams.FirstOrDefault(t => t.Categories.Contains(category));
+        return owner is not null
+            ? (owner, $"category {category} -> {owner.Name}")
+            : (this[DefaultTeam], $"no team owns {category} -> {DefaultTeam}");
+    }
+}
+
+public sealed class Team
+{
+    public string Name { get; init; } = "";
+    public List<string> Categories { get; init; } = [];
+    public string Supervisor { get; init; } = "";
+    public string Manager { get; init; } = "";
+    public List<Agent> Agents { get; init; } = [];
+}
+
+public sealed class Agent
+{
+    public string Id { get; init; } = "";
+    public List<string> Skills { get; init; } = [];
+
+    public bool Handles(string category) => Skills.Contains("*") || Skills.Contains(category);
+}

@@ -1,0 +1,121 @@
+using Complaints.Contracts.Events;
+using Complaints.Routing.Assignment;
+using Complaints.Routing.RouteComplaint;
+using Complaints.ServiceDefaults;
+using Marten;
+using Microsoft.Extensions.Options;
+
+namespace Complaints.Routing.SlaClock;
+
+public sealed class SlaSweeperOptions
+{
+    public const string Section = "Complaints:Routing:SlaSweeper";
+    public TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(15);
+    public int BatchSize { get; set; } = 200;
+}
+
+/// <summary>
+/// Finds complaints whose next SLA deadline has passed, appends <see cref="SlaBreached"/> and
+/// escalates one tier (agent, supervisor, manager, crisis) with the reason. Deadlines live in
+/// PostgreSQL (<see cref="OpenCase"/>), so a restart loses none; time comes from
+/// <see cref="TimeProvider"/>, so tests drive it with a fake clock. Several routing instances may
+/// sweep at once: each escalation appends at the stream's expected version, so only one wins.
+/// </summary>
+public sealed class SlaSweeper(
+    IDocumentStore store,
+    TeamDirectory teams,
+    TimeProvider clock,
+    IOptions<SlaSweeperOptions> options,
+    ILogger<SlaSweeper> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.Interval, clock);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            try
+            {
+                await SweepOnceAsync(stoppingToken);
+            }
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            {
+                logger.LogError(ex, "SLA sweep failed; the next sweep retries");
+            }
+        }
+    }
+
+    /// <summary>Escalates every case whose deadline passed; returns how many were escalated.</summary>
+    public async Task<int> SweepOnceAsync(CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        IReadOnlyList<OpenCase> due;
+        await using (var query = store.QuerySession())
+        {
+            due = await query.Query<OpenCase>()
+                .Where(c => c.NextDeadline != null && c.NextDeadline <= now)
+                .OrderBy(c => c.NextDeadline)
+                .Take(options.Value.BatchSize)
+                .ToListAsync(cancellationToken);
+        }
+
+        var escalated = 0;
+        foreach (var candidate in due)
+        {
+            try
+            {
+                if (await BreachAsync(candidate.Id, now, cancellationToken)) escalated++;
+            }
+            catch (Exception ex) when (ConcurrencyConflicts.Is(ex))
+            {
+                logger.LogDebug("Complaint {ComplaintId} changed while sweeping; the next sweep sees it afresh", candidate.Id);
+            }
+        }
+        return escalated;
+    }
+
+    private async Task<bool> BreachAsync(Guid complaintId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var session = store.LightweightSession();
+        var openCase = await session.LoadAsync<OpenCase>(complaintId, cancellationToken);
+        if (openCase?.NextDeadline is not { } dueAt || dueAt > now) return false;
+        var stream = await session.Events.FetchStreamStateAsync(complaintId, cancellationToken)
+                     ?? throw new InvalidOperationException($"Open case {complaintId} has no stream");
+
+        var deadline = openCase.FirstResponseBreached ? "resolution" : "first_response";
+        var events = new List<object> { new SlaBreached(complaintId, deadline, dueAt, openCase.Tier, now) };
+        if (Tiers.Above(openCase.Tier) is { } nextTier)
+        {
+            var team = teams[openCase.Team];
+            var assignee = Tiers.AssigneeAt(nextTier, team, teams);
+            events.Add(new ComplaintEscalated(complaintId, openCase.Tier, nextTier,
+                $"{deadline.Replace('_', ' ')} deadline {dueAt:yyyy-MM-dd HH:mm} UTC passed at {openCase.Tier} tier", assignee, now));
+            await ReleaseAgentLoadAsync(session, openCase, cancellationToken);
+            openCase.Tier = nextTier;
+            openCase.AssigneeId = assignee;
+        }
+
+        if (deadline == "first_response") openCase.FirstResponseBreached = true;
+        else openCase.ResolutionBreached = true;
+        openCase.RecomputeNextDeadline();
+        session.Store(openCase);
+        session.Events.Append(complaintId, stream.Version + events.Count, events.ToArray());
+        await session.SaveChangesAsync(cancellationToken);
+        logger.LogWarning("Complaint {ComplaintNumber}: {Deadline} deadline breached; now at {Tier} ({Assignee})",
+            openCase.ComplaintNumber, deadline, openCase.Tier, openCase.AssigneeId);
+        return true;
+    }
+
+    /// <summary>The case leaves the agent's queue when it moves up, so it no longer counts toward their load.</summary>
+    private static async Task ReleaseAgentLoadAsync(IDocumentSession session, OpenCase openCase, CancellationToken cancellationToken)
+    {
+        if (openCase.LoadedAgentId is not { } agentId) return;
+        var load = await session.LoadAsync<AgentWorkload>(agentId, cancellationToken);
+        if (load is not null)
+        {
+            load.Open = Math.Max(0, load.Open - 1);
+            if (openCase.Hostile) load.Hostile = Math.Max(0, load.Hostile - 1);
+            session.Store(load);
+        }
+        openCase.LoadedAgentId = null;
+    }
+}

@@ -1,0 +1,130 @@
+using Complaints.Contracts.Events;
+using Complaints.ServiceDefaults.ServiceLevels;
+
+namespace Complaints.Routing.Triage;
+
+public sealed record TriageResult(
+    string Category,
+    string Kind,
+    string Style,
+    string Emotion,
+    IReadOnlyList<string> Expectations,
+    IReadOnlyList<string> EmergencyFlags,
+    string Priority,
+    bool Complex,
+    IReadOnlyList<TriageDecision> Decisions)
+{
+    public bool Hostile => Emotion is Emotions.Angry or Emotions.OutOfControl;
+}
+
+public static class Emotions
+{
+    public const string Calm = "calm";
+    public const string Dissatisfied = "dissatisfied";
+    public const string Angry = "angry";
+    public const string OutOfControl = "out_of_control";
+}
+
+/// <summary>
+/// Classifies a complaint as the brief does: category, kind, style, emotion, expectations and
+/// emergency flags, then its priority. Every decision names the rule that made it and why.
+/// </summary>
+public sealed class TriageEngine(TriageRuleSet rules)
+{
+    public TriageResult Triage(ComplaintFiled complaint)
+    {
+        var decisions = new List<TriageDecision>();
+        var text = complaint.Description;
+
+        string Single(TriageAspect aspect, string fallback, string? category = null)
+        {
+            foreach (var rule in rules.Rules.Where(r => r.Aspect == aspect))
+            {
+                if (Matches(rule, complaint, text, category) is { } reason)
+                {
+                    decisions.Add(new TriageDecision(Name(aspect), rule.Value, rule.Name, reason));
+                    return rule.Value;
+                }
+            }
+            decisions.Add(new TriageDecision(Name(aspect), fallback, "default", "no rule matched"));
+            return fallback;
+        }
+
+        List<string> Many(TriageAspect aspect, string category)
+        {
+            var values = new List<string>();
+            foreach (var rule in rules.Rules.Where(r => r.Aspect == aspect))
+            {
+                if (values.Contains(rule.Value) || Matches(rule, complaint, text, category) is not { } reason) continue;
+                values.Add(rule.Value);
+                decisions.Add(new TriageDecision(Name(aspect), rule.Value, rule.Name, reason));
+            }
+            return values;
+        }
+
+        var category = Single(TriageAspect.Category, rules.Defaults.Category);
+        var kind = Single(TriageAspect.Kind, rules.Defaults.Kind, category);
+        var style = Single(TriageAspect.Style, rules.Defaults.Style, category);
+
+        string emotion;
+        if (complaint.ObservedEmotion.Length > 0)
+        {
+            emotion = complaint.ObservedEmotion;
+            decisions.Add(new TriageDecision("emotion", emotion, "observed", "the agent observed it on the call"));
+        }
+        else
+        {
+            emotion = Single(TriageAspect.Emotion, rules.Defaults.Emotion, category);
+        }
+
+        var expectations = Many(TriageAspect.Expectation, category);
+        var emergencies = Many(TriageAspect.Emergency, category);
+        var complex = rules.Rules.Where(r => r.Aspect == TriageAspect.Complex)
+            .Select(r => (Rule: r, Reason: Matches(r, complaint, text, category)))
+            .FirstOrDefault(m => m.Reason is not null);
+        if (complex.Reason is not null)
+            decisions.Add(new TriageDecision("complex", "true", complex.Rule.Name, complex.Reason));
+
+        var (priority, why) = emergencies.Count > 0
+            ? (Priorities.Emergency, "emergency: " + string.Join(", ", emergencies))
+            : complaint.IsRepeat
+                ? (Priorities.High, "repeat complaint on the same subject")
+                : emotion == Emotions.OutOfControl
+                    ? (Priorities.High, "customer out of control")
+                    : (Priorities.General, "no emergency, not a repeat");
+        decisions.Add(new TriageDecision("priority", priority, "priority", why));
+
+        return new TriageResult(category, kind, style, emotion, expectations, emergencies, priority, complex.Reason is not null, decisions);
+    }
+
+    /// <summary>Why the rule holds for this complaint, or null when it does not.</summary>
+    private static string? Matches(TriageRule rule, ComplaintFiled complaint, string text, string? category)
+    {
+        var reasons = new List<string>();
+        if (rule.Keywords.Count > 0)
+        {
+            var keyword = rule.Keywords.FirstOrDefault(k => text.Contains(k, StringComparison.OrdinalIgnoreCase));
+            if (keyword is null) return null;
+            reasons.Add($"keyword \"{keyword}\" in the description");
+        }
+        if (rule.Channels.Count > 0)
+        {
+            if (!rule.Channels.Contains(complaint.Channel)) return null;
+            reasons.Add($"channel {complaint.Channel}");
+        }
+        if (rule.Requests.Count > 0)
+        {
+            var request = complaint.Requests.FirstOrDefault(rule.Requests.Contains);
+            if (request is null) return null;
+            reasons.Add($"customer asks for {request}");
+        }
+        if (rule.Categories.Count > 0)
+        {
+            if (category is null || !rule.Categories.Contains(category)) return null;
+            reasons.Add($"category {category}");
+        }
+        return string.Join(" and ", reasons);
+    }
+
+    private static string Name(TriageAspect aspect) => aspect.ToString().ToLowerInvariant();
+}

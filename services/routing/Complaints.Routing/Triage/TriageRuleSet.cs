@@ -1,0 +1,66 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Complaints.Routing.Triage;
+
+/// <summary>
+/// Triage rules as data (triage-rules.json). A rule sets one aspect of the triage to a value when
+/// all of its conditions hold; conditions left out always hold.
+/// </summary>
+public sealed class TriageRuleSet
+{
+    public List<TriageRule> Rules { get; init; } = [];
+    public TriageDefaults Defaults { get; init; } = new();
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        ReadCommentHandling = JsonCommentHandling.Skip,
+        AllowTrailingCommas = true,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
+    };
+
+    public static TriageRuleSet Load(string path)
+    {
+        var rules = JsonSerializer.Deserialize<TriageRuleSet>(File.ReadAllText(path), Json)
+                    ?? throw new InvalidDataException($"{path} holds no triage rules");
+        rules.Validate(path);
+        return rules;
+    }
+
+    private void Validate(string path)
+    {
+        foreach (var rule in Rules)
+        {
+            if (string.IsNullOrWhiteSpace(rule.Name)) throw new InvalidDataException($"{path}: a rule has no name");
+            if (rule.Aspect != TriageAspect.Complex && string.IsNullOrWhiteSpace(rule.Value))
+                throw new InvalidDataException($"{path}: rule '{rule.Name}' sets {rule.Aspect} to nothing");
+            if (rule.Keywords.Count + rule.Channels.Count + rule.Requests.Count + rule.Categories.Count == 0)
+                throw new InvalidDataException($"{path}: rule '{rule.Name}' has no condition and would always fire");
+        }
+    }
+}
+
+public enum TriageAspect { Category, Kind, Style, Emotion, Expectation, Emergency, Complex }
+
+public sealed class TriageRule
+{
+    public string Name { get; init; } = "";
+    public TriageAspect Aspect { get; init; }
+    public string Value { get; init; } = "";
+    /// <summary>Any of these in the description (case-insensitive substring, so it works for Chinese, which has no spaces).</summary>
+    public List<string> Keywords { get; init; } = [];
+    /// <summary>Any of these channels ("regulator_hotline").</summary>
+    public List<string> Channels { get; init; } = [];
+    /// <summary>Any of these customer requests ("refund_or_compensation").</summary>
+    public List<string> Requests { get; init; } = [];
+    /// <summary>The complaint's category (decided first) is one of these.</summary>
+    public List<string> Categories { get; init; } = [];
+}
+
+public sealed class TriageDefaults
+{
+    public string Category { get; init; } = "general";
+    public string Kind { get; init; } = "transactional";
+    public string Style { get; init; } = "venting";
+    public string Emotion { get; init; } = "dissatisfied";
+}

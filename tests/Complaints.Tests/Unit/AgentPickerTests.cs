@@ -1,0 +1,78 @@
+using Complaints.Routing.Assignment;
+
+namespace Complaints.Tests.Unit;
+
+public sealed class AgentPickerTests
+{
+    private static readonly Team Care = new()
+    {
+        Name = "customer-care",
+        Supervisor = "sup-care",
+        Agents =
+        [
+            new Agent { Id = "a1", Skills = ["general", "service_attitude"] },
+            new Agent { Id = "a2", Skills = ["general", "service_attitude"] },
+            new Agent { Id = "a3", Skills = ["general"] },
+        ],
+    };
+
+    private static Dictionary<string, AgentWorkload> Loads(params (string Id, int Open, int Hostile)[] loads) =>
+        loads.ToDictionary(l => l.Id, l => new AgentWorkload { Id = l.Id, Open = l.Open, Hostile = l.Hostile });
+
+    [Fact]
+    public void The_skilled_agent_with_the_least_open_load_gets_the_case()
+    {
+        var choice = AgentPicker.Pick(Care, "service_attitude", hostile: false, Loads(("a1", 5, 0), ("a2", 3, 0), ("a3", 0, 0)), hostileCap: 2);
+
+        // a3 has the least load but not the skill.
+        Assert.Equal(("agent", "a2"), (choice.Tier, choice.AssigneeId));
+        Assert.Contains("least open load", choice.Reason);
+    }
+
+    [Fact]
+    public void An_agent_with_no_record_yet_has_no_load()
+    {
+        var choice = AgentPicker.Pick(Care, "general", hostile: false, Loads(("a1", 1, 0), ("a2", 1, 0)), hostileCap: 2);
+        Assert.Equal("a3", choice.AssigneeId);
+    }
+
+    [Fact]
+    public void A_hostile_case_skips_agents_at_the_cap_even_with_less_load()
+    {
+        var choice = AgentPicker.Pick(Care, "service_attitude", hostile: true, Loads(("a1", 2, 2), ("a2", 6, 1)), hostileCap: 2);
+        Assert.Equal("a2", choice.AssigneeId);
+    }
+
+    [Fact]
+    public void When_every_skilled_agent_is_at_the_cap_the_supervisor_takes_the_case()
+    {
+        var choice = AgentPicker.Pick(Care, "service_attitude", hostile: true, Loads(("a1", 2, 2), ("a2", 2, 2), ("a3", 0, 0)), hostileCap: 2);
+
+        Assert.Equal(("supervisor", "sup-care"), (choice.Tier, choice.AssigneeId));
+        Assert.Contains("hostile", choice.Reason);
+    }
+
+    [Fact]
+    public void A_calm_case_ignores_the_hostile_cap()
+    {
+        var choice = AgentPicker.Pick(Care, "service_attitude", hostile: false, Loads(("a1", 1, 2), ("a2", 2, 0)), hostileCap: 2);
+        Assert.Equal("a1", choice.AssigneeId);
+    }
+
+    [Fact]
+    public void Nobody_with_the_skill_means_any_agent_of_the_team()
+    {
+        var choice = AgentPicker.Pick(Care, "billing_fees", hostile: false, Loads(("a1", 1, 0), ("a2", 1, 0), ("a3", 2, 0)), hostileCap: 2);
+        Assert.Equal("a1", choice.AssigneeId);
+        Assert.Contains("nobody has skill", choice.Reason);
+    }
+
+    [Fact]
+    public void Tiers_climb_agent_supervisor_manager_crisis_and_stop()
+    {
+        Assert.Equal("supervisor", Tiers.Above("agent"));
+        Assert.Equal("manager", Tiers.Above("supervisor"));
+        Assert.Equal("crisis", Tiers.Above("manager"));
+        Assert.Null(Tiers.Above("crisis"));
+    }
+}

@@ -1,0 +1,140 @@
+using Complaints.Routing.Triage;
+
+namespace Complaints.Tests.Unit;
+
+/// <summary>Triage with the rules the routing service ships (triage-rules.json), on realistic complaints.</summary>
+public sealed class TriageEngineTests
+{
+    private static readonly TriageEngine Engine = new(TriageRuleSet.Load(Path.Combine(AppContext.BaseDirectory, "triage-rules.json")));
+
+    private static ComplaintFiled Complaint(string description, string channel = "phone", string[]? requests = null, string observedEmotion = "", bool repeat = false) =>
+        new(Guid.NewGuid(), "C-1", channel, "CUST-1", "", "", "", description, null, DateTimeOffset.UtcNow)
+        {
+            Requests = requests ?? [],
+            ObservedEmotion = observedEmotion,
+            IsRepeat = repeat,
+        };
+
+    [Fact]
+    public void Bank_case_of_seed_004_is_an_attitude_complaint_and_a_regulator_emergency()
+    {
+        // Seed 004: a broken ATM with no notice, one window open at lunch, a rude duty manager, a complaint to the hotline.
+        var result = Engine.Triage(Complaint(
+            "中午去网点取钱，自助取款机坏了也没有任何告示，只开了一个窗口，排了四十分钟。值班经理态度很差，说“你爱等不等”。我已经打了银监热线投诉。",
+            channel: "regulator_hotline"));
+
+        Assert.Equal("service_attitude", result.Category);
+        Assert.Equal("attitude", result.Kind);
+        Assert.Contains("regulator_exposure", result.EmergencyFlags);
+        Assert.Contains("respect", result.Expectations);
+        Assert.Contains("speed", result.Expectations);
+        Assert.Equal("emergency", result.Priority);
+        var category = Assert.Single(result.Decisions, d => d.Aspect == "category");
+        Assert.Equal("category-attitude", category.Rule);
+        Assert.Contains("态度", category.Reason);
+        Assert.Contains(result.Decisions, d => d.Aspect == "emergency" && d.Rule == "emergency-regulator-channel" && d.Reason.Contains("regulator_hotline"));
+    }
+
+    [Fact]
+    public void Smoke_and_fire_is_a_safety_emergency()
+    {
+        var result = Engine.Triage(Complaint("The heater you sold me started smoking last night and caught fire in my kitchen."));
+
+        Assert.Equal("safety", result.Category);
+        Assert.Equal(["safety"], result.EmergencyFlags);
+        Assert.Equal("emergency", result.Priority);
+        Assert.Contains(result.Decisions, d => d.Aspect == "priority" && d.Reason.Contains("safety"));
+    }
+
+    [Fact]
+    public void Chinese_safety_words_are_recognised_too()
+    {
+        var result = Engine.Triage(Complaint("电饭煲用了一周就冒烟，差点起火，孩子手也烫伤了"));
+        Assert.Equal("safety", result.Category);
+        Assert.Equal("emergency", result.Priority);
+    }
+
+    public static TheoryData<string, string, string[], string, string, string, string[], string> Table => new()
+    {
+        // description, channel, requests, expected category, kind, style, expectations (subset), priority
+        { "I was charged a fee twice on my bill this month and I want a refund.", "email", ["refund_or_compensation"],
+          "billing_fees", "transactional", "negotiating", ["money"], "general" },
+        { "快递三天了还没送到，一直没人联系我", "web_chat", [],
+          "logistics_delivery", "transactional", "venting", ["speed"], "general" },
+        { "建议你们在午休时多开几个窗口，排队太久了", "mobile_app", [],
+          "process_policy", "suggestion", "venting", ["flexibility", "speed"], "general" },
+        { "My personal information was leaked to a marketing company.", "email", [],
+          "privacy_data", "transactional", "venting", [], "general" },
+        { "如果再不解决，我就请律师起诉你们", "phone", [],
+          "general", "transactional", "venting", [], "emergency" },
+        { "The courier left my parcel in the rain, I demand compensation", "social_media", [],
+          "logistics_delivery", "transactional", "negotiating", ["money"], "general" },
+        { "他们给别人免了手续费，凭什么不给我免？不公平", "branch", [],
+          "billing_fees", "transactional", "venting", ["fairness", "money"], "general" },
+        { "I will go to the newspaper and put this on Weibo", "phone", [],
+          "general", "transactional", "venting", [], "emergency" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Table))]
+    public void Complaint_is_classified_as_a_call_center_would(
+        string description, string channel, string[] requests, string category, string kind, string style, string[] expectations, string priority)
+    {
+        var result = Engine.Triage(Complaint(description, channel, requests));
+
+        Assert.Equal(category, result.Category);
+        Assert.Equal(kind, result.Kind);
+        Assert.Equal(style, result.Style);
+        Assert.All(expectations, e => Assert.Contains(e, result.Expectations));
+        Assert.Equal(priority, result.Priority);
+        Assert.All(result.Decisions, d => Assert.False(string.IsNullOrWhiteSpace(d.Rule)));
+    }
+
+    [Fact]
+    public void Broken_again_is_an_angry_complex_repeat_with_high_priority()
+    {
+        var result = Engine.Triage(Complaint("The washing machine is broken again, third time this year.", repeat: true));
+
+        Assert.Equal("product_quality", result.Category);
+        Assert.Equal("angry", result.Emotion);
+        Assert.True(result.Complex);
+        Assert.Contains("reliability", result.Expectations);
+        Assert.Equal("high", result.Priority);
+        Assert.Contains(result.Decisions, d => d.Aspect == "priority" && d.Reason.Contains("repeat"));
+    }
+
+    [Fact]
+    public void Emotion_the_agent_observed_wins_over_the_words()
+    {
+        var result = Engine.Triage(Complaint("Please check my bill.", observedEmotion: "out_of_control"));
+
+        Assert.Equal("out_of_control", result.Emotion);
+        Assert.True(result.Hostile);
+        Assert.Equal("high", result.Priority);
+        Assert.Contains(result.Decisions, d => d.Aspect == "emotion" && d.Rule == "observed");
+    }
+
+    [Fact]
+    public void A_complaint_no_rule_recognises_falls_to_the_defaults_and_says_so()
+    {
+        var result = Engine.Triage(Complaint("Something about my experience was disappointing."));
+
+        Assert.Equal("general", result.Category);
+        Assert.Equal("dissatisfied", result.Emotion);
+        Assert.Equal("general", result.Priority);
+        Assert.Contains(result.Decisions, d => d.Aspect == "category" && d.Rule == "default");
+    }
+
+    [Fact]
+    public void A_rule_without_conditions_is_refused_when_loading()
+    {
+        var path = Path.GetTempFileName();
+        File.WriteAllText(path, """{ "rules": [ { "name": "everything", "aspect": "category", "value": "x" } ] }""");
+        try
+        {
+            var error = Assert.Throws<InvalidDataException>(() => TriageRuleSet.Load(path));
+            Assert.Contains("everything", error.Message);
+        }
+        finally { File.Delete(path); }
+    }
+}
