@@ -5,6 +5,12 @@ namespace Complaints.Contracts.Events;
 // therefore both the audit record and the integration contract. Evolve them by adding
 // optional members only; never rename or remove one.
 
+/// <summary>An event of a complaint's stream; the stream id is the complaint id.</summary>
+public interface IComplaintEvent
+{
+    Guid ComplaintId { get; }
+}
+
 /// <summary>A file a customer sent; the content stays in the channel's document store.</summary>
 public sealed record AttachmentInfo(string FileName, string ContentType, long SizeBytes, string Uri);
 
@@ -19,7 +25,7 @@ public sealed record ComplaintFiled(
     string CustomerEmail,
     string Description,
     DateTimeOffset? IncidentTime,
-    DateTimeOffset FiledAt)
+    DateTimeOffset FiledAt) : IComplaintEvent
 {
     public string ChannelReference { get; init; } = "";
     public string IdempotencyKey { get; init; } = "";
@@ -55,14 +61,14 @@ public sealed record ComplaintTriaged(
     string Priority,
     bool Complex,
     IReadOnlyList<TriageDecision> Decisions,
-    DateTimeOffset TriagedAt);
+    DateTimeOffset TriagedAt) : IComplaintEvent;
 
 /// <summary>Routing picked the team that owns the complaint, and says which rule decided.</summary>
 public sealed record ComplaintRouted(
     Guid ComplaintId,
     string Team,
     string Rule,
-    DateTimeOffset RoutedAt);
+    DateTimeOffset RoutedAt) : IComplaintEvent;
 
 /// <summary>The complaint has a named owner at a tier, and SLA deadlines.</summary>
 public sealed record ComplaintAssigned(
@@ -73,7 +79,7 @@ public sealed record ComplaintAssigned(
     string Reason,
     DateTimeOffset FirstResponseDue,
     DateTimeOffset ResolutionDue,
-    DateTimeOffset AssignedAt);
+    DateTimeOffset AssignedAt) : IComplaintEvent;
 
 /// <summary>A deadline ("first_response" or "resolution") passed unmet.</summary>
 public sealed record SlaBreached(
@@ -81,7 +87,7 @@ public sealed record SlaBreached(
     string Deadline,
     DateTimeOffset DueAt,
     string Tier,
-    DateTimeOffset DetectedAt);
+    DateTimeOffset DetectedAt) : IComplaintEvent;
 
 /// <summary>The complaint moved up a tier (agent, supervisor, manager, crisis), with the reason.</summary>
 public sealed record ComplaintEscalated(
@@ -90,4 +96,4 @@ public sealed record ComplaintEscalated(
     string ToTier,
     string Reason,
     string AssigneeId,
-    DateTimeOffset EscalatedAt);
+    DateTimeOffset EscalatedAt) : IComplaintEvent;

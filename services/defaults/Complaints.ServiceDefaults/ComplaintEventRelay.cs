@@ -31,13 +31,16 @@ public sealed class ComplaintEventRelay : SubscriptionBase
         Name = SubscriptionName;
     }
 
+    private static readonly HashSet<Type> Published = [.. ComplaintStreamEvents.All];
     private static readonly TimeSpan AttemptTimeout = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(15);
 
     public override async Task<IChangeListener> ProcessEventsAsync(
         EventRange page, ISubscriptionController controller, IDocumentOperations operations, CancellationToken cancellationToken)
     {
-        foreach (var @event in page.Events)
+        // Only the complaint stream's own events are the integration contract; Marten's
+        // bookkeeping events (tombstones of failed transactions) stay inside the store.
+        foreach (var @event in page.Events.Where(e => Published.Contains(e.EventType)))
         {
             await PublishUntilAcceptedAsync(@event, cancellationToken);
         }

@@ -120,6 +120,8 @@ public sealed class TestInfrastructure : IAsyncDisposable
     {
         try
         {
+            // COMPLAINTS_TEST_KEEP=1 keeps the run's database and virtual host for a post-mortem.
+            if (Environment.GetEnvironmentVariable("COMPLAINTS_TEST_KEEP") == "1") return;
             using var http = ManagementClient();
             await http.DeleteAsync($"api/vhosts/{runName}");
             NpgsqlConnection.ClearAllPools();

@@ -8,6 +8,6 @@ internal static class Requests
     {
         Channel = channel,
         Customer = new Customer { CustomerId = $"CUST-{Guid.NewGuid():N}"[..16], Name = "李女士", Phone = "+86 139 0000 0000", Email = "li@example.com" },
-        Description = description ?? "The washing machine delivered on Monday leaks water; 洗衣机漏水，第二次了。",
+        Description = description ?? "The washing machine leaks water from the bottom; 洗衣机底部漏水。",
     };
 }

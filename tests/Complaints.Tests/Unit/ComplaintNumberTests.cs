@@ -25,3 +25,14 @@ public sealed class ComplaintNumberTests
         Assert.Equal(ids.Length, ids.Select(id => ComplaintNumber.For(id, filedAt)).Distinct().Count());
     }
 }
+
+public sealed class ComplaintStreamEventsTests
+{
+    [Fact]
+    public void Every_stream_event_and_nothing_else_is_registered()
+    {
+        Assert.Equal(
+            new[] { "ComplaintAssigned", "ComplaintEscalated", "ComplaintFiled", "ComplaintRouted", "ComplaintTriaged", "SlaBreached" },
+            Complaints.ServiceDefaults.ComplaintStreamEvents.All.Select(t => t.Name).Order());
+    }
+}
