@@ -68,29 +68,37 @@ async Task<int> Demo()
         Customer = new Customer { CustomerId = "CUST-004", Name = "王先生", Phone = "+86 138 0000 0004" },
         Description = "中午去网点取钱，自助取款机坏了也没有任何告示，只开了一个窗口，排了四十分钟。值班经理态度很差，说“你爱等不等”。我已经打了银监热线投诉。",
         IncidentTime = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow.AddHours(-3)),
+        Subject = new Subject { AccountRef = "6222-0000-0004" },
+        Requests = { CustomerRequest.Apology, CustomerRequest.Explanation },
+        ObservedEmotion = EmotionLevel.Angry,
+        ChannelReference = "HOTLINE-" + DateTime.UtcNow.ToString("yyyyMMddHHmmss"),
+        IdempotencyKey = Guid.NewGuid().ToString("N"),
     };
 
     Console.WriteLine($"Filing a complaint through {request.Channel} at {intakeAddress} ...");
     var stopwatch = Stopwatch.StartNew();
     var filed = await intake.FileComplaintAsync(request);
     Console.WriteLine($"Filed {filed.ComplaintNumber} (id {filed.ComplaintId}) in {stopwatch.ElapsedMilliseconds} ms");
+    Console.WriteLine($"Promise: first response by {filed.FirstResponseDue.ToDateTimeOffset():u}, resolution by {filed.ResolutionDue.ToDateTimeOffset():u}" +
+                      (filed.Repeat ? $" (repeat complaint; {filed.EarlierComplaintIds.Count} earlier)" : ""));
 
     GetComplaintResponse complaint;
     do
     {
         complaint = await intake.GetComplaintAsync(new GetComplaintRequest { ComplaintId = filed.ComplaintId });
-        if (complaint.Status == ComplaintStatus.Routed) break;
+        if (complaint.Status == ComplaintStatus.Assigned) break;
         await Task.Delay(200);
     } while (stopwatch.Elapsed < timeout);
 
-    Console.WriteLine($"Status: {complaint.Status}{(complaint.Team.Length > 0 ? $", team {complaint.Team}" : "")} after {stopwatch.ElapsedMilliseconds} ms");
+    Console.WriteLine($"Status: {complaint.Status} after {stopwatch.ElapsedMilliseconds} ms: {complaint.Category}, priority {complaint.Priority}, " +
+                      $"team {complaint.Team}, {complaint.Tier} {complaint.AgentId}, first response due {complaint.FirstResponseDue?.ToDateTimeOffset():u}");
     Console.WriteLine("History:");
     foreach (var entry in complaint.History)
         Console.WriteLine($"  v{entry.Version} {entry.RecordedAt.ToDateTimeOffset():O} {entry.EventType}\n      {entry.DataJson}");
 
-    if (complaint.Status != ComplaintStatus.Routed)
+    if (complaint.Status != ComplaintStatus.Assigned)
     {
-        Console.Error.WriteLine($"The complaint was not routed within {timeout.TotalSeconds} s; check the routing service and RabbitMQ.");
+        Console.Error.WriteLine($"The complaint was not assigned within {timeout.TotalSeconds} s; check the routing service and RabbitMQ.");
         return 1;
     }
     return 0;
