@@ -10,7 +10,9 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 RUN_DIR="$ROOT/.local/services"
-SERVICES=(intake:Complaints.Intake:5101 routing:Complaints.Routing:5102 resolution:Complaints.Resolution:5103 followup:Complaints.Followup:5104)
+# name:project:port; "relay" is the intake binary running only the event relay (Marten's daemon in
+# Solo mode), as the Helm chart deploys it: exactly one relay runs, and intake itself runs none.
+SERVICES=(intake:Complaints.Intake:5101 routing:Complaints.Routing:5102 resolution:Complaints.Resolution:5103 followup:Complaints.Followup:5104 relay:Complaints.Intake:5105)
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 stop_services() {
@@ -36,10 +38,10 @@ stop_services
 mkdir -p "$RUN_DIR"
 for entry in "${SERVICES[@]}"; do
   IFS=: read -r name project port <<< "$entry"
-  dir="$ROOT/services/$name/$project"
+  relay=false; [ "$name" = relay ] && relay=true
+  dir="$(dirname "$(ls "$ROOT"/services/*/"$project"/"$project".csproj)")"
   echo "[run] starting $name on 127.0.0.1:$port (log: .local/services/$name.log)"
-  # Only intake runs the event relay (Marten's async daemon in Solo mode): see docs/architecture.md.
-  ( cd "$dir" && exec nohup dotnet "bin/Release/net10.0/$project.dll" --urls "http://127.0.0.1:$port" \
+  ( cd "$dir" && Complaints__RunEventRelay=$relay exec nohup dotnet "bin/Release/net10.0/$project.dll" --urls "http://127.0.0.1:$port" \
       > "$RUN_DIR/$name.log" 2>&1 ) &
   echo $! > "$RUN_DIR/$name.pid"
 done

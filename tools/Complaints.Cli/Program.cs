@@ -36,7 +36,7 @@ int Usage()
 async Task<int> Health(string?[] addresses)
 {
     if (addresses is [null])
-        addresses = ["http://127.0.0.1:5101", "http://127.0.0.1:5102", "http://127.0.0.1:5103", "http://127.0.0.1:5104"];
+        addresses = ["http://127.0.0.1:5101", "http://127.0.0.1:5102", "http://127.0.0.1:5103", "http://127.0.0.1:5104", "http://127.0.0.1:5105"];
     var allServing = true;
     foreach (var address in addresses)
     {

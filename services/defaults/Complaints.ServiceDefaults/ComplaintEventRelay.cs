@@ -32,6 +32,7 @@ public sealed class ComplaintEventRelay : SubscriptionBase
     }
 
     private static readonly HashSet<Type> Published = [.. ComplaintStreamEvents.All];
+    private const int PublishConcurrency = 64;
     private static readonly TimeSpan AttemptTimeout = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(15);
 
@@ -40,10 +41,13 @@ public sealed class ComplaintEventRelay : SubscriptionBase
     {
         // Only the complaint stream's own events are the integration contract; Marten's
         // bookkeeping events (tombstones of failed transactions) stay inside the store.
-        foreach (var @event in page.Events.Where(e => Published.Contains(e.EventType)))
-        {
-            await PublishUntilAcceptedAsync(@event, cancellationToken);
-        }
+        // A page is published concurrently (one broker confirm at a time would cap throughput);
+        // the subscription only moves past the page once every event in it is confirmed.
+        // Consumers therefore must not rely on the order of different events, and do not.
+        await Parallel.ForEachAsync(
+            page.Events.Where(e => Published.Contains(e.EventType)),
+            new ParallelOptions { MaxDegreeOfParallelism = PublishConcurrency, CancellationToken = cancellationToken },
+            async (@event, token) => await PublishUntilAcceptedAsync(@event, token));
         return NullChangeListener.Instance;
     }
 

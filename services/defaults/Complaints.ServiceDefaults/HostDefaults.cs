@@ -67,26 +67,25 @@ public static class HostDefaults
     {
         // Exports only when an OTLP endpoint is configured (OTEL_EXPORTER_OTLP_ENDPOINT); sampling
         // follows the standard OTEL_TRACES_SAMPLER / OTEL_TRACES_SAMPLER_ARG variables.
+        // Without an endpoint nothing would receive the data, so no spans are recorded at all
+        // (recording them costs CPU on every request).
         var otlpEndpoint = builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"];
+        if (string.IsNullOrWhiteSpace(otlpEndpoint)) return;
         builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(serviceName, serviceVersion: typeof(HostDefaults).Assembly.GetName().Version?.ToString()))
-            .WithTracing(tracing =>
-            {
-                tracing.AddAspNetCoreInstrumentation(o => o.Filter = context => !IsHealthProbe(context.Request.Path))
-                    .AddSource("MassTransit")
-                    .AddSource("Marten")
-                    .AddSource(ComplaintsTelemetry.SourceName)
-                    .AddNpgsql();
-                if (!string.IsNullOrWhiteSpace(otlpEndpoint)) tracing.AddOtlpExporter();
-            })
-            .WithMetrics(metrics =>
-            {
-                metrics.AddAspNetCoreInstrumentation()
-                    .AddMeter("MassTransit")
-                    .AddMeter("Marten")
-                    .AddMeter("Npgsql");
-                if (!string.IsNullOrWhiteSpace(otlpEndpoint)) metrics.AddOtlpExporter();
-            });
+            .WithTracing(tracing => tracing
+                .AddAspNetCoreInstrumentation(o => o.Filter = context => !IsHealthProbe(context.Request.Path))
+                .AddSource("MassTransit")
+                .AddSource("Marten")
+                .AddSource(ComplaintsTelemetry.SourceName)
+                .AddNpgsql()
+                .AddOtlpExporter())
+            .WithMetrics(metrics => metrics
+                .AddAspNetCoreInstrumentation()
+                .AddMeter("MassTransit")
+                .AddMeter("Marten")
+                .AddMeter("Npgsql")
+                .AddOtlpExporter());
     }
 
     private static bool IsHealthProbe(string? path) =>

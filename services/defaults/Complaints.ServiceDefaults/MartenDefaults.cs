@@ -32,6 +32,8 @@ public static class MartenDefaults
                 options.DatabaseSchemaName = ComplaintsSettings.EventStoreSchema;
                 options.AutoCreateSchemaObjects = autoCreate;
                 options.Events.StreamIdentity = StreamIdentity.AsGuid;
+                // Quick append writes events without reading the stream first; expected versions are still enforced.
+                options.Events.AppendMode = EventAppendMode.Quick;
                 options.Events.MetadataConfig.HeadersEnabled = true;
                 options.Events.MetadataConfig.CorrelationIdEnabled = true;
                 options.Events.AddEventTypes(ComplaintStreamEvents.All);

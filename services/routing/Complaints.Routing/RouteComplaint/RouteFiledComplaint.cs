@@ -14,9 +14,10 @@ namespace Complaints.Routing.RouteComplaint;
 /// <see cref="ComplaintTriaged"/>, <see cref="ComplaintRouted"/>, <see cref="ComplaintAssigned"/>
 /// (and <see cref="ComplaintEscalated"/> for emergencies or when every agent is at the hostile-case
 /// cap) to its stream, and opening the SLA clock.
-/// Idempotent: a redelivered <see cref="ComplaintFiled"/> finds the complaint already routed and
+/// Idempotent: a redelivered <see cref="ComplaintFiled"/> finds the complaint's open case and
 /// appends nothing; concurrent duplicates race on the stream's expected version and the loser,
-/// retried, finds it routed.
+/// retried, finds it routed. An unknown complaint fails the expected-version check, is retried and
+/// ends in the error queue.
 /// </summary>
 public sealed class RouteFiledComplaint(
     IDocumentSession session,
@@ -26,14 +27,14 @@ public sealed class RouteFiledComplaint(
     TimeProvider clock,
     ILogger<RouteFiledComplaint> logger) : IConsumer<ComplaintFiled>
 {
+    private const long FiledVersion = 1;
+
     public async Task Consume(ConsumeContext<ComplaintFiled> context)
     {
         var filed = context.Message;
         var cancellationToken = context.CancellationToken;
-        var history = await session.Events.FetchStreamAsync(filed.ComplaintId, token: cancellationToken);
-        if (history.Count == 0)
-            throw new InvalidOperationException($"Complaint {filed.ComplaintId} has no stream; refusing to route an unknown complaint");
-        if (history.Any(e => e.Data is ComplaintRouted))
+        // The open case is written in the same transaction as ComplaintRouted: if it exists, this is a redelivery.
+        if (await session.LoadAsync<OpenCase>(filed.ComplaintId, cancellationToken) is not null)
         {
             logger.LogInformation("Complaint {ComplaintId} is already routed; redelivery ignored", filed.ComplaintId);
             return;
@@ -111,7 +112,9 @@ public sealed class RouteFiledComplaint(
         session.Store(openCase);
 
         session.StampTraceContext();
-        session.Events.Append(filed.ComplaintId, history[^1].Version + events.Count, events.ToArray());
+        // ComplaintFiled is version 1 and routing writes next; anything else means a concurrent
+        // delivery got there first, and the retry will find the open case.
+        session.Events.Append(filed.ComplaintId, FiledVersion + events.Count, events.ToArray());
         await session.SaveChangesAsync(cancellationToken);
         logger.LogInformation("Complaint {ComplaintNumber}: {Category}/{Priority} -> {Team}, {Tier} {Assignee}",
             filed.ComplaintNumber, result.Category, result.Priority, team.Name, tier, assignee);
