@@ -1,4 +1,5 @@
 using Complaints.ServiceDefaults.ServiceLevels;
+using Microsoft.Extensions.Configuration;
 
 namespace Complaints.Tests.Unit;
 
@@ -115,5 +116,33 @@ public sealed class SlaPolicyTests
         options.Targets.Remove(Priorities.High);
         var error = Assert.Throws<InvalidOperationException>(() => new SlaPolicy(options).For(Priorities.High, false, FridayEvening));
         Assert.Contains("high", error.Message);
+    }
+}
+
+public sealed class SlaConfigurationTests
+{
+    [Fact]
+    public void The_documented_example_binds_and_gives_the_deadlines_it_describes()
+    {
+        var root = AppContext.BaseDirectory;
+        while (!File.Exists(Path.Combine(root, "Complaints.sln"))) root = Path.GetDirectoryName(root)!;
+        var configuration = new Microsoft.Extensions.Configuration.ConfigurationBuilder()
+            .AddJsonFile(Path.Combine(root, "docs", "examples", "sla.json"))
+            .Build();
+        var options = new SlaOptions();
+        Microsoft.Extensions.Configuration.ConfigurationBinder.Bind(configuration.GetSection(SlaOptions.Section), options);
+        var policy = new SlaPolicy(options);
+
+        // Saturday is a working day there; Sunday is not; 1 October is a holiday.
+        Assert.True(policy.Calendar.IsWorkingDay(new DateOnly(2026, 11, 21)));
+        Assert.False(policy.Calendar.IsWorkingDay(new DateOnly(2026, 11, 22)));
+        Assert.False(policy.Calendar.IsWorkingDay(new DateOnly(2026, 10, 1)));
+        // Filed Saturday 21:00 Shanghai: first response counted from Monday 08:30.
+        var saturdayNight = new DateTimeOffset(2026, 11, 21, 21, 0, 0, TimeSpan.FromHours(8));
+        var general = policy.For(Priorities.General, complex: false, saturdayNight);
+        Assert.Equal(new DateTimeOffset(2026, 11, 23, 8, 40, 0, TimeSpan.FromHours(8)), general.FirstResponseDue);
+        Assert.Equal(saturdayNight.AddHours(12), policy.For(Priorities.High, complex: false, saturdayNight).ResolutionDue);
+        // Three working days of 11.5 hours from Monday 08:30 end Wednesday 20:00.
+        Assert.Equal(new DateTimeOffset(2026, 11, 25, 20, 0, 0, TimeSpan.FromHours(8)), policy.For(Priorities.General, complex: true, saturdayNight).ResolutionDue);
     }
 }

@@ -108,7 +108,15 @@ spec:
         - name: Complaints__SchemaAutoCreate
           value: {{ ternary "None" "CreateOrUpdate" $root.Values.schemaMigration.enabled | quote }}
         - name: Complaints__ConfigDirectory
-          value: /etc/complaints
+          value: /etc/complaints/config
+        {{- if $root.Values.domainConfig.triageRules }}
+        - name: Complaints__Routing__TriageRulesFile
+          value: /etc/complaints/rules/triage-rules.json
+        {{- end }}
+        {{- if $root.Values.domainConfig.teams }}
+        - name: Complaints__Routing__TeamsFile
+          value: /etc/complaints/rules/teams.json
+        {{- end }}
       startupProbe:
         grpc: { port: {{ $root.Values.grpcPort }}, service: live }
         {{- toYaml $root.Values.probes.startup | nindent 8 }}
@@ -134,6 +142,16 @@ spec:
     - name: domain-config
       configMap:
         name: {{ include "complaints.fullname" $root }}-domain-config
+        items:
+          - { key: sla.json, path: config/sla.json }
+          - { key: intake.json, path: config/intake.json }
+          - { key: approval-limits.json, path: config/approval-limits.json }
+          {{- if $root.Values.domainConfig.triageRules }}
+          - { key: triage-rules.json, path: rules/triage-rules.json }
+          {{- end }}
+          {{- if $root.Values.domainConfig.teams }}
+          - { key: teams.json, path: rules/teams.json }
+          {{- end }}
   {{- with $root.Values.nodeSelector }}
   nodeSelector:
     {{- toYaml . | nindent 4 }}
