@@ -97,3 +97,52 @@ public sealed record ComplaintEscalated(
     string Reason,
     string AssigneeId,
     DateTimeOffset EscalatedAt) : IComplaintEvent;
+
+// Resolution: the agents' workflow.
+
+/// <summary>The first answer reached the customer; it stops the first-response clock.</summary>
+public sealed record FirstResponseSent(Guid ComplaintId, string AgentId, string Channel, string Message, DateTimeOffset SentAt) : IComplaintEvent;
+
+/// <summary>An attempt to reach the customer, and whether it did.</summary>
+public sealed record CustomerContacted(Guid ComplaintId, string AgentId, string Channel, bool Reached, string Note, DateTimeOffset ContactedAt) : IComplaintEvent;
+
+public sealed record InvestigationFindingRecorded(Guid ComplaintId, string AgentId, string Finding, DateTimeOffset RecordedAt) : IComplaintEvent;
+
+/// <summary>
+/// A remedy offered: refund, repair, replacement, apology or value_added (extended warranty,
+/// coupons). Above the proposer's limit it waits for <see cref="RequiresApprovalFrom"/>.
+/// </summary>
+public sealed record RemedyProposed(
+    Guid ComplaintId,
+    Guid RemedyId,
+    string Kind,
+    decimal Amount,
+    string Currency,
+    string Description,
+    string ProposedBy,
+    string ProposerRole,
+    Guid? AlternativeTo,
+    string RequiresApprovalFrom,
+    DateTimeOffset ProposedAt) : IComplaintEvent;
+
+public sealed record RemedyApproved(Guid ComplaintId, Guid RemedyId, string ApprovedBy, string ApproverRole, string Reason, DateTimeOffset DecidedAt) : IComplaintEvent;
+
+public sealed record RemedyRefused(Guid ComplaintId, Guid RemedyId, string RefusedBy, string ApproverRole, string Reason, DateTimeOffset DecidedAt) : IComplaintEvent;
+
+public sealed record RemedyAccepted(Guid ComplaintId, Guid RemedyId, string RecordedBy, string Channel, DateTimeOffset AcceptedAt) : IComplaintEvent;
+
+/// <summary>The customer said no; routing escalates one tier.</summary>
+public sealed record RemedyRejected(Guid ComplaintId, Guid RemedyId, string PreferredRemedy, string RecordedBy, DateTimeOffset RejectedAt) : IComplaintEvent;
+
+public sealed record ComplaintResolved(Guid ComplaintId, Guid RemedyId, string ResolvedBy, DateTimeOffset ResolvedAt) : IComplaintEvent;
+
+/// <summary>The written confirmation of what was agreed, when, by whom and through which channel it was sent.</summary>
+public sealed record ResolutionConfirmed(Guid ComplaintId, string WhatWasAgreed, string ConfirmedBy, string Channel, DateTimeOffset SentAt) : IComplaintEvent;
+
+public sealed record ProgressUpdateSent(Guid ComplaintId, string AgentId, string Channel, string Message, DateTimeOffset SentAt) : IComplaintEvent;
+
+/// <summary>A complex case went a whole update interval without news for the customer.</summary>
+public sealed record ProgressUpdateMissed(Guid ComplaintId, DateTimeOffset LastUpdateAt, DateTimeOffset DueAt, DateTimeOffset DetectedAt) : IComplaintEvent;
+
+/// <summary>A supervisor let a message with forbidden wording through, and why.</summary>
+public sealed record WordingOverridden(Guid ComplaintId, string Phrase, string SupervisorId, string Reason, DateTimeOffset OverriddenAt) : IComplaintEvent;

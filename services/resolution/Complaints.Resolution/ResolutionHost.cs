@@ -1,11 +1,14 @@
+using Complaints.Resolution.Cases;
+using Complaints.Resolution.Contacts;
+using Complaints.Resolution.FirstResponse;
+using Complaints.Resolution.ProgressUpdates;
+using Complaints.Resolution.Queue;
+using Complaints.Resolution.Remedies;
+using Complaints.Resolution.Wording;
 using Complaints.ServiceDefaults;
 
 namespace Complaints.Resolution;
 
-/// <summary>
-/// Hosts the resolution service. Its use cases come with their own issue; until then it connects to
-/// the event store and the broker and answers health checks, so deployments can rely on it.
-/// </summary>
 public static class ResolutionHost
 {
     public const string ServiceName = "resolution";
@@ -15,10 +18,27 @@ public static class ResolutionHost
         var builder = WebApplication.CreateBuilder(args);
         configure?.Invoke(builder);
         builder.AddServiceDefaults(ServiceName);
-        builder.AddComplaintsEventStore();
-        builder.AddComplaintsMessaging(ServiceName);
+        builder.AddComplaintsEventStore(store =>
+        {
+            store.Schema.For<CaseFile>().UseOptimisticConcurrency(true).Index(f => f.AssigneeId).Index(f => f.NextUpdateDue);
+        });
+        builder.AddComplaintsMessaging(ServiceName, bus => bus.AddConsumer<TrackCaseFile>());
+
+        builder.Services.Configure<ApprovalLimits>(builder.Configuration.GetSection(ApprovalLimits.Section));
+        builder.Services.Configure<ResolutionOptions>(builder.Configuration.GetSection(ResolutionOptions.Section));
+        var wordingFile = builder.Configuration["Complaints:Resolution:WordingRulesFile"] ?? Path.Combine(AppContext.BaseDirectory, "wording-rules.json");
+        builder.Services.AddSingleton(WordingPolicy.Load(wordingFile));
+        builder.Services.AddScoped<CaseStream>();
+        builder.Services.AddScoped<ListQueueHandler>();
+        builder.Services.AddScoped<SendFirstResponseHandler>();
+        builder.Services.AddScoped<RecordContactHandler>();
+        builder.Services.AddScoped<RemedyHandlers>();
+        builder.Services.AddScoped<SendProgressUpdateHandler>();
+        builder.Services.AddSingleton<MissedUpdateSweeper>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<MissedUpdateSweeper>());
 
         var app = builder.Build();
+        app.MapGrpcService<ResolutionApi>();
         app.MapServiceDefaults();
         return app;
     }

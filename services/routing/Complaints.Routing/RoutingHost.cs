@@ -1,4 +1,5 @@
 using Complaints.Routing.AgentCases;
+using Complaints.Routing.CaseProgress;
 using Complaints.Routing.Assignment;
 using Complaints.Routing.RouteComplaint;
 using Complaints.Routing.SlaClock;
@@ -18,9 +19,16 @@ public static class RoutingHost
         builder.AddServiceDefaults(ServiceName);
         builder.AddComplaintsEventStore(store =>
         {
-            store.Schema.For<OpenCase>().Index(c => c.AssigneeId).Index(c => c.NextDeadline);
+            // Several writers touch these (assignment, the sweeper, the agents' progress): a stale
+            // write fails and is retried instead of silently undoing another.
+            store.Schema.For<OpenCase>().UseOptimisticConcurrency(true).Index(c => c.AssigneeId).Index(c => c.NextDeadline);
+            store.Schema.For<AgentWorkload>().UseOptimisticConcurrency(true);
         });
-        builder.AddComplaintsMessaging(ServiceName, bus => bus.AddConsumer<RouteFiledComplaint>());
+        builder.AddComplaintsMessaging(ServiceName, bus =>
+        {
+            bus.AddConsumer<RouteFiledComplaint>();
+            bus.AddConsumer<FollowCaseProgress>();
+        });
 
         // Rules and teams are data files; the chart mounts the call center's own over these defaults.
         var rulesFile = builder.Configuration["Complaints:Routing:TriageRulesFile"] ?? Path.Combine(AppContext.BaseDirectory, "triage-rules.json");

@@ -3,6 +3,8 @@ using Complaints;
 using Complaints.Intake;
 using Complaints.Routing;
 using Complaints.Routing.SlaClock;
+using Complaints.Resolution;
+using Complaints.Resolution.ProgressUpdates;
 using Microsoft.Extensions.Time.Testing;
 using Complaints.ServiceDefaults;
 using Grpc.Net.Client;
@@ -31,9 +33,13 @@ public sealed class PlatformFixture : IAsyncLifetime
     private TracerProvider tracing = null!;
     private GrpcChannel intakeChannel = null!;
     private GrpcChannel routingChannel = null!;
+    private GrpcChannel resolutionChannel = null!;
 
     public WebApplication IntakeApp { get; private set; } = null!;
     public WebApplication RoutingApp { get; private set; } = null!;
+    public WebApplication ResolutionApp { get; private set; } = null!;
+    public Contracts.Resolution.V1.Resolution.ResolutionClient Resolution { get; private set; } = null!;
+    public MissedUpdateSweeper MissedUpdates => ResolutionApp.Services.GetRequiredService<MissedUpdateSweeper>();
     public Contracts.Intake.V1.Intake.IntakeClient Intake { get; private set; } = null!;
     public Contracts.Routing.V1.Routing.RoutingClient Routing { get; private set; } = null!;
 
@@ -60,11 +66,14 @@ public sealed class PlatformFixture : IAsyncLifetime
         // Intake first: it applies the schema and starts the relay; routing then finds the schema in place.
         IntakeApp = await StartAsync(IntakeHost.Build, runEventRelay: true);
         RoutingApp = await StartAsync(RoutingHost.Build, runEventRelay: false);
+        ResolutionApp = await StartAsync(ResolutionHost.Build, runEventRelay: false);
 
         intakeChannel = GrpcChannel.ForAddress(AddressOf(IntakeApp));
         Intake = new Contracts.Intake.V1.Intake.IntakeClient(intakeChannel);
         routingChannel = GrpcChannel.ForAddress(AddressOf(RoutingApp));
         Routing = new Contracts.Routing.V1.Routing.RoutingClient(routingChannel);
+        resolutionChannel = GrpcChannel.ForAddress(AddressOf(ResolutionApp));
+        Resolution = new Contracts.Resolution.V1.Resolution.ResolutionClient(resolutionChannel);
     }
 
     private async Task<WebApplication> StartAsync(Func<string[], Action<WebApplicationBuilder>?, WebApplication> build, bool runEventRelay)
@@ -80,6 +89,7 @@ public sealed class PlatformFixture : IAsyncLifetime
                 [ComplaintsSettings.RunEventRelayKey] = runEventRelay.ToString(),
                 ["Logging:LogLevel:Default"] = "Warning",
                 ["Complaints:Routing:SlaSweeper:Interval"] = "365.00:00:00",
+                ["Complaints:Resolution:SweepInterval"] = "365.00:00:00",
             });
         });
         await app.StartAsync();
@@ -122,6 +132,8 @@ public sealed class PlatformFixture : IAsyncLifetime
     {
         intakeChannel?.Dispose();
         routingChannel?.Dispose();
+        resolutionChannel?.Dispose();
+        if (ResolutionApp is not null) { await ResolutionApp.StopAsync(); await ResolutionApp.DisposeAsync(); }
         if (RoutingApp is not null) { await RoutingApp.StopAsync(); await RoutingApp.DisposeAsync(); }
         if (IntakeApp is not null) { await IntakeApp.StopAsync(); await IntakeApp.DisposeAsync(); }
         tracing?.Dispose();

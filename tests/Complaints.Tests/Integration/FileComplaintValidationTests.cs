@@ -31,7 +31,7 @@ public sealed class FileComplaintValidationTests(PlatformFixture platform)
             case "empty description": request.Description = ""; break;
             case "unspecified channel": request.Channel = Channel.Unspecified; break;
             case "oversized description": request.Description = string.Concat(Enumerable.Repeat("投诉", 2001)); break;
-            case "incident in the future": request.IncidentTime = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTime(DateTime.UtcNow.AddDays(2)); break;
+            case "incident in the future": request.IncidentTime = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(platform.Clock.GetUtcNow().AddDays(2)); break;
         }
         var streamsBefore = await platform.CountStreamsAsync();
 

@@ -32,7 +32,13 @@ public sealed class ComplaintStreamEventsTests
     public void Every_stream_event_and_nothing_else_is_registered()
     {
         Assert.Equal(
-            new[] { "ComplaintAssigned", "ComplaintEscalated", "ComplaintFiled", "ComplaintRouted", "ComplaintTriaged", "SlaBreached" },
+            new[]
+            {
+                "ComplaintAssigned", "ComplaintEscalated", "ComplaintFiled", "ComplaintResolved", "ComplaintRouted", "ComplaintTriaged",
+                "CustomerContacted", "FirstResponseSent", "InvestigationFindingRecorded", "ProgressUpdateMissed", "ProgressUpdateSent",
+                "RemedyAccepted", "RemedyApproved", "RemedyProposed", "RemedyRefused", "RemedyRejected", "ResolutionConfirmed",
+                "SlaBreached", "WordingOverridden",
+            },
             Complaints.ServiceDefaults.ComplaintStreamEvents.All.Select(t => t.Name).Order());
     }
 }

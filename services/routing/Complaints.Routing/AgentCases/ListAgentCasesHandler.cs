@@ -34,6 +34,7 @@ public sealed class ListAgentCasesHandler(IQuerySession session)
             AssignedAt = Timestamp.FromDateTimeOffset(c.AssignedAt),
             FirstResponseDue = Timestamp.FromDateTimeOffset(c.FirstResponseDue),
             ResolutionDue = Timestamp.FromDateTimeOffset(c.ResolutionDue),
+            FirstResponseSent = c.FirstResponded,
         }));
         return response;
     }

@@ -21,13 +21,19 @@ public sealed class OpenCase
     public DateTimeOffset AssignedAt { get; set; }
     public DateTimeOffset FirstResponseDue { get; set; }
     public DateTimeOffset ResolutionDue { get; set; }
+    /// <summary>The first response reached the customer: that clock stopped.</summary>
+    public bool FirstResponded { get; set; }
     public bool FirstResponseBreached { get; set; }
+    /// <summary>Rejected remedies already escalated, so a redelivered rejection escalates nothing.</summary>
+    public List<Guid> HandledRejections { get; set; } = [];
     public bool ResolutionBreached { get; set; }
     /// <summary>The earliest deadline not yet breached; null when none is pending.</summary>
     public DateTimeOffset? NextDeadline { get; set; }
 
+    public bool AwaitsFirstResponse => !FirstResponded && !FirstResponseBreached;
+
     public void RecomputeNextDeadline() =>
-        NextDeadline = !FirstResponseBreached ? FirstResponseDue
+        NextDeadline = AwaitsFirstResponse ? FirstResponseDue
             : !ResolutionBreached ? ResolutionDue
             : null;
 }

@@ -81,18 +81,11 @@ public sealed class SlaSweeper(
         var stream = await session.Events.FetchStreamStateAsync(complaintId, cancellationToken)
                      ?? throw new InvalidOperationException($"Open case {complaintId} has no stream");
 
-        var deadline = openCase.FirstResponseBreached ? "resolution" : "first_response";
+        var deadline = openCase.AwaitsFirstResponse ? "first_response" : "resolution";
         var events = new List<object> { new SlaBreached(complaintId, deadline, dueAt, openCase.Tier, now) };
-        if (Tiers.Above(openCase.Tier) is { } nextTier)
-        {
-            var team = teams[openCase.Team];
-            var assignee = Tiers.AssigneeAt(nextTier, team, teams);
-            events.Add(new ComplaintEscalated(complaintId, openCase.Tier, nextTier,
-                $"{deadline.Replace('_', ' ')} deadline {dueAt:yyyy-MM-dd HH:mm} UTC passed at {openCase.Tier} tier", assignee, now));
-            await ReleaseAgentLoadAsync(session, openCase, cancellationToken);
-            openCase.Tier = nextTier;
-            openCase.AssigneeId = assignee;
-        }
+        var reason = $"{deadline.Replace('_', ' ')} deadline {dueAt:yyyy-MM-dd HH:mm} UTC passed at {openCase.Tier} tier";
+        if (await Escalation.OneTierUpAsync(session, openCase, teams, reason, now, cancellationToken) is { } escalated)
+            events.Add(escalated);
 
         if (deadline == "first_response") openCase.FirstResponseBreached = true;
         else openCase.ResolutionBreached = true;
@@ -103,19 +96,5 @@ public sealed class SlaSweeper(
         logger.LogWarning("Complaint {ComplaintNumber}: {Deadline} deadline breached; now at {Tier} ({Assignee})",
             openCase.ComplaintNumber, deadline, openCase.Tier, openCase.AssigneeId);
         return true;
-    }
-
-    /// <summary>The case leaves the agent's queue when it moves up, so it no longer counts toward their load.</summary>
-    private static async Task ReleaseAgentLoadAsync(IDocumentSession session, OpenCase openCase, CancellationToken cancellationToken)
-    {
-        if (openCase.LoadedAgentId is not { } agentId) return;
-        var load = await session.LoadAsync<AgentWorkload>(agentId, cancellationToken);
-        if (load is not null)
-        {
-            load.Open = Math.Max(0, load.Open - 1);
-            if (openCase.Hostile) load.Hostile = Math.Max(0, load.Hostile - 1);
-            session.Store(load);
-        }
-        openCase.LoadedAgentId = null;
     }
 }

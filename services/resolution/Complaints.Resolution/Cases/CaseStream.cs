@@ -1,0 +1,63 @@
+using Complaints.Contracts.Resolution.V1;
+using Complaints.ServiceDefaults;
+using Grpc.Core;
+using Marten;
+
+namespace Complaints.Resolution.Cases;
+
+/// <summary>
+/// Loads a complaint for a workflow command and appends the command's events at the version it
+/// was read at, so two agents editing at once cannot both win: the second is told to reload.
+/// </summary>
+public sealed class CaseStream(IDocumentSession session)
+{
+    public IDocumentSession Session => session;
+
+    public async Task<CaseState> LoadAsync(string complaintId, Actor? actor, long expectedVersion, CancellationToken cancellationToken)
+    {
+        var violations = new FieldViolations();
+        if (!Guid.TryParse(complaintId, out var id)) violations.Add("complaint_id", "is not a complaint id (a UUID)");
+        if (actor is null || string.IsNullOrWhiteSpace(actor.Id)) violations.Add("actor.id", "is required");
+        if (actor is not null && (actor.Role == Role.Unspecified || !Enum.IsDefined(actor.Role))) violations.Add("actor.role", "must be agent, supervisor, manager or committee");
+        if (expectedVersion < 0) violations.Add("expected_version", "cannot be negative");
+        violations.ThrowIfAny();
+
+        var events = await session.Events.FetchStreamAsync(id, token: cancellationToken);
+        if (events.Count == 0) throw new RpcException(new Status(StatusCode.NotFound, $"No complaint with id {id}"));
+        var state = CaseState.From(id, events.Select(e => (e.Version, e.Data)));
+        if (expectedVersion > 0 && expectedVersion != state.Version) throw Conflict(expectedVersion, state.Version);
+        return state;
+    }
+
+    public async Task<long> AppendAsync(CaseState state, IReadOnlyCollection<object> events, CancellationToken cancellationToken)
+    {
+        session.StampTraceContext();
+        session.Events.Append(state.ComplaintId, state.Version + events.Count, events.ToArray());
+        try
+        {
+            await session.SaveChangesAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is JasperFx.ConcurrencyException or JasperFx.Events.EventStreamUnexpectedMaxEventIdException)
+        {
+            throw Conflict(state.Version, null);
+        }
+        return state.Version + events.Count;
+    }
+
+    public static void Require(bool condition, string message)
+    {
+        if (!condition) throw new RpcException(new Status(StatusCode.FailedPrecondition, message));
+    }
+
+    /// <summary>Guards every change to a case: it must have an owner and must not be resolved.</summary>
+    public static void RequireWorkable(CaseState state)
+    {
+        Require(state.AssigneeId is not null, "The complaint is not assigned yet; routing assigns it first");
+        Require(state.ResolvedAt is null, $"The complaint was resolved at {state.ResolvedAt:u}; it must be reopened before more work is recorded");
+    }
+
+    private static RpcException Conflict(long readVersion, long? currentVersion) => new(new Status(StatusCode.Aborted,
+        $"The complaint changed since it was read at version {readVersion}" +
+        (currentVersion is { } current ? $" (it is at version {current} now)" : "") +
+        "; reload it and retry: nothing was recorded"));
+}

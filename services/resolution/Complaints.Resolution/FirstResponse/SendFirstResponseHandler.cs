@@ -1,0 +1,30 @@
+using Complaints.Contracts.Events;
+using Complaints.Contracts.Resolution.V1;
+using Complaints.Resolution.Cases;
+using Complaints.Resolution.Queue;
+using Complaints.Resolution.Wording;
+using Microsoft.Extensions.Options;
+
+namespace Complaints.Resolution.FirstResponse;
+
+/// <summary>Records the first answer to the customer (after the wording check); routing then stops the first-response clock.</summary>
+public sealed class SendFirstResponseHandler(CaseStream cases, WordingPolicy wording, TimeProvider clock, IOptions<ResolutionOptions> options)
+{
+    public async Task<SendFirstResponseResponse> HandleAsync(SendFirstResponseRequest request, CancellationToken cancellationToken)
+    {
+        Text.Require(("message", request.Message, Text.MaxMessageLength), ("channel", request.Channel, 50));
+        var state = await cases.LoadAsync(request.ComplaintId, request.Actor, request.ExpectedVersion, cancellationToken);
+        CaseStream.RequireWorkable(state);
+        CaseStream.Require(!state.HasFirstResponse, "The first response was already sent; send further news with SendProgressUpdate");
+
+        var now = clock.GetUtcNow();
+        var events = wording.Enforce(state.ComplaintId, "message", request.Message, request.Override, now).ToList();
+        events.Add(new FirstResponseSent(state.ComplaintId, request.Actor.Id, request.Channel, request.Message, now));
+        await CaseFile.UpdateAsync(cases.Session, state.ComplaintId, options.Value.ProgressUpdateInterval, file =>
+        {
+            file.FirstResponseSent = true;
+            file.CustomerUpdated(now);
+        }, cancellationToken);
+        return new SendFirstResponseResponse { Version = await cases.AppendAsync(state, events, cancellationToken) };
+    }
+}

@@ -1,0 +1,60 @@
+using Marten;
+
+namespace Complaints.Resolution.Queue;
+
+public sealed class ResolutionOptions
+{
+    public const string Section = "Complaints:Resolution";
+    /// <summary>A complex case needs news for the customer at least this often (the brief: daily).</summary>
+    public TimeSpan ProgressUpdateInterval { get; set; } = TimeSpan.FromHours(24);
+    /// <summary>How often the missed-update sweeper looks.</summary>
+    public TimeSpan SweepInterval { get; set; } = TimeSpan.FromMinutes(1);
+}
+
+/// <summary>
+/// Resolution's view of a case: whose queue it is in, how urgent it is, when the customer last
+/// heard from us. Kept from routing's events (assignment, escalation, triage) and from the
+/// workflow's own commands.
+/// </summary>
+public sealed class CaseFile
+{
+    /// <summary>The complaint id.</summary>
+    public Guid Id { get; set; }
+    public string AssigneeId { get; set; } = "";
+    public string Tier { get; set; } = "";
+    /// <summary>Stream version of the assignment or escalation the assignee comes from; older news is ignored.</summary>
+    public long AssigneeVersion { get; set; }
+    public string Priority { get; set; } = "";
+    public bool Complex { get; set; }
+    public DateTimeOffset? AssignedAt { get; set; }
+    public DateTimeOffset? FirstResponseDue { get; set; }
+    public DateTimeOffset? ResolutionDue { get; set; }
+    public bool FirstResponseSent { get; set; }
+    public bool Resolved { get; set; }
+    public DateTimeOffset? LastCustomerUpdateAt { get; set; }
+    /// <summary>Where the current update interval counts from: assignment, the last news, or the last missed interval.</summary>
+    public DateTimeOffset? UpdateClockStart { get; set; }
+    /// <summary>When a complex open case next needs news for the customer; null when it does not.</summary>
+    public DateTimeOffset? NextUpdateDue { get; set; }
+
+    public DateTimeOffset? NextDeadline => Resolved ? null : FirstResponseSent ? ResolutionDue : FirstResponseDue;
+
+    public void Recompute(TimeSpan updateInterval) =>
+        NextUpdateDue = Complex && !Resolved && UpdateClockStart is { } since ? since + updateInterval : null;
+
+    /// <summary>The customer heard from us now.</summary>
+    public void CustomerUpdated(DateTimeOffset at)
+    {
+        LastCustomerUpdateAt = at;
+        UpdateClockStart = at;
+    }
+
+    /// <summary>Loads the case file (or starts one), applies a change and stores it in the session's transaction.</summary>
+    public static async Task UpdateAsync(IDocumentSession session, Guid complaintId, TimeSpan updateInterval, Action<CaseFile> change, CancellationToken cancellationToken)
+    {
+        var file = await session.LoadAsync<CaseFile>(complaintId, cancellationToken) ?? new CaseFile { Id = complaintId };
+        change(file);
+        file.Recompute(updateInterval);
+        session.Store(file);
+    }
+}

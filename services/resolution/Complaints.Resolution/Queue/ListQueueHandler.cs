@@ -1,0 +1,33 @@
+using Complaints.Contracts.Resolution.V1;
+using Complaints.ServiceDefaults;
+using Google.Protobuf.WellKnownTypes;
+using Marten;
+
+namespace Complaints.Resolution.Queue;
+
+/// <summary>An agent's open cases, the most urgent SLA deadline first.</summary>
+public sealed class ListQueueHandler(IQuerySession session)
+{
+    public async Task<ListQueueResponse> HandleAsync(ListQueueRequest request, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(request.AgentId)) new FieldViolations().Add("agent_id", "is required").ThrowIfAny();
+        var agentId = request.AgentId.Trim();
+        var files = await session.Query<CaseFile>().Where(f => f.AssigneeId == agentId && !f.Resolved).ToListAsync(cancellationToken);
+
+        var response = new ListQueueResponse { AgentId = agentId };
+        response.Entries.AddRange(files.OrderBy(f => f.NextDeadline ?? DateTimeOffset.MaxValue).Select(f => new QueueEntry
+        {
+            ComplaintId = f.Id.ToString(),
+            Priority = f.Priority,
+            Tier = f.Tier,
+            FirstResponseSent = f.FirstResponseSent,
+            FirstResponseDue = Stamp(f.FirstResponseDue),
+            ResolutionDue = Stamp(f.ResolutionDue),
+            NextDeadline = Stamp(f.NextDeadline),
+            Complex = f.Complex,
+        }));
+        return response;
+    }
+
+    private static Timestamp? Stamp(DateTimeOffset? time) => time is { } t ? Timestamp.FromDateTimeOffset(t) : null;
+}

@@ -1,0 +1,53 @@
+using Complaints.Contracts.Events;
+using Complaints.ServiceDefaults;
+using Marten;
+using MassTransit;
+using Microsoft.Extensions.Options;
+
+namespace Complaints.Resolution.Queue;
+
+/// <summary>
+/// Keeps case files in step with routing's decisions. Events may arrive in any order and more than
+/// once: each field is set from its own event, and the assignee only from a newer stream version.
+/// </summary>
+public sealed class TrackCaseFile(IDocumentSession session, IOptions<ResolutionOptions> options) :
+    IConsumer<ComplaintTriaged>, IConsumer<ComplaintAssigned>, IConsumer<ComplaintEscalated>
+{
+    public Task Consume(ConsumeContext<ComplaintTriaged> context) => UpdateAsync(context, file =>
+    {
+        file.Priority = context.Message.Priority;
+        file.Complex = context.Message.Complex;
+    });
+
+    public Task Consume(ConsumeContext<ComplaintAssigned> context) => UpdateAsync(context, file =>
+    {
+        var assigned = context.Message;
+        file.AssignedAt ??= assigned.AssignedAt;
+        file.UpdateClockStart ??= assigned.AssignedAt;
+        file.FirstResponseDue = assigned.FirstResponseDue;
+        file.ResolutionDue = assigned.ResolutionDue;
+        if (StreamVersion(context) > file.AssigneeVersion)
+        {
+            file.AssigneeId = assigned.AgentId;
+            file.Tier = assigned.Tier;
+            file.AssigneeVersion = StreamVersion(context);
+        }
+    });
+
+    public Task Consume(ConsumeContext<ComplaintEscalated> context) => UpdateAsync(context, file =>
+    {
+        if (StreamVersion(context) <= file.AssigneeVersion) return;
+        file.AssigneeId = context.Message.AssigneeId;
+        file.Tier = context.Message.ToTier;
+        file.AssigneeVersion = StreamVersion(context);
+    });
+
+    private async Task UpdateAsync<T>(ConsumeContext<T> context, Action<CaseFile> change) where T : class, IComplaintEvent
+    {
+        await CaseFile.UpdateAsync(session, context.Message.ComplaintId, options.Value.ProgressUpdateInterval, change, context.CancellationToken);
+        await session.SaveChangesAsync(context.CancellationToken);
+    }
+
+    private static long StreamVersion(ConsumeContext context) =>
+        context.Headers.Get<long>(ComplaintEventRelay.StreamVersionHeader) ?? 0;
+}

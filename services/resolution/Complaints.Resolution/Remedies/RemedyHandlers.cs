@@ -1,0 +1,123 @@
+using System.Globalization;
+using Complaints.Contracts.Events;
+using Complaints.Contracts.Resolution.V1;
+using Complaints.Resolution.Cases;
+using Complaints.Resolution.Queue;
+using Complaints.Resolution.Wording;
+using Complaints.ServiceDefaults;
+using Grpc.Core;
+using Microsoft.Extensions.Options;
+
+namespace Complaints.Resolution.Remedies;
+
+/// <summary>
+/// Remedies and their approval: a proposal above the proposer's limit waits for someone with
+/// enough authority, nobody approves their own proposal, and the customer's decision either
+/// resolves the complaint (with a written confirmation) or escalates it.
+/// </summary>
+public sealed class RemedyHandlers(
+    CaseStream cases,
+    WordingPolicy wording,
+    IOptions<ApprovalLimits> limits,
+    IOptions<ResolutionOptions> options,
+    TimeProvider clock)
+{
+    public async Task<ProposeRemedyResponse> ProposeAsync(ProposeRemedyRequest request, CancellationToken cancellationToken)
+    {
+        var violations = new FieldViolations();
+        if (request.Kind == RemedyKind.Unspecified || !Enum.IsDefined(request.Kind))
+            violations.Add("kind", "must be refund, repair, replacement, apology or value added");
+        var amount = 0m;
+        if (request.Amount.Length > 0 && (!decimal.TryParse(request.Amount, NumberStyles.Number, CultureInfo.InvariantCulture, out amount) || amount < 0))
+            violations.Add("amount", "must be a non-negative number such as 150.00");
+        if (request.Kind is RemedyKind.Refund && amount <= 0) violations.Add("amount", "a refund needs an amount");
+        if (string.IsNullOrWhiteSpace(request.Description)) violations.Add("description", "is required");
+        Guid? alternativeTo = null;
+        if (request.AlternativeTo.Length > 0)
+        {
+            if (Guid.TryParse(request.AlternativeTo, out var earlier)) alternativeTo = earlier;
+            else violations.Add("alternative_to", "is not a remedy id");
+        }
+        violations.ThrowIfAny();
+
+        var state = await cases.LoadAsync(request.ComplaintId, request.Actor, request.ExpectedVersion, cancellationToken);
+        CaseStream.RequireWorkable(state);
+        if (alternativeTo is { } replaced && !state.Remedies.ContainsKey(replaced))
+            throw new RpcException(new Status(StatusCode.NotFound, $"No remedy {replaced} on this complaint to offer an alternative to"));
+
+        var approval = amount > limits.Value.LimitOf(request.Actor.Role) ? ApprovalLimits.Name(limits.Value.LowestRoleFor(amount)) : "";
+        var remedyId = Guid.CreateVersion7(clock.GetUtcNow());
+        var proposed = new RemedyProposed(state.ComplaintId, remedyId, Name(request.Kind), amount, limits.Value.Currency, request.Description,
+            request.Actor.Id, ApprovalLimits.Name(request.Actor.Role), alternativeTo, approval, clock.GetUtcNow());
+        var version = await cases.AppendAsync(state, [proposed], cancellationToken);
+        return new ProposeRemedyResponse { RemedyId = remedyId.ToString(), RequiresApprovalFrom = approval, Version = version };
+    }
+
+    public async Task<DecideApprovalResponse> DecideAsync(DecideApprovalRequest request, CancellationToken cancellationToken)
+    {
+        Text.Require(("reason", request.Reason, 2000));
+        var state = await cases.LoadAsync(request.ComplaintId, request.Actor, request.ExpectedVersion, cancellationToken);
+        CaseStream.RequireWorkable(state);
+        var remedy = Remedy(state, request.RemedyId);
+        CaseStream.Require(remedy.Status == RemedyStatus.PendingApproval, $"Remedy {remedy.Id} does not wait for approval (it is {remedy.Status})");
+        if (remedy.ProposedBy == request.Actor.Id)
+            throw new RpcException(new Status(StatusCode.PermissionDenied, "Nobody approves their own proposal; another person with enough authority must decide"));
+        if (request.Approve && remedy.Amount > limits.Value.LimitOf(request.Actor.Role))
+            throw new RpcException(new Status(StatusCode.PermissionDenied,
+                $"A {ApprovalLimits.Name(request.Actor.Role)} may grant up to {limits.Value.LimitOf(request.Actor.Role)} {limits.Value.Currency}; " +
+                $"{remedy.Amount} needs a {remedy.RequiresApprovalFrom}"));
+
+        var now = clock.GetUtcNow();
+        object decision = request.Approve
+            ? new RemedyApproved(state.ComplaintId, remedy.Id, request.Actor.Id, ApprovalLimits.Name(request.Actor.Role), request.Reason, now)
+            : new RemedyRefused(state.ComplaintId, remedy.Id, request.Actor.Id, ApprovalLimits.Name(request.Actor.Role), request.Reason, now);
+        return new DecideApprovalResponse { Version = await cases.AppendAsync(state, [decision], cancellationToken) };
+    }
+
+    public async Task<RecordCustomerDecisionResponse> RecordDecisionAsync(RecordCustomerDecisionRequest request, CancellationToken cancellationToken)
+    {
+        if (request.Accepted)
+            Text.Require(("confirmation", request.Confirmation, Text.MaxMessageLength), ("confirmation_channel", request.ConfirmationChannel, 50));
+        else
+            Text.Require(("preferred_remedy", request.PreferredRemedy, 2000));
+        var state = await cases.LoadAsync(request.ComplaintId, request.Actor, request.ExpectedVersion, cancellationToken);
+        CaseStream.RequireWorkable(state);
+        var remedy = Remedy(state, request.RemedyId);
+        CaseStream.Require(remedy.Status is RemedyStatus.Proposed or RemedyStatus.Approved, remedy.Status switch
+        {
+            RemedyStatus.PendingApproval => $"Remedy {remedy.Id} still waits for approval by a {remedy.RequiresApprovalFrom}; it cannot be offered yet",
+            RemedyStatus.Refused => $"Remedy {remedy.Id} was refused; propose an alternative",
+            _ => $"The customer already decided on remedy {remedy.Id} ({remedy.Status})",
+        });
+
+        var now = clock.GetUtcNow();
+        List<object> events;
+        if (request.Accepted)
+        {
+            events = [.. wording.Enforce(state.ComplaintId, "confirmation", request.Confirmation, request.Override, now)];
+            events.Add(new RemedyAccepted(state.ComplaintId, remedy.Id, request.Actor.Id, request.ConfirmationChannel, now));
+            events.Add(new ComplaintResolved(state.ComplaintId, remedy.Id, request.Actor.Id, now));
+            events.Add(new ResolutionConfirmed(state.ComplaintId, request.Confirmation, request.Actor.Id, request.ConfirmationChannel, now));
+            await CaseFile.UpdateAsync(cases.Session, state.ComplaintId, options.Value.ProgressUpdateInterval, file =>
+            {
+                file.Resolved = true;
+                file.CustomerUpdated(now);
+            }, cancellationToken);
+        }
+        else
+        {
+            // Routing escalates one tier when it sees the rejection.
+            events = [new RemedyRejected(state.ComplaintId, remedy.Id, request.PreferredRemedy, request.Actor.Id, now)];
+        }
+        return new RecordCustomerDecisionResponse { Version = await cases.AppendAsync(state, events, cancellationToken) };
+    }
+
+    private static RemedyState Remedy(CaseState state, string remedyId)
+    {
+        if (!Guid.TryParse(remedyId, out var id)) new FieldViolations().Add("remedy_id", "is not a remedy id").ThrowIfAny();
+        return state.Remedies.GetValueOrDefault(id)
+               ?? throw new RpcException(new Status(StatusCode.NotFound, $"No remedy {id} on complaint {state.ComplaintId}"));
+    }
+
+    private static string Name(RemedyKind kind) => System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(kind.ToString());
+}

@@ -1,0 +1,293 @@
+using Complaints.Contracts.Intake.V1;
+using Complaints.Contracts.Resolution.V1;
+using Complaints.Contracts.Routing.V1;
+using Complaints.Tests.Infrastructure;
+using Google.Rpc;
+using Grpc.Core;
+
+namespace Complaints.Tests.Integration;
+
+/// <summary>The agents' workflow over real gRPC, PostgreSQL and RabbitMQ, with routing following along.</summary>
+[Collection(PlatformCollection.Name)]
+public sealed class ResolutionWorkflowTests(PlatformFixture platform)
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
+
+    private async Task<(string Id, string Agent)> AssignedComplaintAsync(string description)
+    {
+        var filed = await platform.Intake.FileComplaintAsync(Requests.Valid(Channel.Email, description));
+        var complaint = await platform.WaitForComplaintAsync(filed.ComplaintId, c => c.Status == ComplaintStatus.Assigned, Timeout);
+        return (filed.ComplaintId, complaint.AgentId);
+    }
+
+    private static Actor Agent(string id) => new() { Id = id, Role = Role.Agent };
+
+    private async Task<GetComplaintResponse> HistoryAsync(string id) =>
+        await platform.Intake.GetComplaintAsync(new GetComplaintRequest { ComplaintId = id });
+
+    [Fact]
+    public async Task From_first_response_to_written_confirmation_every_step_is_on_the_stream()
+    {
+        var (id, agent) = await AssignedComplaintAsync("I was charged a service fee twice on my bill.");
+        var queue = await WaitForQueueAsync(agent, id);
+        Assert.False(queue.FirstResponseSent);
+
+        await platform.Resolution.SendFirstResponseAsync(new SendFirstResponseRequest
+        {
+            ComplaintId = id, Actor = Agent(agent), Channel = "phone",
+            Message = "I am sorry for the double charge. I will check the billing record and call you back within 2 hours.",
+        });
+        await platform.Resolution.RecordContactAsync(new RecordContactRequest { ComplaintId = id, Actor = Agent(agent), Channel = "phone", Reached = true, Note = "Customer confirmed the two charges." });
+        await platform.Resolution.RecordFindingAsync(new RecordFindingRequest { ComplaintId = id, Actor = Agent(agent), Finding = "The billing batch ran twice on the 3rd." });
+        var remedy = await platform.Resolution.ProposeRemedyAsync(new ProposeRemedyRequest
+        {
+            ComplaintId = id, Actor = Agent(agent), Kind = RemedyKind.Refund, Amount = "49.00", Description = "Refund of the duplicate fee",
+        });
+        Assert.Equal("", remedy.RequiresApprovalFrom);
+        await platform.Resolution.RecordCustomerDecisionAsync(new RecordCustomerDecisionRequest
+        {
+            ComplaintId = id, RemedyId = remedy.RemedyId, Actor = Agent(agent), Accepted = true,
+            Confirmation = "As agreed on the phone today, 49.00 CNY is refunded to your card within 3 working days.", ConfirmationChannel = "email",
+        });
+
+        var history = await HistoryAsync(id);
+        Assert.Equal(
+            ["complaint_filed", "complaint_triaged", "complaint_routed", "complaint_assigned", "first_response_sent", "customer_contacted",
+             "investigation_finding_recorded", "remedy_proposed", "remedy_accepted", "complaint_resolved", "resolution_confirmed"],
+            history.History.Select(h => h.EventType));
+        Assert.Contains("within 3 working days", history.History[^1].DataJson);
+        Assert.Contains("\"channel\":\"email\"", history.History[^1].DataJson);
+
+        // Routing closes the case: out of the agent's queue, and no SLA breach follows.
+        await WaitAsync(async () => !(await platform.Routing.ListAgentCasesAsync(new ListAgentCasesRequest { AgentId = agent })).Cases.Any(c => c.ComplaintId == id));
+        platform.Clock.Advance(TimeSpan.FromDays(3));
+        await platform.Sweeper.SweepOnceAsync(CancellationToken.None);
+        Assert.DoesNotContain((await HistoryAsync(id)).History, h => h.EventType == "sla_breached");
+
+        // Nothing more after resolution.
+        var late = await Assert.ThrowsAsync<RpcException>(() => platform.Resolution.ProposeRemedyAsync(new ProposeRemedyRequest
+        {
+            ComplaintId = id, Actor = Agent(agent), Kind = RemedyKind.Apology, Description = "One more apology",
+        }).ResponseAsync);
+        Assert.Equal(StatusCode.FailedPrecondition, late.StatusCode);
+    }
+
+    [Fact]
+    public async Task The_first_response_stops_the_first_response_clock()
+    {
+        var (id, agent) = await AssignedComplaintAsync("The bill shows a fee I never agreed to.");
+        await platform.Resolution.SendFirstResponseAsync(new SendFirstResponseRequest
+        {
+            ComplaintId = id, Actor = Agent(agent), Channel = "sms", Message = "I have your complaint and will call you by 3 pm today.",
+        });
+        // Routing hears of it over RabbitMQ.
+        await WaitAsync(async () => (await platform.Routing.ListAgentCasesAsync(new ListAgentCasesRequest { AgentId = agent }))
+            .Cases.Single(c => c.ComplaintId == id).FirstResponseSent);
+
+        platform.Clock.Advance(TimeSpan.FromMinutes(15));
+        await platform.Sweeper.SweepOnceAsync(CancellationToken.None);
+
+        Assert.DoesNotContain((await HistoryAsync(id)).History, h => h.EventType == "sla_breached");
+        var twice = await Assert.ThrowsAsync<RpcException>(() => platform.Resolution.SendFirstResponseAsync(new SendFirstResponseRequest
+        {
+            ComplaintId = id, Actor = Agent(agent), Channel = "sms", Message = "Hello again.",
+        }).ResponseAsync);
+        Assert.Equal(StatusCode.FailedPrecondition, twice.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_remedy_above_the_proposers_limit_waits_for_enough_authority_and_never_for_the_proposer()
+    {
+        var (id, agent) = await AssignedComplaintAsync("The bill charged me a fee for a service I cancelled months ago.");
+        var remedy = await platform.Resolution.ProposeRemedyAsync(new ProposeRemedyRequest
+        {
+            ComplaintId = id, Actor = Agent(agent), Kind = RemedyKind.Refund, Amount = "3000", Description = "Refund of six months of fees",
+        });
+        Assert.Equal("manager", remedy.RequiresApprovalFrom);
+
+        var notYet = await Assert.ThrowsAsync<RpcException>(() => platform.Resolution.RecordCustomerDecisionAsync(new RecordCustomerDecisionRequest
+        {
+            ComplaintId = id, RemedyId = remedy.RemedyId, Actor = Agent(agent), Accepted = true, Confirmation = "Refund agreed.", ConfirmationChannel = "email",
+        }).ResponseAsync);
+        Assert.Equal(StatusCode.FailedPrecondition, notYet.StatusCode);
+
+        var selfApproval = await Assert.ThrowsAsync<RpcException>(() => platform.Resolution.DecideApprovalAsync(new DecideApprovalRequest
+        {
+            ComplaintId = id, RemedyId = remedy.RemedyId, Actor = new Actor { Id = agent, Role = Role.Manager }, Approve = true, Reason = "fine",
+        }).ResponseAsync);
+        Assert.Equal(StatusCode.PermissionDenied, selfApproval.StatusCode);
+        Assert.Contains("own proposal", selfApproval.Status.Detail);
+
+        var tooLow = await Assert.ThrowsAsync<RpcException>(() => platform.Resolution.DecideApprovalAsync(new DecideApprovalRequest
+        {
+            ComplaintId = id, RemedyId = remedy.RemedyId, Actor = new Actor { Id = "sup-billing", Role = Role.Supervisor }, Approve = true, Reason = "ok",
+        }).ResponseAsync);
+        Assert.Equal(StatusCode.PermissionDenied, tooLow.StatusCode);
+        Assert.Contains("1000", tooLow.Status.Detail);
+
+        await platform.Resolution.DecideApprovalAsync(new DecideApprovalRequest
+        {
+            ComplaintId = id, RemedyId = remedy.RemedyId, Actor = new Actor { Id = "mgr-care", Role = Role.Manager }, Approve = true,
+            Reason = "Cancellation is on record; we charged in error.",
+        });
+        await platform.Resolution.RecordCustomerDecisionAsync(new RecordCustomerDecisionRequest
+        {
+            ComplaintId = id, RemedyId = remedy.RemedyId, Actor = Agent(agent), Accepted = true,
+            Confirmation = "As agreed, 3000 CNY is refunded within 5 working days.", ConfirmationChannel = "email",
+        });
+
+        var history = await HistoryAsync(id);
+        var approval = Assert.Single(history.History, h => h.EventType == "remedy_approved");
+        Assert.Contains("mgr-care", approval.DataJson);
+        Assert.Contains("we charged in error", approval.DataJson);
+        Assert.Contains(history.History, h => h.EventType == "complaint_resolved");
+    }
+
+    [Fact]
+    public async Task A_rejected_remedy_escalates_one_tier_and_records_what_the_customer_prefers()
+    {
+        var (id, agent) = await AssignedComplaintAsync("An annual fee appeared on my bill without notice.");
+        var remedy = await platform.Resolution.ProposeRemedyAsync(new ProposeRemedyRequest
+        {
+            ComplaintId = id, Actor = Agent(agent), Kind = RemedyKind.ValueAdded, Amount = "50", Description = "Coupon worth 50 CNY",
+        });
+        await platform.Resolution.RecordCustomerDecisionAsync(new RecordCustomerDecisionRequest
+        {
+            ComplaintId = id, RemedyId = remedy.RemedyId, Actor = Agent(agent), Accepted = false, PreferredRemedy = "A refund of the annual fee",
+        });
+
+        var escalated = await platform.WaitForComplaintAsync(id, c => c.History.Any(h => h.EventType == "complaint_escalated"), Timeout);
+        Assert.Equal(("supervisor", "sup-billing"), (escalated.Tier, escalated.AgentId));
+        Assert.Contains("A refund of the annual fee", escalated.History.Single(h => h.EventType == "remedy_rejected").DataJson);
+        Assert.Contains("rejected remedy", escalated.History.Single(h => h.EventType == "complaint_escalated").DataJson);
+
+        // An alternative for the same complaint, now handled by the supervisor.
+        var alternative = await platform.Resolution.ProposeRemedyAsync(new ProposeRemedyRequest
+        {
+            ComplaintId = id, Actor = new Actor { Id = "sup-billing", Role = Role.Supervisor }, Kind = RemedyKind.Refund, Amount = "120",
+            Description = "Refund of the annual fee", AlternativeTo = remedy.RemedyId,
+        });
+        Assert.Equal("", alternative.RequiresApprovalFrom);
+    }
+
+    [Fact]
+    public async Task Forbidden_wording_is_refused_with_the_phrase_and_the_preferred_form_unless_a_supervisor_overrides()
+    {
+        var (id, agent) = await AssignedComplaintAsync("My bill has a fee that was never explained.");
+        var request = new SendFirstResponseRequest
+        {
+            ComplaintId = id, Actor = Agent(agent), Channel = "phone", Message = "这不是我们的责任，我们会尽快处理。",
+        };
+
+        var refused = await Assert.ThrowsAsync<RpcException>(() => platform.Resolution.SendFirstResponseAsync(request).ResponseAsync);
+
+        Assert.Equal(StatusCode.InvalidArgument, refused.StatusCode);
+        var violations = refused.GetRpcStatus()!.GetDetail<BadRequest>()!.FieldViolations;
+        Assert.All(violations, v => Assert.Equal("message", v.Field));
+        Assert.Contains(violations, v => v.Description.Contains("这不是我们的责任") && v.Description.Contains("我来协调相关部门"));
+        Assert.Contains(violations, v => v.Description.Contains("尽快") && v.Description.Contains("2小时内"));
+        Assert.DoesNotContain((await HistoryAsync(id)).History, h => h.EventType == "first_response_sent");
+
+        request.Override = new WordingOverride { SupervisorId = "sup-billing", Reason = "Quoting the customer's own words back to them" };
+        await platform.Resolution.SendFirstResponseAsync(request);
+
+        var history = await HistoryAsync(id);
+        Assert.Equal(2, history.History.Count(h => h.EventType == "wording_overridden"));
+        Assert.Contains(history.History, h => h.EventType == "first_response_sent");
+    }
+
+    [Fact]
+    public async Task Concurrent_edits_at_the_same_version_let_one_win_and_tell_the_other_to_reload()
+    {
+        var (id, agent) = await AssignedComplaintAsync("I was billed for a fee twice again.");
+        var version = (await HistoryAsync(id)).History[^1].Version;
+        ProposeRemedyRequest Proposal(string amount) => new()
+        {
+            ComplaintId = id, Actor = Agent(agent), Kind = RemedyKind.Refund, Amount = amount, Description = $"Refund {amount}", ExpectedVersion = version,
+        };
+
+        var results = await Task.WhenAll(new[] { "10", "20", "30" }.Select(async amount =>
+        {
+            try { return (Ok: true, Status: StatusCode.OK, Detail: (await platform.Resolution.ProposeRemedyAsync(Proposal(amount))).Version.ToString()); }
+            catch (RpcException ex) { return (Ok: false, Status: ex.StatusCode, Detail: ex.Status.Detail); }
+        }));
+
+        Assert.Single(results, r => r.Ok);
+        Assert.All(results.Where(r => !r.Ok), r =>
+        {
+            Assert.Equal(StatusCode.Aborted, r.Status);
+            Assert.Contains("reload", r.Detail);
+        });
+        var after = await HistoryAsync(id);
+        Assert.Single(after.History, h => h.EventType == "remedy_proposed");
+
+        // A retry at the new version is safe.
+        var retry = Proposal("20");
+        retry.ExpectedVersion = after.History[^1].Version;
+        await platform.Resolution.ProposeRemedyAsync(retry);
+        Assert.Equal(2, (await HistoryAsync(id)).History.Count(h => h.EventType == "remedy_proposed"));
+    }
+
+    [Fact]
+    public async Task Unknown_complaints_and_missing_actors_get_clear_statuses()
+    {
+        var unknown = await Assert.ThrowsAsync<RpcException>(() => platform.Resolution.RecordFindingAsync(new RecordFindingRequest
+        {
+            ComplaintId = Guid.NewGuid().ToString(), Actor = Agent("care-01"), Finding = "x",
+        }).ResponseAsync);
+        Assert.Equal(StatusCode.NotFound, unknown.StatusCode);
+
+        var noActor = await Assert.ThrowsAsync<RpcException>(() => platform.Resolution.RecordFindingAsync(new RecordFindingRequest
+        {
+            ComplaintId = Guid.NewGuid().ToString(), Finding = "x",
+        }).ResponseAsync);
+        Assert.Equal(StatusCode.InvalidArgument, noActor.StatusCode);
+        Assert.Contains(noActor.GetRpcStatus()!.GetDetail<BadRequest>()!.FieldViolations, v => v.Field == "actor.id");
+    }
+
+    [Fact]
+    public async Task A_complex_case_without_news_for_a_day_is_flagged_once_per_missed_day()
+    {
+        var (id, agent) = await AssignedComplaintAsync("The dishwasher is broken and leaks; 洗碗机漏水。");
+        var entry = await WaitForQueueAsync(agent, id, e => e.Complex);
+        Assert.True(entry.Complex);
+
+        platform.Clock.Advance(TimeSpan.FromHours(25));
+        await platform.MissedUpdates.SweepOnceAsync(CancellationToken.None);
+        await platform.MissedUpdates.SweepOnceAsync(CancellationToken.None);
+        Assert.Single((await HistoryAsync(id)).History, h => h.EventType == "progress_update_missed");
+
+        await platform.Resolution.SendProgressUpdateAsync(new SendProgressUpdateRequest
+        {
+            ComplaintId = id, Actor = Agent(agent), Channel = "sms", Message = "The technician's report arrives tomorrow by noon; I will call you at 2 pm.",
+        });
+        platform.Clock.Advance(TimeSpan.FromHours(23));
+        await platform.MissedUpdates.SweepOnceAsync(CancellationToken.None);
+        Assert.Single((await HistoryAsync(id)).History, h => h.EventType == "progress_update_missed");
+
+        platform.Clock.Advance(TimeSpan.FromHours(2));
+        await platform.MissedUpdates.SweepOnceAsync(CancellationToken.None);
+        Assert.Equal(2, (await HistoryAsync(id)).History.Count(h => h.EventType == "progress_update_missed"));
+    }
+
+    private async Task<QueueEntry> WaitForQueueAsync(string agent, string id, Func<QueueEntry, bool>? condition = null)
+    {
+        QueueEntry? entry = null;
+        await WaitAsync(async () =>
+        {
+            entry = (await platform.Resolution.ListQueueAsync(new ListQueueRequest { AgentId = agent })).Entries.FirstOrDefault(e => e.ComplaintId == id);
+            return entry is not null && (condition?.Invoke(entry) ?? true);
+        });
+        return entry!;
+    }
+
+    private static async Task WaitAsync(Func<Task<bool>> condition)
+    {
+        var deadline = DateTime.UtcNow + Timeout;
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException("The condition did not hold in time");
+            await Task.Delay(100);
+        }
+    }
+}
