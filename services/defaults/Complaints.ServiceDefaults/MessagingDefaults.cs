@@ -9,8 +9,10 @@ public static class MessagingDefaults
 {
     /// <summary>
     /// MassTransit over RabbitMQ. Queues are named "{service}-{consumer}" so each service gets its
-    /// own copy of every event. A failing message is retried in memory, then redelivered later,
-    /// and only then moved to the queue's "_error" queue, where it waits for an operator.
+    /// own copy of every event. A failing message is retried in memory with growing, jittered
+    /// intervals (about a minute in all), then moved to the queue's "_error" queue, where it waits
+    /// for an operator. (Delayed redelivery would need RabbitMQ's delayed-message plugin, which
+    /// the supported brokers do not have.)
     /// </summary>
     public static WebApplicationBuilder AddComplaintsMessaging(
         this WebApplicationBuilder builder, string serviceName, Action<IBusRegistrationConfigurator>? addConsumers = null)
@@ -30,11 +32,19 @@ public static class MessagingDefaults
                 rabbit.Host(rabbitUri, host => host.ConnectionName(serviceName));
                 if (prefetch is { } p) rabbit.PrefetchCount = p;
                 if (concurrency is { } c) rabbit.ConcurrentMessageLimit = c;
-                rabbit.UseDelayedRedelivery(r => r.Intervals(TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(2)));
-                rabbit.UseMessageRetry(r => r.Exponential(5, TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(200)));
+                rabbit.UseMessageRetry(r => r.Intervals(RetryIntervals()));
                 rabbit.ConfigureEndpoints(context);
             });
         });
         return builder;
     }
+
+    /// <summary>
+    /// 50 ms doubling to 20 s, each with up to 50% random jitter, so that messages racing on the
+    /// same complaint (optimistic concurrency) do not collide again on every retry.
+    /// </summary>
+    private static TimeSpan[] RetryIntervals() =>
+        Enumerable.Range(0, 10)
+            .Select(i => TimeSpan.FromMilliseconds(Math.Min(20_000, 50 * Math.Pow(2, i)) * (1 + Random.Shared.NextDouble() / 2)))
+            .ToArray();
 }

@@ -5,6 +5,7 @@ using Complaints.Routing;
 using Complaints.Routing.SlaClock;
 using Complaints.Resolution;
 using Complaints.Resolution.ProgressUpdates;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using Complaints.ServiceDefaults;
 using Grpc.Net.Client;
@@ -50,6 +51,7 @@ public sealed class PlatformFixture : IAsyncLifetime
     public TcpProxy BrokerLink { get; private set; } = null!;
     public NpgsqlDataSource Database { get; private set; } = null!;
     public ActivityLog Spans { get; } = new();
+    public WarningLog Warnings { get; } = new();
 
     public async Task InitializeAsync()
     {
@@ -82,6 +84,7 @@ public sealed class PlatformFixture : IAsyncLifetime
         {
             builder.WebHost.UseUrls("http://127.0.0.1:0");
             builder.Services.AddSingleton<TimeProvider>(Clock);
+            builder.Logging.AddProvider(Warnings);
             builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
             {
                 ["ConnectionStrings:Postgres"] = infrastructure.Postgres,
@@ -114,7 +117,7 @@ public sealed class PlatformFixture : IAsyncLifetime
             await Task.Delay(100);
         } while (DateTime.UtcNow < deadline);
         throw new TimeoutException($"Complaint {complaintId} did not reach the expected state within {timeout}; history: " +
-                                   string.Join(", ", complaint.History.Select(h => h.EventType)));
+                                   string.Join(", ", complaint.History.Select(h => h.EventType)) + "; recent warnings:\n" + Warnings.Recent());
     }
 
     /// <summary>

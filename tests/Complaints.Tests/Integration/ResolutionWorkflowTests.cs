@@ -281,12 +281,13 @@ public sealed class ResolutionWorkflowTests(PlatformFixture platform)
         return entry!;
     }
 
-    private static async Task WaitAsync(Func<Task<bool>> condition)
+    private async Task WaitAsync(Func<Task<bool>> condition, [System.Runtime.CompilerServices.CallerLineNumber] int line = 0)
     {
         var deadline = DateTime.UtcNow + Timeout;
         while (!await condition())
         {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("The condition did not hold in time");
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"The condition of line {line} did not hold in time; recent warnings:\n{platform.Warnings.Recent()}");
             await Task.Delay(100);
         }
     }

@@ -37,7 +37,8 @@ public sealed class CaseStream(IDocumentSession session)
         {
             await session.SaveChangesAsync(cancellationToken);
         }
-        catch (Exception ex) when (ex is JasperFx.ConcurrencyException or JasperFx.Events.EventStreamUnexpectedMaxEventIdException)
+        catch (Exception ex) when (ex is JasperFx.ConcurrencyException or JasperFx.Events.EventStreamUnexpectedMaxEventIdException
+                                       or JasperFx.DocumentAlreadyExistsException)
         {
             throw Conflict(state.Version, null);
         }

@@ -49,12 +49,19 @@ public sealed class CaseFile
         UpdateClockStart = at;
     }
 
-    /// <summary>Loads the case file (or starts one), applies a change and stores it in the session's transaction.</summary>
+    /// <summary>
+    /// Loads the case file (or starts one), applies a change and stores it in the session's
+    /// transaction. A new file is inserted and an existing one updated at the version read, so two
+    /// writers racing on the same case (events arrive concurrently) cannot overwrite each other:
+    /// the loser fails, and its retry applies its change on top.
+    /// </summary>
     public static async Task UpdateAsync(IDocumentSession session, Guid complaintId, TimeSpan updateInterval, Action<CaseFile> change, CancellationToken cancellationToken)
     {
-        var file = await session.LoadAsync<CaseFile>(complaintId, cancellationToken) ?? new CaseFile { Id = complaintId };
+        var existing = await session.LoadAsync<CaseFile>(complaintId, cancellationToken);
+        var file = existing ?? new CaseFile { Id = complaintId };
         change(file);
         file.Recompute(updateInterval);
-        session.Store(file);
+        if (existing is null) session.Insert(file);
+        else session.Store(file);
     }
 }

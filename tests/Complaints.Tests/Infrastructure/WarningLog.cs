@@ -1,0 +1,28 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+
+namespace Complaints.Tests.Infrastructure;
+
+/// <summary>Keeps the services' warnings and errors, so a test that times out can say what went wrong inside.</summary>
+public sealed class WarningLog : ILoggerProvider
+{
+    private readonly ConcurrentQueue<string> entries = new();
+
+    public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
+
+    public string Recent(int count = 15) => string.Join(Environment.NewLine, entries.TakeLast(count));
+
+    public void Dispose() { }
+
+    private sealed class Logger(WarningLog log, string category) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Warning;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (!IsEnabled(logLevel)) return;
+            log.entries.Enqueue($"{DateTime.UtcNow:HH:mm:ss.fff} {logLevel} {category}: {formatter(state, exception)} {exception?.GetType().Name} {exception?.Message}");
+        }
+    }
+}
