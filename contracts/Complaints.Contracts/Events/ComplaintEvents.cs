@@ -32,6 +32,8 @@ public sealed record ComplaintFiled(
     public string ProductRef { get; init; } = "";
     public string OrderRef { get; init; } = "";
     public string AccountRef { get; init; } = "";
+    /// <summary>What the complaint is about ("order:A-17", "product:WM-1", "account:622-01"), or "" when unknown.</summary>
+    public string SubjectKey { get; init; } = "";
     /// <summary>What the customer asks for: explanation, fix, refund_or_compensation, apology, policy_change.</summary>
     public IReadOnlyList<string> Requests { get; init; } = [];
     /// <summary>calm, dissatisfied, angry, out_of_control, or "" when nobody observed it.</summary>
@@ -146,3 +148,30 @@ public sealed record ProgressUpdateMissed(Guid ComplaintId, DateTimeOffset LastU
 
 /// <summary>A supervisor let a message with forbidden wording through, and why.</summary>
 public sealed record WordingOverridden(Guid ComplaintId, string Phrase, string SupervisorId, string Reason, DateTimeOffset OverriddenAt) : IComplaintEvent;
+
+// Follow-up: call-backs, surveys, closure, root cause.
+
+public sealed record CallbackScheduled(Guid ComplaintId, DateTimeOffset DueAt, DateTimeOffset ScheduledAt) : IComplaintEvent;
+
+/// <summary>The call-back's day came: an agent calls the customer to ask whether they are satisfied.</summary>
+public sealed record CallbackDue(Guid ComplaintId, DateTimeOffset DueAt, DateTimeOffset DetectedAt) : IComplaintEvent;
+
+/// <summary>The satisfaction survey: timeliness, solution and attitude from 1 to 5, NPS from 0 to 10.</summary>
+public sealed record SurveyRecorded(
+    Guid ComplaintId, string AgentId, int Timeliness, int Solution, int Attitude, int Nps, string Comment, bool Satisfied, DateTimeOffset RecordedAt) : IComplaintEvent;
+
+public sealed record ComplaintClosed(Guid ComplaintId, DateTimeOffset ClosedAt) : IComplaintEvent;
+
+/// <summary>The customer is not satisfied after follow-up: the case reopens and routing escalates it to a dedicated owner.</summary>
+public sealed record ComplaintReopened(Guid ComplaintId, string Reason, DateTimeOffset ReopenedAt) : IComplaintEvent;
+
+/// <summary>Same customer, same subject, after the first complaint was closed: a second complaint.</summary>
+public sealed record SecondComplaintLinked(Guid ComplaintId, Guid FirstComplaintId, DateTimeOffset LinkedAt) : IComplaintEvent;
+
+/// <summary>The 5-Why chain and the root cause it led to.</summary>
+public sealed record RootCauseIdentified(Guid ComplaintId, IReadOnlyList<string> Whys, string RootCauseCategory, string AnalystId, DateTimeOffset IdentifiedAt) : IComplaintEvent;
+
+public sealed record ImprovementActionOpened(Guid ComplaintId, Guid ActionId, string Description, string Owner, DateOnly DueDate, DateTimeOffset OpenedAt) : IComplaintEvent;
+
+/// <summary>A later complaint linked to an improvement action, to verify whether the action worked.</summary>
+public sealed record LinkedToImprovementAction(Guid ComplaintId, Guid ActionId, DateTimeOffset LinkedAt) : IComplaintEvent;

@@ -1,10 +1,16 @@
+using Complaints.Followup.Callbacks;
+using Complaints.Followup.Facts;
+using Complaints.Followup.Kpis;
+using Complaints.Followup.RootCause;
+using Complaints.Followup.SecondComplaints;
+using Complaints.Followup.Surveys;
 using Complaints.ServiceDefaults;
 
 namespace Complaints.Followup;
 
 /// <summary>
-/// Hosts the followup service. Its use cases come with their own issue; until then it connects to
-/// the event store and the broker and answers health checks, so deployments can rely on it.
+/// Hosts follow-up: call-backs, surveys, closure or reopening, second complaints, root-cause
+/// review, the case library and KPIs.
 /// </summary>
 public static class FollowupHost
 {
@@ -15,10 +21,28 @@ public static class FollowupHost
         var builder = WebApplication.CreateBuilder(args);
         configure?.Invoke(builder);
         builder.AddServiceDefaults(ServiceName);
-        builder.AddComplaintsEventStore();
-        builder.AddComplaintsMessaging(ServiceName);
+        builder.AddComplaintsEventStore(store =>
+        {
+            store.Schema.For<ComplaintFacts>().Index(f => f.FiledAt).Index(f => f.CustomerId).Index(f => f.RootCauseCategory);
+            store.Schema.For<CallbackClock>().Index(c => c.DueAt);
+        });
+        builder.AddComplaintsMessaging(ServiceName, bus =>
+        {
+            bus.AddConsumer<RefreshComplaintFacts>();
+            bus.AddConsumer<ScheduleCallback>();
+            bus.AddConsumer<LinkSecondComplaint>();
+        });
+
+        builder.Services.Configure<FollowupOptions>(builder.Configuration.GetSection(FollowupOptions.Section));
+        builder.Services.AddSingleton<FactsStore>();
+        builder.Services.AddSingleton<CallbackSweeper>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<CallbackSweeper>());
+        builder.Services.AddScoped<RecordSurveyHandler>();
+        builder.Services.AddScoped<RootCauseHandlers>();
+        builder.Services.AddScoped<GetKpisHandler>();
 
         var app = builder.Build();
+        app.MapGrpcService<FollowupApi>();
         app.MapServiceDefaults();
         return app;
     }

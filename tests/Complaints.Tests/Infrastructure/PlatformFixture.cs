@@ -3,6 +3,9 @@ using Complaints;
 using Complaints.Intake;
 using Complaints.Routing;
 using Complaints.Routing.SlaClock;
+using Complaints.Followup;
+using Complaints.Followup.Callbacks;
+using Complaints.Followup.Facts;
 using Complaints.Resolution;
 using Complaints.Resolution.ProgressUpdates;
 using Microsoft.Extensions.Logging;
@@ -35,11 +38,16 @@ public sealed class PlatformFixture : IAsyncLifetime
     private GrpcChannel intakeChannel = null!;
     private GrpcChannel routingChannel = null!;
     private GrpcChannel resolutionChannel = null!;
+    private GrpcChannel followupChannel = null!;
 
     public WebApplication IntakeApp { get; private set; } = null!;
     public WebApplication RoutingApp { get; private set; } = null!;
     public WebApplication ResolutionApp { get; private set; } = null!;
     public Contracts.Resolution.V1.Resolution.ResolutionClient Resolution { get; private set; } = null!;
+    public WebApplication FollowupApp { get; private set; } = null!;
+    public Contracts.Followup.V1.Followup.FollowupClient Followup { get; private set; } = null!;
+    public CallbackSweeper Callbacks => FollowupApp.Services.GetRequiredService<CallbackSweeper>();
+    public FactsStore Facts => FollowupApp.Services.GetRequiredService<FactsStore>();
     public MissedUpdateSweeper MissedUpdates => ResolutionApp.Services.GetRequiredService<MissedUpdateSweeper>();
     public Contracts.Intake.V1.Intake.IntakeClient Intake { get; private set; } = null!;
     public Contracts.Routing.V1.Routing.RoutingClient Routing { get; private set; } = null!;
@@ -69,6 +77,7 @@ public sealed class PlatformFixture : IAsyncLifetime
         IntakeApp = await StartAsync(IntakeHost.Build, runEventRelay: true);
         RoutingApp = await StartAsync(RoutingHost.Build, runEventRelay: false);
         ResolutionApp = await StartAsync(ResolutionHost.Build, runEventRelay: false);
+        FollowupApp = await StartAsync(FollowupHost.Build, runEventRelay: false);
 
         intakeChannel = GrpcChannel.ForAddress(AddressOf(IntakeApp));
         Intake = new Contracts.Intake.V1.Intake.IntakeClient(intakeChannel);
@@ -76,6 +85,8 @@ public sealed class PlatformFixture : IAsyncLifetime
         Routing = new Contracts.Routing.V1.Routing.RoutingClient(routingChannel);
         resolutionChannel = GrpcChannel.ForAddress(AddressOf(ResolutionApp));
         Resolution = new Contracts.Resolution.V1.Resolution.ResolutionClient(resolutionChannel);
+        followupChannel = GrpcChannel.ForAddress(AddressOf(FollowupApp));
+        Followup = new Contracts.Followup.V1.Followup.FollowupClient(followupChannel);
     }
 
     private async Task<WebApplication> StartAsync(Func<string[], Action<WebApplicationBuilder>?, WebApplication> build, bool runEventRelay)
@@ -91,8 +102,9 @@ public sealed class PlatformFixture : IAsyncLifetime
                 ["ConnectionStrings:RabbitMq"] = infrastructure.RabbitMqAddress("127.0.0.1", BrokerLink.Port),
                 [ComplaintsSettings.RunEventRelayKey] = runEventRelay.ToString(),
                 ["Logging:LogLevel:Default"] = "Warning",
-                ["Complaints:Routing:SlaSweeper:Interval"] = "365.00:00:00",
-                ["Complaints:Resolution:SweepInterval"] = "365.00:00:00",
+                ["Complaints:Routing:SlaSweeper:Interval"] = "00:00:00",
+                ["Complaints:Resolution:SweepInterval"] = "00:00:00",
+                ["Complaints:Followup:SweepInterval"] = "00:00:00",
             });
         });
         await app.StartAsync();
@@ -136,6 +148,8 @@ public sealed class PlatformFixture : IAsyncLifetime
         intakeChannel?.Dispose();
         routingChannel?.Dispose();
         resolutionChannel?.Dispose();
+        followupChannel?.Dispose();
+        if (FollowupApp is not null) { await FollowupApp.StopAsync(); await FollowupApp.DisposeAsync(); }
         if (ResolutionApp is not null) { await ResolutionApp.StopAsync(); await ResolutionApp.DisposeAsync(); }
         if (RoutingApp is not null) { await RoutingApp.StopAsync(); await RoutingApp.DisposeAsync(); }
         if (IntakeApp is not null) { await IntakeApp.StopAsync(); await IntakeApp.DisposeAsync(); }

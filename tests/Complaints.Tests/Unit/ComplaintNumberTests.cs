@@ -34,10 +34,11 @@ public sealed class ComplaintStreamEventsTests
         Assert.Equal(
             new[]
             {
-                "ComplaintAssigned", "ComplaintEscalated", "ComplaintFiled", "ComplaintResolved", "ComplaintRouted", "ComplaintTriaged",
-                "CustomerContacted", "FirstResponseSent", "InvestigationFindingRecorded", "ProgressUpdateMissed", "ProgressUpdateSent",
-                "RemedyAccepted", "RemedyApproved", "RemedyProposed", "RemedyRefused", "RemedyRejected", "ResolutionConfirmed",
-                "SlaBreached", "WordingOverridden",
+                "CallbackDue", "CallbackScheduled", "ComplaintAssigned", "ComplaintClosed", "ComplaintEscalated", "ComplaintFiled",
+                "ComplaintReopened", "ComplaintResolved", "ComplaintRouted", "ComplaintTriaged", "CustomerContacted", "FirstResponseSent",
+                "ImprovementActionOpened", "InvestigationFindingRecorded", "LinkedToImprovementAction", "ProgressUpdateMissed", "ProgressUpdateSent", "RemedyAccepted",
+                "RemedyApproved", "RemedyProposed", "RemedyRefused", "RemedyRejected", "ResolutionConfirmed", "RootCauseIdentified",
+                "SecondComplaintLinked", "SlaBreached", "SurveyRecorded", "WordingOverridden",
             },
             Complaints.ServiceDefaults.ComplaintStreamEvents.All.Select(t => t.Name).Order());
     }

@@ -87,6 +87,7 @@ public sealed class FileComplaintHandler(
             ProductRef = request.Subject?.ProductRef ?? "",
             OrderRef = request.Subject?.OrderRef ?? "",
             AccountRef = request.Subject?.AccountRef ?? "",
+            SubjectKey = subjectKey,
             Requests = request.Requests.Select(Channels.Name).ToList(),
             ObservedEmotion = Channels.Name(request.ObservedEmotion),
             Attachments = request.Attachments.Select(a => new AttachmentInfo(a.FileName, a.ContentType, a.SizeBytes, a.Uri)).ToList(),

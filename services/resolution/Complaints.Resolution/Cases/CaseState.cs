@@ -24,6 +24,7 @@ public sealed class CaseState
     public bool Complex { get; private set; }
     public bool HasFirstResponse { get; private set; }
     public DateTimeOffset? ResolvedAt { get; private set; }
+    public DateTimeOffset? ClosedAt { get; private set; }
     public Dictionary<Guid, RemedyState> Remedies { get; } = [];
 
     public static CaseState From(Guid complaintId, IEnumerable<(long Version, object Data)> events)
@@ -61,6 +62,8 @@ public sealed class CaseState
             case RemedyAccepted accepted: Remedies[accepted.RemedyId].Status = RemedyStatus.Accepted; break;
             case RemedyRejected rejected: Remedies[rejected.RemedyId].Status = RemedyStatus.Rejected; break;
             case ComplaintResolved resolved: ResolvedAt = resolved.ResolvedAt; break;
+            case ComplaintReopened: ResolvedAt = null; break;
+            case ComplaintClosed closed: ClosedAt = closed.ClosedAt; break;
         }
     }
 }

@@ -53,6 +53,7 @@ public sealed class CaseStream(IDocumentSession session)
     /// <summary>Guards every change to a case: it must have an owner and must not be resolved.</summary>
     public static void RequireWorkable(CaseState state)
     {
+        Require(state.ClosedAt is null, $"The complaint was closed at {state.ClosedAt:u} after follow-up; a new complaint starts a new case");
         Require(state.AssigneeId is not null, "The complaint is not assigned yet; routing assigns it first");
         Require(state.ResolvedAt is null, $"The complaint was resolved at {state.ResolvedAt:u}; it must be reopened before more work is recorded");
     }

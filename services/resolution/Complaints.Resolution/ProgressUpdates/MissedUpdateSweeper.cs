@@ -15,6 +15,8 @@ public sealed class MissedUpdateSweeper(IDocumentStore store, TimeProvider clock
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // Zero turns the background sweep off: something else (an operator job, a test) calls SweepOnceAsync.
+        if (options.Value.SweepInterval <= TimeSpan.Zero) return;
         using var timer = new PeriodicTimer(options.Value.SweepInterval, clock);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {

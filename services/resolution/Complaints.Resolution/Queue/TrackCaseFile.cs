@@ -11,7 +11,7 @@ namespace Complaints.Resolution.Queue;
 /// once: each field is set from its own event, and the assignee only from a newer stream version.
 /// </summary>
 public sealed class TrackCaseFile(IDocumentSession session, IOptions<ResolutionOptions> options) :
-    IConsumer<ComplaintTriaged>, IConsumer<ComplaintAssigned>, IConsumer<ComplaintEscalated>
+    IConsumer<ComplaintTriaged>, IConsumer<ComplaintAssigned>, IConsumer<ComplaintEscalated>, IConsumer<ComplaintReopened>
 {
     public Task Consume(ConsumeContext<ComplaintTriaged> context) => UpdateAsync(context, file =>
     {
@@ -40,6 +40,12 @@ public sealed class TrackCaseFile(IDocumentSession session, IOptions<ResolutionO
         file.AssigneeId = context.Message.AssigneeId;
         file.Tier = context.Message.ToTier;
         file.AssigneeVersion = StreamVersion(context);
+    });
+
+    public Task Consume(ConsumeContext<ComplaintReopened> context) => UpdateAsync(context, file =>
+    {
+        file.Resolved = false;
+        file.UpdateClockStart = context.Message.ReopenedAt;
     });
 
     private async Task UpdateAsync<T>(ConsumeContext<T> context, Action<CaseFile> change) where T : class, IComplaintEvent

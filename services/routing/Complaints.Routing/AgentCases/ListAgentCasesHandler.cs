@@ -16,7 +16,7 @@ public sealed class ListAgentCasesHandler(IQuerySession session)
 
         var agentId = request.AgentId.Trim();
         var cases = await session.Query<OpenCase>()
-            .Where(c => c.AssigneeId == agentId)
+            .Where(c => c.AssigneeId == agentId && c.Open)
             .OrderBy(c => c.ResolutionDue)
             .ToListAsync(cancellationToken);
         var ordered = cases.OrderBy(c => c.NextDeadline ?? DateTimeOffset.MaxValue).ThenBy(c => c.ResolutionDue);

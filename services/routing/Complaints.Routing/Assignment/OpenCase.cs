@@ -27,13 +27,17 @@ public sealed class OpenCase
     /// <summary>Rejected remedies already escalated, so a redelivered rejection escalates nothing.</summary>
     public List<Guid> HandledRejections { get; set; } = [];
     public bool ResolutionBreached { get; set; }
+    /// <summary>False once resolved (it leaves every queue and clock); a reopen opens it again.</summary>
+    public bool Open { get; set; } = true;
+    public DateTimeOffset? LastReopenedAt { get; set; }
     /// <summary>The earliest deadline not yet breached; null when none is pending.</summary>
     public DateTimeOffset? NextDeadline { get; set; }
 
     public bool AwaitsFirstResponse => !FirstResponded && !FirstResponseBreached;
 
     public void RecomputeNextDeadline() =>
-        NextDeadline = AwaitsFirstResponse ? FirstResponseDue
+        NextDeadline = !Open ? null
+            : AwaitsFirstResponse ? FirstResponseDue
             : !ResolutionBreached ? ResolutionDue
             : null;
 }

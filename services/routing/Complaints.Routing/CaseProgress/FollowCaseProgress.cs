@@ -1,6 +1,7 @@
 using Complaints.Contracts.Events;
 using Complaints.Routing.Assignment;
 using Complaints.ServiceDefaults;
+using Complaints.ServiceDefaults.ServiceLevels;
 using Marten;
 using MassTransit;
 
@@ -11,8 +12,9 @@ namespace Complaints.Routing.CaseProgress;
 /// first-response clock, a resolution closes the case and frees the agent, and a remedy the
 /// customer rejects escalates the complaint one tier. Each is idempotent under redelivery.
 /// </summary>
-public sealed class FollowCaseProgress(IDocumentSession session, TeamDirectory teams, TimeProvider clock, ILogger<FollowCaseProgress> logger) :
-    IConsumer<FirstResponseSent>, IConsumer<ComplaintResolved>, IConsumer<RemedyRejected>
+public sealed class FollowCaseProgress(
+    IDocumentSession session, TeamDirectory teams, SlaPolicy sla, TimeProvider clock, ILogger<FollowCaseProgress> logger) :
+    IConsumer<FirstResponseSent>, IConsumer<ComplaintResolved>, IConsumer<RemedyRejected>, IConsumer<ComplaintReopened>
 {
     public async Task Consume(ConsumeContext<FirstResponseSent> context)
     {
@@ -25,9 +27,11 @@ public sealed class FollowCaseProgress(IDocumentSession session, TeamDirectory t
 
     public async Task Consume(ConsumeContext<ComplaintResolved> context)
     {
-        if (await OpenCaseAsync(context.Message.ComplaintId, context.CancellationToken) is not { } openCase) return;
+        if (await OpenCaseAsync(context.Message.ComplaintId, context.CancellationToken) is not { Open: true } openCase) return;
         await Escalation.ReleaseAgentLoadAsync(session, openCase, context.CancellationToken);
-        session.Delete(openCase);
+        openCase.Open = false;
+        openCase.RecomputeNextDeadline();
+        session.Store(openCase);
         await session.SaveChangesAsync(context.CancellationToken);
     }
 
@@ -50,6 +54,37 @@ public sealed class FollowCaseProgress(IDocumentSession session, TeamDirectory t
         }
         session.Store(openCase);
         await session.SaveChangesAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Dissatisfied after follow-up: the case opens again with a dedicated owner one tier up and a
+    /// fresh resolution deadline at high priority (the brief: personalised handling until settled).
+    /// </summary>
+    public async Task Consume(ConsumeContext<ComplaintReopened> context)
+    {
+        var reopened = context.Message;
+        var cancellationToken = context.CancellationToken;
+        if (await OpenCaseAsync(reopened.ComplaintId, cancellationToken) is not { } openCase
+            || openCase.LastReopenedAt >= reopened.ReopenedAt) return;
+
+        var stream = await session.Events.FetchStreamStateAsync(reopened.ComplaintId, cancellationToken)
+                     ?? throw new InvalidOperationException($"Complaint {reopened.ComplaintId} has no stream");
+        var now = clock.GetUtcNow();
+        openCase.Open = true;
+        openCase.LastReopenedAt = reopened.ReopenedAt;
+        openCase.FirstResponded = true;
+        openCase.ResolutionDue = sla.For(Priorities.High, complex: false, now).ResolutionDue;
+        openCase.ResolutionBreached = false;
+        var escalated = await Escalation.OneTierUpAsync(session, openCase, teams, "reopened after follow-up: " + reopened.Reason + "; dedicated owner", now, cancellationToken);
+        openCase.RecomputeNextDeadline();
+        if (escalated is not null)
+        {
+            session.StampTraceContext();
+            session.Events.Append(reopened.ComplaintId, stream.Version + 1, escalated);
+        }
+        session.Store(openCase);
+        await session.SaveChangesAsync(cancellationToken);
+        logger.LogInformation("Complaint {ComplaintId} reopened; owner {Assignee} at {Tier}", reopened.ComplaintId, openCase.AssigneeId, openCase.Tier);
     }
 
     private Task<OpenCase?> OpenCaseAsync(Guid complaintId, CancellationToken cancellationToken) =>

@@ -30,6 +30,8 @@ public sealed class SlaSweeper(
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // Zero turns the background sweep off: something else (an operator job, a test) calls SweepOnceAsync.
+        if (options.Value.Interval <= TimeSpan.Zero) return;
         using var timer = new PeriodicTimer(options.Value.Interval, clock);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {

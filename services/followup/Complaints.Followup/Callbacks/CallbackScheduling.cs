@@ -1,0 +1,71 @@
+using Complaints.Contracts.Events;
+using Complaints.ServiceDefaults;
+using Marten;
+using MassTransit;
+using Microsoft.Extensions.Options;
+
+namespace Complaints.Followup.Callbacks;
+
+/// <summary>A resolved complaint gets a call-back a configured time later; idempotent per resolution.</summary>
+public sealed class ScheduleCallback(IDocumentSession session, TimeProvider clock, IOptions<FollowupOptions> options) : IConsumer<ComplaintResolved>
+{
+    public async Task Consume(ConsumeContext<ComplaintResolved> context)
+    {
+        var resolved = context.Message;
+        var existing = await session.LoadAsync<CallbackClock>(resolved.ComplaintId, context.CancellationToken);
+        if (existing is not null && existing.ResolvedAt >= resolved.ResolvedAt) return;
+
+        var stream = await session.Events.FetchStreamStateAsync(resolved.ComplaintId, context.CancellationToken)
+                     ?? throw new InvalidOperationException($"Complaint {resolved.ComplaintId} has no stream");
+        var dueAt = resolved.ResolvedAt + options.Value.CallbackAfter;
+        session.StampTraceContext();
+        session.Events.Append(resolved.ComplaintId, stream.Version + 1, new CallbackScheduled(resolved.ComplaintId, dueAt, clock.GetUtcNow()));
+        session.Store(new CallbackClock { Id = resolved.ComplaintId, ResolvedAt = resolved.ResolvedAt, DueAt = dueAt });
+        await session.SaveChangesAsync(context.CancellationToken);
+    }
+}
+
+/// <summary>Fires due call-backs as <see cref="CallbackDue"/> events, on <see cref="TimeProvider"/>.</summary>
+public sealed class CallbackSweeper(IDocumentStore store, TimeProvider clock, IOptions<FollowupOptions> options, ILogger<CallbackSweeper> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        // Zero turns the background sweep off: something else (an operator job, a test) calls SweepOnceAsync.
+        if (options.Value.SweepInterval <= TimeSpan.Zero) return;
+        using var timer = new PeriodicTimer(options.Value.SweepInterval, clock);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            try { await SweepOnceAsync(stoppingToken); }
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested) { logger.LogError(ex, "Call-back sweep failed; the next sweep retries"); }
+        }
+    }
+
+    public async Task<int> SweepOnceAsync(CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        IReadOnlyList<CallbackClock> due;
+        await using (var query = store.QuerySession())
+            due = await query.Query<CallbackClock>().Where(c => !c.Fired && c.DueAt <= now).Take(200).ToListAsync(cancellationToken);
+
+        var fired = 0;
+        foreach (var callback in due)
+        {
+            try
+            {
+                await using var session = store.LightweightSession();
+                var stream = await session.Events.FetchStreamStateAsync(callback.Id, cancellationToken);
+                if (stream is null) continue;
+                session.Events.Append(callback.Id, stream.Version + 1, new CallbackDue(callback.Id, callback.DueAt, now));
+                callback.Fired = true;
+                session.Update(callback);
+                await session.SaveChangesAsync(cancellationToken);
+                fired++;
+            }
+            catch (Exception ex) when (ex is JasperFx.ConcurrencyException or JasperFx.Events.EventStreamUnexpectedMaxEventIdException)
+            {
+                // Another writer got there first; the next sweep looks again.
+            }
+        }
+        return fired;
+    }
+}

@@ -1,0 +1,51 @@
+using Complaints.ServiceDefaults;
+using Marten;
+using Npgsql;
+
+namespace Complaints.Followup.Facts;
+
+/// <summary>Folds a complaint's stream into its facts, and rebuilds every complaint's facts from scratch.</summary>
+public sealed class FactsStore(IDocumentStore store, NpgsqlDataSource database, ILogger<FactsStore> logger)
+{
+    /// <summary>Re-folds one complaint; keeps the stored facts when they are already as new.</summary>
+    public async Task RefreshAsync(Guid complaintId, CancellationToken cancellationToken)
+    {
+        await using var session = store.LightweightSession();
+        var events = await session.Events.FetchStreamAsync(complaintId, token: cancellationToken);
+        if (ComplaintFacts.Fold(complaintId, events.Select(e => (e.Version, e.Data))) is not { } facts) return;
+        var stored = await session.LoadAsync<ComplaintFacts>(complaintId, cancellationToken);
+        if (stored is not null && stored.Version >= facts.Version) return;
+        if (stored is null) session.Insert(facts); else session.Update(facts);
+        await session.SaveChangesAsync(cancellationToken);
+    }
+
+    /// <summary>Deletes every complaint's facts and folds them again from the event store.</summary>
+    public async Task<int> RebuildAllAsync(CancellationToken cancellationToken)
+    {
+        await using (var session = store.LightweightSession())
+        {
+            session.DeleteWhere<ComplaintFacts>(_ => true);
+            await session.SaveChangesAsync(cancellationToken);
+        }
+        var ids = new List<Guid>();
+        await using (var command = database.CreateCommand($"select id from {ComplaintsSettings.EventStoreSchema}.mt_streams"))
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+            while (await reader.ReadAsync(cancellationToken)) ids.Add(reader.GetGuid(0));
+
+        var rebuilt = 0;
+        foreach (var batch in ids.Chunk(200))
+        {
+            await using var session = store.LightweightSession();
+            foreach (var id in batch)
+            {
+                var events = await session.Events.FetchStreamAsync(id, token: cancellationToken);
+                if (ComplaintFacts.Fold(id, events.Select(e => (e.Version, e.Data))) is not { } facts) continue;
+                session.Store(facts);
+                rebuilt++;
+            }
+            await session.SaveChangesAsync(cancellationToken);
+        }
+        logger.LogInformation("Rebuilt the facts of {Count} complaints from the event store", rebuilt);
+        return rebuilt;
+    }
+}

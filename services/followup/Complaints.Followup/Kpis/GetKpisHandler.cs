@@ -1,0 +1,34 @@
+using Complaints.Contracts.Followup.V1;
+using Complaints.Followup.Facts;
+using Complaints.ServiceDefaults;
+using Marten;
+
+namespace Complaints.Followup.Kpis;
+
+public sealed class GetKpisHandler(IQuerySession session)
+{
+    public async Task<GetKpisResponse> HandleAsync(GetKpisRequest request, CancellationToken cancellationToken)
+    {
+        var violations = new FieldViolations();
+        if (request.From is null) violations.Add("from", "is required");
+        if (request.To is null) violations.Add("to", "is required");
+        if (request.From is not null && request.To is not null && request.From.ToDateTimeOffset() >= request.To.ToDateTimeOffset())
+            violations.Add("to", "must be after from");
+        violations.ThrowIfAny();
+
+        var from = request.From!.ToDateTimeOffset();
+        var to = request.To!.ToDateTimeOffset();
+        var facts = await session.Query<ComplaintFacts>().Where(f => f.FiledAt >= from && f.FiledAt < to).ToListAsync(cancellationToken);
+
+        var response = new GetKpisResponse { Kpis = { KpiCalculator.Compute("all", facts) } };
+        Func<ComplaintFacts, string>? key = request.GroupBy switch
+        {
+            KpiGrouping.Team => f => f.Team,
+            KpiGrouping.Category => f => f.Category,
+            _ => null,
+        };
+        if (key is not null)
+            response.Kpis.AddRange(facts.GroupBy(key).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => KpiCalculator.Compute(g.Key, g.ToList())));
+        return response;
+    }
+}

@@ -1,0 +1,130 @@
+using System.Globalization;
+using Complaints.Contracts.Events;
+using Complaints.Contracts.Followup.V1;
+using Complaints.Followup.Facts;
+using Complaints.ServiceDefaults;
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+using Marten;
+
+namespace Complaints.Followup.RootCause;
+
+/// <summary>
+/// Root-cause review (5-Why), improvement actions and the case library: find a problem, improve,
+/// and verify the improvement on later complaints linked to the action.
+/// </summary>
+public sealed class RootCauseHandlers(IDocumentSession session, TimeProvider clock)
+{
+    public async Task<RecordRootCauseResponse> RecordAsync(RecordRootCauseRequest request, CancellationToken cancellationToken)
+    {
+        var violations = new FieldViolations();
+        if (!Guid.TryParse(request.ComplaintId, out var id)) violations.Add("complaint_id", "is not a complaint id (a UUID)");
+        if (string.IsNullOrWhiteSpace(request.AnalystId)) violations.Add("analyst_id", "is required");
+        if (request.Whys.Count is < 1 or > 5) violations.Add("whys", "the 5-Why chain has one to five answers");
+        for (var i = 0; i < request.Whys.Count; i++)
+            if (string.IsNullOrWhiteSpace(request.Whys[i]) || request.Whys[i].Length > 1000) violations.Add($"whys[{i}]", "must be an answer of at most 1000 characters");
+        if (string.IsNullOrWhiteSpace(request.RootCauseCategory)) violations.Add("root_cause_category", "is required");
+        var dueDate = default(DateOnly);
+        if (request.Action is null) violations.Add("action", "an improvement action is required");
+        else
+        {
+            if (string.IsNullOrWhiteSpace(request.Action.Description)) violations.Add("action.description", "is required");
+            if (string.IsNullOrWhiteSpace(request.Action.Owner)) violations.Add("action.owner", "is required");
+            if (!DateOnly.TryParseExact(request.Action.DueDate, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out dueDate))
+                violations.Add("action.due_date", "must be a date, YYYY-MM-DD");
+        }
+        violations.ThrowIfAny();
+
+        var stream = await session.Events.FetchStreamStateAsync(id, cancellationToken)
+                     ?? throw new RpcException(new Status(StatusCode.NotFound, $"No complaint with id {id}"));
+        var now = clock.GetUtcNow();
+        var actionId = Guid.CreateVersion7(now);
+        var category = request.RootCauseCategory.Trim().ToLowerInvariant();
+        session.StampTraceContext();
+        session.Events.Append(id, stream.Version + 2,
+            new RootCauseIdentified(id, request.Whys.ToList(), category, request.AnalystId, now),
+            new ImprovementActionOpened(id, actionId, request.Action!.Description, request.Action.Owner, dueDate, now));
+        session.Insert(new ImprovementActionRecord
+        {
+            Id = actionId, SourceComplaintId = id, RootCauseCategory = category, Description = request.Action.Description,
+            Owner = request.Action.Owner, DueDate = dueDate, OpenedAt = now,
+        });
+        await SaveAsync(cancellationToken);
+        return new RecordRootCauseResponse { ActionId = actionId.ToString() };
+    }
+
+    public async Task<LinkToImprovementActionResponse> LinkAsync(LinkToImprovementActionRequest request, CancellationToken cancellationToken)
+    {
+        var violations = new FieldViolations();
+        if (!Guid.TryParse(request.ComplaintId, out var complaintId)) violations.Add("complaint_id", "is not a complaint id (a UUID)");
+        if (!Guid.TryParse(request.ActionId, out var actionId)) violations.Add("action_id", "is not an action id (a UUID)");
+        violations.ThrowIfAny();
+
+        var action = await session.LoadAsync<ImprovementActionRecord>(actionId, cancellationToken)
+                     ?? throw new RpcException(new Status(StatusCode.NotFound, $"No improvement action {actionId}"));
+        var stream = await session.Events.FetchStreamStateAsync(complaintId, cancellationToken)
+                     ?? throw new RpcException(new Status(StatusCode.NotFound, $"No complaint with id {complaintId}"));
+        if (action.LinkedComplaints.Contains(complaintId)) return new LinkToImprovementActionResponse();
+
+        action.LinkedComplaints.Add(complaintId);
+        session.Update(action);
+        session.StampTraceContext();
+        session.Events.Append(complaintId, stream.Version + 1, new LinkedToImprovementAction(complaintId, actionId, clock.GetUtcNow()));
+        await SaveAsync(cancellationToken);
+        return new LinkToImprovementActionResponse();
+    }
+
+    public async Task<GetImprovementActionResponse> GetAsync(GetImprovementActionRequest request, CancellationToken cancellationToken)
+    {
+        if (!Guid.TryParse(request.ActionId, out var actionId)) new FieldViolations().Add("action_id", "is not an action id (a UUID)").ThrowIfAny();
+        var action = await session.LoadAsync<ImprovementActionRecord>(actionId, cancellationToken)
+                     ?? throw new RpcException(new Status(StatusCode.NotFound, $"No improvement action {actionId}"));
+        return new GetImprovementActionResponse
+        {
+            ActionId = action.Id.ToString(),
+            SourceComplaintId = action.SourceComplaintId.ToString(),
+            RootCauseCategory = action.RootCauseCategory,
+            Action = new ImprovementAction { Description = action.Description, Owner = action.Owner, DueDate = action.DueDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) },
+            OpenedAt = Timestamp.FromDateTimeOffset(action.OpenedAt),
+            LinkedComplaintIds = { action.LinkedComplaints.Select(c => c.ToString()) },
+        };
+    }
+
+    public async Task<SearchCaseLibraryResponse> SearchAsync(SearchCaseLibraryRequest request, CancellationToken cancellationToken)
+    {
+        var category = request.Category.Trim();
+        var rootCause = request.RootCauseCategory.Trim().ToLowerInvariant();
+        var query = session.Query<ComplaintFacts>().Where(f => f.RootCauseCategory != "");
+        if (category.Length > 0) query = query.Where(f => f.Category == category);
+        if (rootCause.Length > 0) query = query.Where(f => f.RootCauseCategory == rootCause);
+        var cases = await query.OrderByDescending(f => f.FiledAt).Take(200).ToListAsync(cancellationToken);
+
+        var response = new SearchCaseLibraryResponse();
+        response.Entries.AddRange(cases.Select(f => new CaseLibraryEntry
+        {
+            ComplaintId = f.Id.ToString(),
+            ComplaintNumber = f.ComplaintNumber,
+            Category = f.Category,
+            Team = f.Team,
+            RootCauseCategory = f.RootCauseCategory,
+            Whys = { f.Whys },
+            ActionIds = { f.ImprovementActions.Select(a => a.ToString()) },
+            Surveyed = f.Surveyed,
+            Satisfaction = f.Surveyed ? (f.Timeliness + f.Solution + f.Attitude) / 3.0 : 0,
+            Nps = f.Nps,
+        }));
+        return response;
+    }
+
+    private async Task SaveAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await session.SaveChangesAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is JasperFx.ConcurrencyException or JasperFx.Events.EventStreamUnexpectedMaxEventIdException)
+        {
+            throw new RpcException(new Status(StatusCode.Aborted, "The complaint changed meanwhile; retry: nothing was recorded"));
+        }
+    }
+}

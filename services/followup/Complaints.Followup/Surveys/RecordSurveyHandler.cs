@@ -1,0 +1,61 @@
+using Complaints.Contracts.Events;
+using Complaints.Contracts.Followup.V1;
+using Complaints.ServiceDefaults;
+using Grpc.Core;
+using Marten;
+
+namespace Complaints.Followup.Surveys;
+
+/// <summary>
+/// The follow-up survey. A satisfied customer closes the complaint; a dissatisfied one reopens it,
+/// and routing gives it a dedicated owner one tier up. Dissatisfied means an average under 3 or
+/// any score of 1.
+/// </summary>
+public sealed class RecordSurveyHandler(IDocumentSession session, TimeProvider clock)
+{
+    public async Task<RecordSurveyResponse> HandleAsync(RecordSurveyRequest request, CancellationToken cancellationToken)
+    {
+        var violations = new FieldViolations();
+        if (!Guid.TryParse(request.ComplaintId, out var id)) violations.Add("complaint_id", "is not a complaint id (a UUID)");
+        if (string.IsNullOrWhiteSpace(request.AgentId)) violations.Add("agent_id", "is required");
+        foreach (var (field, score) in new[] { ("timeliness", request.Timeliness), ("solution", request.Solution), ("attitude", request.Attitude) })
+            if (score is < 1 or > 5) violations.Add(field, "must be from 1 to 5");
+        if (request.Nps is < 0 or > 10) violations.Add("nps", "must be from 0 to 10");
+        if (request.Comment.Length > 4000) violations.Add("comment", "is longer than 4000 characters");
+        violations.ThrowIfAny();
+
+        var events = await session.Events.FetchStreamAsync(id, token: cancellationToken);
+        if (events.Count == 0) throw new RpcException(new Status(StatusCode.NotFound, $"No complaint with id {id}"));
+        var resolved = false;
+        var closed = false;
+        foreach (var e in events)
+        {
+            if (e.Data is ComplaintResolved) resolved = true;
+            if (e.Data is ComplaintReopened) resolved = false;
+            if (e.Data is ComplaintClosed) closed = true;
+        }
+        if (closed) throw new RpcException(new Status(StatusCode.FailedPrecondition, "The complaint is already closed"));
+        if (!resolved) throw new RpcException(new Status(StatusCode.FailedPrecondition, "The complaint is not resolved; the survey follows the resolution"));
+
+        var now = clock.GetUtcNow();
+        var scores = new[] { request.Timeliness, request.Solution, request.Attitude };
+        var satisfied = scores.Average() >= 3 && scores.Min() > 1;
+        object outcome = satisfied
+            ? new ComplaintClosed(id, now)
+            : new ComplaintReopened(id, $"customer dissatisfied at follow-up (timeliness {request.Timeliness}, solution {request.Solution}, attitude {request.Attitude})", now);
+
+        session.StampTraceContext();
+        session.Events.Append(id, events[^1].Version + 2,
+            new SurveyRecorded(id, request.AgentId, request.Timeliness, request.Solution, request.Attitude, request.Nps, request.Comment, satisfied, now),
+            outcome);
+        try
+        {
+            await session.SaveChangesAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is JasperFx.ConcurrencyException or JasperFx.Events.EventStreamUnexpectedMaxEventIdException)
+        {
+            throw new RpcException(new Status(StatusCode.Aborted, "The complaint changed while the survey was recorded; retry: nothing was recorded"));
+        }
+        return new RecordSurveyResponse { Satisfied = satisfied, Outcome = satisfied ? "closed" : "reopened" };
+    }
+}

@@ -1,0 +1,309 @@
+using Complaints.Contracts.Followup.V1;
+using Complaints.Contracts.Intake.V1;
+using Complaints.Contracts.Resolution.V1;
+using Complaints.Tests.Infrastructure;
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+
+namespace Complaints.Tests.Integration;
+
+/// <summary>A complaint's whole life across the four services over RabbitMQ, and what follow-up makes of it.</summary>
+[Collection(PlatformCollection.Name)]
+public sealed class FollowupTests(PlatformFixture platform)
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
+
+    private static Actor Agent(string id) => new() { Id = id, Role = Role.Agent };
+
+    private async Task<GetComplaintResponse> HistoryAsync(string id) =>
+        await platform.Intake.GetComplaintAsync(new GetComplaintRequest { ComplaintId = id });
+
+    private Task<GetComplaintResponse> WaitForEventAsync(string id, string eventType, int count = 1) =>
+        platform.WaitForComplaintAsync(id, c => c.History.Count(h => h.EventType == eventType) >= count, Timeout);
+
+    /// <summary>Files a complaint and takes it to resolution, as an agent would.</summary>
+    private async Task<(string Id, string Agent)> ResolvedComplaintAsync(FileComplaintRequest request, TimeSpan? respondAfter = null, TimeSpan? resolveAfter = null)
+    {
+        var filed = await platform.Intake.FileComplaintAsync(request);
+        var assigned = await platform.WaitForComplaintAsync(filed.ComplaintId, c => c.Status == ComplaintStatus.Assigned, Timeout);
+        if (respondAfter is { } r) platform.Clock.Advance(r);
+        await platform.Resolution.SendFirstResponseAsync(new SendFirstResponseRequest
+        {
+            ComplaintId = filed.ComplaintId, Actor = Agent(assigned.AgentId), Channel = "phone",
+            Message = "I am sorry about this. I will look into it and call you back within 2 hours.",
+        });
+        if (resolveAfter is { } h) platform.Clock.Advance(h);
+        var remedy = await platform.Resolution.ProposeRemedyAsync(new ProposeRemedyRequest
+        {
+            ComplaintId = filed.ComplaintId, Actor = Agent(assigned.AgentId), Kind = RemedyKind.Refund, Amount = "30", Description = "Refund of the charge",
+        });
+        await platform.Resolution.RecordCustomerDecisionAsync(new RecordCustomerDecisionRequest
+        {
+            ComplaintId = filed.ComplaintId, RemedyId = remedy.RemedyId, Actor = Agent(assigned.AgentId), Accepted = true,
+            Confirmation = "As agreed today, 30 CNY is refunded to your account within 3 working days.", ConfirmationChannel = "email",
+        });
+        return (filed.ComplaintId, assigned.AgentId);
+    }
+
+    private static FileComplaintRequest Billing(string customer, string order, string description = "I was charged a fee twice on my bill.")
+    {
+        var request = Requests.Valid(Channel.Email, description);
+        request.Customer.CustomerId = customer;
+        request.Subject = new Subject { OrderRef = order };
+        return request;
+    }
+
+    [Fact]
+    public async Task The_whole_life_of_a_complaint_from_filing_to_closure_is_on_its_stream_in_order()
+    {
+        var customer = $"LIFE-{Guid.NewGuid():N}"[..20];
+        var (id, agent) = await ResolvedComplaintAsync(Billing(customer, "ORD-LIFE"));
+
+        // Follow-up schedules the call-back; it falls due three days later.
+        await WaitForEventAsync(id, "callback_scheduled");
+        await platform.Callbacks.SweepOnceAsync(CancellationToken.None);
+        Assert.DoesNotContain((await HistoryAsync(id)).History, h => h.EventType == "callback_due");
+        platform.Clock.Advance(TimeSpan.FromDays(3) + TimeSpan.FromMinutes(1));
+        await platform.Callbacks.SweepOnceAsync(CancellationToken.None);
+        Assert.Single((await HistoryAsync(id)).History, h => h.EventType == "callback_due");
+
+        var survey = await platform.Followup.RecordSurveyAsync(new RecordSurveyRequest
+        {
+            ComplaintId = id, AgentId = agent, Timeliness = 5, Solution = 4, Attitude = 5, Nps = 9, Comment = "处理得很及时，谢谢。",
+        });
+        Assert.Equal(("closed", true), (survey.Outcome, survey.Satisfied));
+
+        var history = await HistoryAsync(id);
+        Assert.Equal(
+            ["complaint_filed", "complaint_triaged", "complaint_routed", "complaint_assigned",
+             "first_response_sent", "remedy_proposed", "remedy_accepted", "complaint_resolved", "resolution_confirmed",
+             "callback_scheduled", "callback_due", "survey_recorded", "complaint_closed"],
+            history.History.Select(h => h.EventType));
+
+        // Closed is closed: no more work on it, no second survey.
+        var again = await Assert.ThrowsAsync<RpcException>(() => platform.Followup.RecordSurveyAsync(new RecordSurveyRequest
+        {
+            ComplaintId = id, AgentId = agent, Timeliness = 1, Solution = 1, Attitude = 1, Nps = 0,
+        }).ResponseAsync);
+        Assert.Equal(StatusCode.FailedPrecondition, again.StatusCode);
+        var work = await Assert.ThrowsAsync<RpcException>(() => platform.Resolution.RecordFindingAsync(new RecordFindingRequest
+        {
+            ComplaintId = id, Actor = Agent(agent), Finding = "late note",
+        }).ResponseAsync);
+        Assert.Equal(StatusCode.FailedPrecondition, work.StatusCode);
+
+        // The same customer on the same subject after closure: a second complaint, linked to the first.
+        var second = await platform.Intake.FileComplaintAsync(Billing(customer, "ORD-LIFE", "The double charge is back on this month's bill."));
+        var linked = await WaitForEventAsync(second.ComplaintId, "second_complaint_linked");
+        Assert.Contains(id, linked.History.Single(h => h.EventType == "second_complaint_linked").DataJson);
+    }
+
+    [Fact]
+    public async Task A_dissatisfied_customer_reopens_the_complaint_with_a_dedicated_owner_one_tier_up()
+    {
+        var (id, agent) = await ResolvedComplaintAsync(Billing($"SAD-{Guid.NewGuid():N}"[..20], "ORD-SAD"));
+        await WaitForEventAsync(id, "callback_scheduled");
+
+        var survey = await platform.Followup.RecordSurveyAsync(new RecordSurveyRequest
+        {
+            ComplaintId = id, AgentId = agent, Timeliness = 2, Solution = 1, Attitude = 3, Nps = 2, Comment = "Refund never arrived.",
+        });
+
+        Assert.Equal(("reopened", false), (survey.Outcome, survey.Satisfied));
+        var reopened = await WaitForEventAsync(id, "complaint_escalated");
+        Assert.Contains("complaint_reopened", reopened.History.Select(h => h.EventType));
+        Assert.Equal(("supervisor", "sup-billing"), (reopened.Tier, reopened.AgentId));
+        Assert.Contains("dedicated owner", reopened.History.Single(h => h.EventType == "complaint_escalated").DataJson);
+
+        // The reopened case is workable again, by its new owner.
+        var remedy = await platform.Resolution.ProposeRemedyAsync(new ProposeRemedyRequest
+        {
+            ComplaintId = id, Actor = new Actor { Id = "sup-billing", Role = Role.Supervisor }, Kind = RemedyKind.ValueAdded, Amount = "100",
+            Description = "Bank transfer today plus a 100 CNY voucher",
+        });
+        Assert.Equal("", remedy.RequiresApprovalFrom);
+    }
+
+    [Fact]
+    public async Task A_root_cause_review_feeds_the_case_library_and_later_complaints_verify_the_action()
+    {
+        var (id, _) = await ResolvedComplaintAsync(Billing($"RCA-{Guid.NewGuid():N}"[..20], "ORD-RCA"));
+        var review = await platform.Followup.RecordRootCauseAsync(new RecordRootCauseRequest
+        {
+            ComplaintId = id, AnalystId = "qa-01",
+            Whys =
+            {
+                "Why was the customer charged twice? The billing batch ran twice.",
+                "Why did it run twice? The scheduler retried after a timeout.",
+                "Why did the retry charge again? The batch is not idempotent.",
+                "为什么批处理不幂等？设计时没有考虑重试。",
+                "Why was that missed? Billing changes have no failure-mode review.",
+            },
+            RootCauseCategory = "System",
+            Action = new ImprovementAction { Description = "Make the billing batch idempotent", Owner = "billing-platform", DueDate = "2026-12-31" },
+        });
+
+        var later = await platform.Intake.FileComplaintAsync(Billing($"RCA2-{Guid.NewGuid():N}"[..20], "ORD-RCA2"));
+        await platform.Followup.LinkToImprovementActionAsync(new LinkToImprovementActionRequest { ComplaintId = later.ComplaintId, ActionId = review.ActionId });
+        await platform.Followup.LinkToImprovementActionAsync(new LinkToImprovementActionRequest { ComplaintId = later.ComplaintId, ActionId = review.ActionId });
+
+        var action = await platform.Followup.GetImprovementActionAsync(new GetImprovementActionRequest { ActionId = review.ActionId });
+        Assert.Equal(id, action.SourceComplaintId);
+        Assert.Equal("system", action.RootCauseCategory);
+        Assert.Equal([later.ComplaintId], action.LinkedComplaintIds);
+
+        CaseLibraryEntry? entry = null;
+        var deadline = DateTime.UtcNow + Timeout;
+        while (entry is null && DateTime.UtcNow < deadline)
+        {
+            var found = await platform.Followup.SearchCaseLibraryAsync(new SearchCaseLibraryRequest { Category = "billing_fees", RootCauseCategory = "system" });
+            entry = found.Entries.FirstOrDefault(e => e.ComplaintId == id);
+            if (entry is null) await Task.Delay(100);
+        }
+        Assert.NotNull(entry);
+        Assert.Equal(5, entry.Whys.Count);
+        Assert.Equal([review.ActionId], entry.ActionIds);
+        var other = await platform.Followup.SearchCaseLibraryAsync(new SearchCaseLibraryRequest { RootCauseCategory = "training" });
+        Assert.DoesNotContain(other.Entries, e => e.ComplaintId == id);
+
+        var badReview = await Assert.ThrowsAsync<RpcException>(() => platform.Followup.RecordRootCauseAsync(new RecordRootCauseRequest
+        {
+            ComplaintId = id, AnalystId = "qa-01", RootCauseCategory = "system",
+            Whys = { "1", "2", "3", "4", "5", "6" },
+            Action = new ImprovementAction { Description = "x", Owner = "y", DueDate = "31/12/2026" },
+        }).ResponseAsync);
+        Assert.Equal(StatusCode.InvalidArgument, badReview.StatusCode);
+    }
+
+    [Fact]
+    public async Task KPIs_over_scripted_complaints_match_a_hand_computation_and_a_rebuild_from_scratch()
+    {
+        // Everything below happens in a window no other test files in.
+        platform.Clock.Advance(TimeSpan.FromDays(30));
+        var t0 = platform.Clock.GetUtcNow();
+        var c1 = await platform.Intake.FileComplaintAsync(Billing($"KPI1-{Guid.NewGuid():N}"[..20], "K-1"));
+        var c2 = await platform.Intake.FileComplaintAsync(Billing($"KPI2-{Guid.NewGuid():N}"[..20], "K-2", "A fee appeared on my bill that nobody explained."));
+        var c3 = await platform.Intake.FileComplaintAsync(Requests.Valid(Channel.WebChat, "快递三天了还没送到，客服也联系不上。"));
+        var a1 = await platform.WaitForComplaintAsync(c1.ComplaintId, c => c.Status == ComplaintStatus.Assigned, Timeout);
+        var a2 = await platform.WaitForComplaintAsync(c2.ComplaintId, c => c.Status == ComplaintStatus.Assigned, Timeout);
+        var a3 = await platform.WaitForComplaintAsync(c3.ComplaintId, c => c.Status == ComplaintStatus.Assigned, Timeout);
+
+        async Task Respond(string id, string agent) => await platform.Resolution.SendFirstResponseAsync(new SendFirstResponseRequest
+        {
+            ComplaintId = id, Actor = Agent(agent), Channel = "phone", Message = "I have your complaint and will call you back by 5 pm today.",
+        });
+        async Task Resolve(string id, string agent)
+        {
+            var remedy = await platform.Resolution.ProposeRemedyAsync(new ProposeRemedyRequest
+            {
+                ComplaintId = id, Actor = Agent(agent), Kind = RemedyKind.Refund, Amount = "20", Description = "Refund",
+            });
+            await platform.Resolution.RecordCustomerDecisionAsync(new RecordCustomerDecisionRequest
+            {
+                ComplaintId = id, RemedyId = remedy.RemedyId, Actor = Agent(agent), Accepted = true,
+                Confirmation = "As agreed, 20 CNY is refunded within 3 working days.", ConfirmationChannel = "email",
+            });
+        }
+
+        platform.Clock.Advance(TimeSpan.FromMinutes(4));   // t0+4m: C1 answered
+        await Respond(c1.ComplaintId, a1.AgentId);
+        platform.Clock.Advance(TimeSpan.FromMinutes(2));   // t0+6m: C3 answered
+        await Respond(c3.ComplaintId, a3.AgentId);
+        await platform.WaitForComplaintAsync(c1.ComplaintId, _ => true, Timeout);
+        await WaitForRoutingToSeeFirstResponsesAsync(a1.AgentId, c1.ComplaintId, a3.AgentId, c3.ComplaintId);
+        platform.Clock.Advance(TimeSpan.FromMinutes(5));   // t0+11m: C2 breaches its first-response deadline
+        await platform.Sweeper.SweepOnceAsync(CancellationToken.None);
+        await WaitForEventAsync(c2.ComplaintId, "sla_breached");
+        platform.Clock.Advance(TimeSpan.FromMinutes(1));   // t0+12m: C2 answered, by the supervisor now
+        await Respond(c2.ComplaintId, "sup-billing");
+        platform.Clock.Advance(TimeSpan.FromMinutes(108)); // t0+2h: C1 resolved
+        await Resolve(c1.ComplaintId, a1.AgentId);
+        platform.Clock.Advance(TimeSpan.FromHours(1));     // t0+3h: C2 resolved
+        await Resolve(c2.ComplaintId, "sup-billing");
+        await WaitForEventAsync(c1.ComplaintId, "callback_scheduled");
+        await WaitForEventAsync(c2.ComplaintId, "callback_scheduled");
+        await platform.Followup.RecordSurveyAsync(new RecordSurveyRequest { ComplaintId = c1.ComplaintId, AgentId = a1.AgentId, Timeliness = 5, Solution = 5, Attitude = 5, Nps = 10 });
+        await platform.Followup.RecordSurveyAsync(new RecordSurveyRequest { ComplaintId = c2.ComplaintId, AgentId = "sup-billing", Timeliness = 2, Solution = 2, Attitude = 3, Nps = 3 });
+        await WaitForEventAsync(c2.ComplaintId, "complaint_escalated", count: 2); // the breach, then the reopen
+
+        var request = new GetKpisRequest
+        {
+            From = Timestamp.FromDateTimeOffset(t0), To = Timestamp.FromDateTimeOffset(t0.AddMinutes(1)), GroupBy = KpiGrouping.Team,
+        };
+        // By hand: first responses 4, 12 and 6 minutes; C1 resolved after 2 h, C2 after 3 h (then
+        // reopened); C2 breached and was escalated; surveys 5/5/5 NPS 10 and 2/2/3 NPS 3.
+        var expectedAll = new Kpi
+        {
+            Group = "all", Complaints = 3, FirstResponseMinutesMedian = 6, FirstResponseMinutesP90 = 12, AverageHandlingHours = 2.5,
+            SolveRate = 2.0 / 3, SlaCompliance = 2.0 / 3, EscalationRate = 1.0 / 3, RepeatRate = 0, ReopenRate = 0.5, Csat = 0.5, Nps = 0, Surveys = 2,
+        };
+        var expectedBilling = new Kpi
+        {
+            Group = "billing", Complaints = 2, FirstResponseMinutesMedian = 8, FirstResponseMinutesP90 = 12, AverageHandlingHours = 2.5,
+            SolveRate = 1, SlaCompliance = 0.5, EscalationRate = 0.5, RepeatRate = 0, ReopenRate = 0.5, Csat = 0.5, Nps = 0, Surveys = 2,
+        };
+        var expectedLogistics = new Kpi
+        {
+            Group = "logistics", Complaints = 1, FirstResponseMinutesMedian = 6, FirstResponseMinutesP90 = 6, SlaCompliance = 1,
+        };
+
+        var live = await WaitForKpisAsync(request, expectedAll);
+        AssertKpi(expectedAll, live.Kpis.Single(k => k.Group == "all"));
+        AssertKpi(expectedBilling, live.Kpis.Single(k => k.Group == "billing"));
+        AssertKpi(expectedLogistics, live.Kpis.Single(k => k.Group == "logistics"));
+
+        Assert.True(await platform.Facts.RebuildAllAsync(CancellationToken.None) >= 3);
+        var rebuilt = await platform.Followup.GetKpisAsync(request);
+        Assert.Equal(live.Kpis, rebuilt.Kpis);
+    }
+
+    private async Task WaitForRoutingToSeeFirstResponsesAsync(string agent1, string id1, string agent3, string id3)
+    {
+        var deadline = DateTime.UtcNow + Timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            var q1 = await platform.Routing.ListAgentCasesAsync(new Contracts.Routing.V1.ListAgentCasesRequest { AgentId = agent1 });
+            var q3 = await platform.Routing.ListAgentCasesAsync(new Contracts.Routing.V1.ListAgentCasesRequest { AgentId = agent3 });
+            if (q1.Cases.Single(c => c.ComplaintId == id1).FirstResponseSent && q3.Cases.Single(c => c.ComplaintId == id3).FirstResponseSent) return;
+            await Task.Delay(100);
+        }
+        throw new TimeoutException("Routing did not see the first responses");
+    }
+
+    private async Task<GetKpisResponse> WaitForKpisAsync(GetKpisRequest request, Kpi expected)
+    {
+        var deadline = DateTime.UtcNow + Timeout;
+        GetKpisResponse response;
+        do
+        {
+            response = await platform.Followup.GetKpisAsync(request);
+            var all = response.Kpis.Single(k => k.Group == "all");
+            if (all.Complaints == expected.Complaints && all.Surveys == expected.Surveys && Math.Abs(all.ReopenRate - expected.ReopenRate) < 1e-9
+                && Math.Abs(all.EscalationRate - expected.EscalationRate) < 1e-9 && Math.Abs(all.SlaCompliance - expected.SlaCompliance) < 1e-9)
+                return response;
+            await Task.Delay(200);
+        } while (DateTime.UtcNow < deadline);
+        return response;
+    }
+
+    private static void AssertKpi(Kpi expected, Kpi actual)
+    {
+        Assert.Equal(expected.Group, actual.Group);
+        Assert.Equal(expected.Complaints, actual.Complaints);
+        Assert.Equal(expected.Surveys, actual.Surveys);
+        foreach (var (name, e, a) in new[]
+        {
+            ("first response median", expected.FirstResponseMinutesMedian, actual.FirstResponseMinutesMedian),
+            ("first response p90", expected.FirstResponseMinutesP90, actual.FirstResponseMinutesP90),
+            ("average handling hours", expected.AverageHandlingHours, actual.AverageHandlingHours),
+            ("solve rate", expected.SolveRate, actual.SolveRate),
+            ("SLA compliance", expected.SlaCompliance, actual.SlaCompliance),
+            ("escalation rate", expected.EscalationRate, actual.EscalationRate),
+            ("repeat rate", expected.RepeatRate, actual.RepeatRate),
+            ("reopen rate", expected.ReopenRate, actual.ReopenRate),
+            ("CSAT", expected.Csat, actual.Csat),
+            ("NPS", expected.Nps, actual.Nps),
+        })
+            Assert.True(Math.Abs(e - a) < 1e-6, $"{expected.Group} {name}: expected {e}, got {a}");
+    }
+}
