@@ -113,6 +113,10 @@ spec:
         - name: Complaints__Routing__TriageRulesFile
           value: /etc/complaints/rules/triage-rules.json
         {{- end }}
+        {{- if $root.Values.domainConfig.wordingRules }}
+        - name: Complaints__Resolution__WordingRulesFile
+          value: /etc/complaints/rules/wording-rules.json
+        {{- end }}
         {{- if $root.Values.domainConfig.teams }}
         - name: Complaints__Routing__TeamsFile
           value: /etc/complaints/rules/teams.json
@@ -146,6 +150,11 @@ spec:
           - { key: sla.json, path: config/sla.json }
           - { key: intake.json, path: config/intake.json }
           - { key: approval-limits.json, path: config/approval-limits.json }
+          - { key: resolution.json, path: config/resolution.json }
+          - { key: followup.json, path: config/followup.json }
+          {{- if $root.Values.domainConfig.wordingRules }}
+          - { key: wording-rules.json, path: rules/wording-rules.json }
+          {{- end }}
           {{- if $root.Values.domainConfig.triageRules }}
           - { key: triage-rules.json, path: rules/triage-rules.json }
           {{- end }}

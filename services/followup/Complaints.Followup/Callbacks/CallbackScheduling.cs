@@ -61,7 +61,7 @@ public sealed class CallbackSweeper(IDocumentStore store, TimeProvider clock, IO
                 await session.SaveChangesAsync(cancellationToken);
                 fired++;
             }
-            catch (Exception ex) when (ex is JasperFx.ConcurrencyException or JasperFx.Events.EventStreamUnexpectedMaxEventIdException)
+            catch (Exception ex) when (ConcurrencyConflicts.Is(ex))
             {
                 // Another writer got there first; the next sweep looks again.
             }

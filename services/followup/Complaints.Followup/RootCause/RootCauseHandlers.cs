@@ -122,7 +122,7 @@ public sealed class RootCauseHandlers(IDocumentSession session, TimeProvider clo
         {
             await session.SaveChangesAsync(cancellationToken);
         }
-        catch (Exception ex) when (ex is JasperFx.ConcurrencyException or JasperFx.Events.EventStreamUnexpectedMaxEventIdException)
+        catch (Exception ex) when (ConcurrencyConflicts.Is(ex))
         {
             throw new RpcException(new Status(StatusCode.Aborted, "The complaint changed meanwhile; retry: nothing was recorded"));
         }

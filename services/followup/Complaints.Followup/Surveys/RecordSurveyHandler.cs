@@ -52,7 +52,7 @@ public sealed class RecordSurveyHandler(IDocumentSession session, TimeProvider c
         {
             await session.SaveChangesAsync(cancellationToken);
         }
-        catch (Exception ex) when (ex is JasperFx.ConcurrencyException or JasperFx.Events.EventStreamUnexpectedMaxEventIdException)
+        catch (Exception ex) when (ConcurrencyConflicts.Is(ex))
         {
             throw new RpcException(new Status(StatusCode.Aborted, "The complaint changed while the survey was recorded; retry: nothing was recorded"));
         }

@@ -37,8 +37,7 @@ public sealed class CaseStream(IDocumentSession session)
         {
             await session.SaveChangesAsync(cancellationToken);
         }
-        catch (Exception ex) when (ex is JasperFx.ConcurrencyException or JasperFx.Events.EventStreamUnexpectedMaxEventIdException
-                                       or JasperFx.DocumentAlreadyExistsException)
+        catch (Exception ex) when (ConcurrencyConflicts.Is(ex) || ex is JasperFx.DocumentAlreadyExistsException)
         {
             throw Conflict(state.Version, null);
         }

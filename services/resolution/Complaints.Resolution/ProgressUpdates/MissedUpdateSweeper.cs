@@ -1,3 +1,4 @@
+using Complaints.ServiceDefaults;
 using Complaints.Contracts.Events;
 using Complaints.Resolution.Queue;
 using Marten;
@@ -51,7 +52,7 @@ public sealed class MissedUpdateSweeper(IDocumentStore store, TimeProvider clock
                 await session.SaveChangesAsync(cancellationToken);
                 flagged++;
             }
-            catch (Exception ex) when (ex is JasperFx.ConcurrencyException or JasperFx.Events.EventStreamUnexpectedMaxEventIdException)
+            catch (Exception ex) when (ConcurrencyConflicts.Is(ex))
             {
                 // Someone else changed the case; the next sweep looks again.
             }

@@ -1,6 +1,5 @@
 using Complaints.Contracts.Events;
 using Complaints.Routing.Assignment;
-using Complaints.Routing.RouteComplaint;
 using Complaints.ServiceDefaults;
 using Marten;
 using Microsoft.Extensions.Options;

@@ -1,4 +1,4 @@
-namespace Complaints.Routing.RouteComplaint;
+namespace Complaints.ServiceDefaults;
 
 /// <summary>Another writer appended to the stream or changed the document first (optimistic concurrency).</summary>
 public static class ConcurrencyConflicts
