@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs the whole platform locally and shows it working:
 # starts PostgreSQL and RabbitMQ (eng/infra.sh), builds, starts the four services in the
-# background, waits until they answer their gRPC health checks, files a complaint and prints
-# its history once routing has picked it up. The services keep running afterwards.
+# background, waits until they answer their gRPC health checks, then files seed 004's bank case
+# and takes it through triage, assignment, the agent's work, the customer's decision and the
+# follow-up survey, printing its history. The services keep running afterwards.
 #
 #   eng/run.sh         start everything and run the demo
 #   eng/run.sh stop    stop the four services (eng/infra.sh down stops PostgreSQL and RabbitMQ)

@@ -2,9 +2,13 @@
 // system would, and shows how it moves through the platform.
 //
 //   complaints health [address...]
-//   complaints demo   [--intake http://127.0.0.1:5101] [--timeout 60]
+//   complaints demo   [--intake URL] [--resolution URL] [--followup URL] [--timeout 60]
+//                     files the seed-004 bank case and takes it through triage, assignment, the
+//                     agent's work, the customer's decision and the follow-up survey.
 using System.Diagnostics;
+using Complaints.Contracts.Followup.V1;
 using Complaints.Contracts.Intake.V1;
+using Complaints.Contracts.Resolution.V1;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Grpc.Health.V1;
@@ -92,14 +96,51 @@ async Task<int> Demo()
 
     Console.WriteLine($"Status: {complaint.Status} after {stopwatch.ElapsedMilliseconds} ms: {complaint.Category}, priority {complaint.Priority}, " +
                       $"team {complaint.Team}, {complaint.Tier} {complaint.AgentId}, first response due {complaint.FirstResponseDue?.ToDateTimeOffset():u}");
-    Console.WriteLine("History:");
-    foreach (var entry in complaint.History)
-        Console.WriteLine($"  v{entry.Version} {entry.RecordedAt.ToDateTimeOffset():O} {entry.EventType}\n      {entry.DataJson}");
-
     if (complaint.Status != ComplaintStatus.Assigned)
     {
         Console.Error.WriteLine($"The complaint was not assigned within {timeout.TotalSeconds} s; check the routing service and RabbitMQ.");
         return 1;
     }
-    return 0;
+
+    // The agent's side (resolution) and the customer's follow-up (followup).
+    using var resolutionChannel = GrpcChannel.ForAddress(Option("--resolution") ?? "http://127.0.0.1:5103");
+    using var followupChannel = GrpcChannel.ForAddress(Option("--followup") ?? "http://127.0.0.1:5104");
+    var resolution = new Resolution.ResolutionClient(resolutionChannel);
+    var followup = new Followup.FollowupClient(followupChannel);
+    var agent = new Actor { Id = complaint.AgentId, Role = Role.Agent };
+
+    var vague = await resolution.CheckWordingAsync(new CheckWordingRequest { Message = "这不是我们的责任，我们会尽快处理。" });
+    Console.WriteLine($"Wording check of a draft: {string.Join("; ", vague.Violations.Select(v => $"\"{v.Phrase}\" ({v.Kind}) -> {v.Preferred}"))}");
+    await resolution.SendFirstResponseAsync(new SendFirstResponseRequest
+    {
+        ComplaintId = filed.ComplaintId, Actor = agent, Channel = "phone",
+        Message = "王先生，非常抱歉让您久等并受到不礼貌的对待。我来协调网点跟进，2小时内给您书面答复，我的工号是1024。",
+    });
+    await resolution.RecordFindingAsync(new RecordFindingRequest
+    {
+        ComplaintId = filed.ComplaintId, Actor = agent, Finding = "ATM out of order since 11:00 without a notice; one window open over lunch; the duty manager was rude.",
+    });
+    var remedy = await resolution.ProposeRemedyAsync(new ProposeRemedyRequest
+    {
+        ComplaintId = filed.ComplaintId, Actor = agent, Kind = RemedyKind.Apology, Description = "Written apology from the branch manager; notice board and lunch-hour window rota fixed",
+    });
+    await resolution.RecordCustomerDecisionAsync(new RecordCustomerDecisionRequest
+    {
+        ComplaintId = filed.ComplaintId, RemedyId = remedy.RemedyId, Actor = agent, Accepted = true, ConfirmationChannel = "sms",
+        Confirmation = "王先生：按今天电话中的约定，网点负责人将于明天12:00前向您书面致歉，网点已增设故障告示并调整午间窗口安排。",
+    });
+    for (var i = 0; i < 50 && !(await intake.GetComplaintAsync(new GetComplaintRequest { ComplaintId = filed.ComplaintId }))
+             .History.Any(h => h.EventType == "callback_scheduled"); i++)
+        await Task.Delay(200);
+    var survey = await followup.RecordSurveyAsync(new RecordSurveyRequest
+    {
+        ComplaintId = filed.ComplaintId, AgentId = complaint.AgentId, Timeliness = 4, Solution = 4, Attitude = 5, Nps = 8, Comment = "处理及时，态度很好。",
+    });
+    Console.WriteLine($"Follow-up survey: {survey.Outcome}");
+
+    complaint = await intake.GetComplaintAsync(new GetComplaintRequest { ComplaintId = filed.ComplaintId });
+    Console.WriteLine("History:");
+    foreach (var entry in complaint.History)
+        Console.WriteLine($"  v{entry.Version} {entry.RecordedAt.ToDateTimeOffset():O} {entry.EventType}\n      {entry.DataJson}");
+    return complaint.History.Any(h => h.EventType == "complaint_closed") ? 0 : 1;
 }

@@ -2,6 +2,7 @@ using Complaints.Contracts.Intake.V1;
 using Complaints.Contracts.Resolution.V1;
 using Complaints.Contracts.Routing.V1;
 using Complaints.Tests.Infrastructure;
+using Google.Protobuf.WellKnownTypes;
 using Google.Rpc;
 using Grpc.Core;
 
@@ -261,6 +262,8 @@ public sealed class ResolutionWorkflowTests(PlatformFixture platform)
         {
             ComplaintId = id, Actor = Agent(agent), Channel = "sms", Message = "The technician's report arrives tomorrow by noon; I will call you at 2 pm.",
         });
+        var sentAt = Timestamp.FromDateTimeOffset(platform.Clock.GetUtcNow());
+        await WaitForQueueAsync(agent, id, e => e.LastCustomerUpdate == sentAt);
         platform.Clock.Advance(TimeSpan.FromHours(23));
         await platform.MissedUpdates.SweepOnceAsync(CancellationToken.None);
         Assert.Single((await HistoryAsync(id)).History, h => h.EventType == "progress_update_missed");

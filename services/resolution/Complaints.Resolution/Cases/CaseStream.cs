@@ -37,7 +37,7 @@ public sealed class CaseStream(IDocumentSession session)
         {
             await session.SaveChangesAsync(cancellationToken);
         }
-        catch (Exception ex) when (ConcurrencyConflicts.Is(ex) || ex is JasperFx.DocumentAlreadyExistsException)
+        catch (Exception ex) when (ConcurrencyConflicts.Is(ex))
         {
             throw Conflict(state.Version, null);
         }

@@ -1,14 +1,12 @@
 using Complaints.Contracts.Events;
 using Complaints.Contracts.Resolution.V1;
 using Complaints.Resolution.Cases;
-using Complaints.Resolution.Queue;
 using Complaints.Resolution.Wording;
-using Microsoft.Extensions.Options;
 
 namespace Complaints.Resolution.FirstResponse;
 
 /// <summary>Records the first answer to the customer (after the wording check); routing then stops the first-response clock.</summary>
-public sealed class SendFirstResponseHandler(CaseStream cases, WordingPolicy wording, TimeProvider clock, IOptions<ResolutionOptions> options)
+public sealed class SendFirstResponseHandler(CaseStream cases, WordingPolicy wording, TimeProvider clock)
 {
     public async Task<SendFirstResponseResponse> HandleAsync(SendFirstResponseRequest request, CancellationToken cancellationToken)
     {
@@ -20,11 +18,6 @@ public sealed class SendFirstResponseHandler(CaseStream cases, WordingPolicy wor
         var now = clock.GetUtcNow();
         var events = wording.Enforce(state.ComplaintId, "message", request.Message, request.Override, now).ToList();
         events.Add(new FirstResponseSent(state.ComplaintId, request.Actor.Id, request.Channel, request.Message, now));
-        await CaseFile.UpdateAsync(cases.Session, state.ComplaintId, options.Value.ProgressUpdateInterval, file =>
-        {
-            file.FirstResponseSent = true;
-            file.CustomerUpdated(now);
-        }, cancellationToken);
         return new SendFirstResponseResponse { Version = await cases.AppendAsync(state, events, cancellationToken) };
     }
 }

@@ -1,14 +1,12 @@
 using Complaints.Contracts.Events;
 using Complaints.Contracts.Resolution.V1;
 using Complaints.Resolution.Cases;
-using Complaints.Resolution.Queue;
 using Complaints.Resolution.Wording;
-using Microsoft.Extensions.Options;
 
 namespace Complaints.Resolution.ProgressUpdates;
 
 /// <summary>News for the customer on a case still open (after the wording check); it restarts the update clock.</summary>
-public sealed class SendProgressUpdateHandler(CaseStream cases, WordingPolicy wording, TimeProvider clock, IOptions<ResolutionOptions> options)
+public sealed class SendProgressUpdateHandler(CaseStream cases, WordingPolicy wording, TimeProvider clock)
 {
     public async Task<SendProgressUpdateResponse> HandleAsync(SendProgressUpdateRequest request, CancellationToken cancellationToken)
     {
@@ -19,8 +17,6 @@ public sealed class SendProgressUpdateHandler(CaseStream cases, WordingPolicy wo
         var now = clock.GetUtcNow();
         var events = wording.Enforce(state.ComplaintId, "message", request.Message, request.Override, now).ToList();
         events.Add(new ProgressUpdateSent(state.ComplaintId, request.Actor.Id, request.Channel, request.Message, now));
-        await CaseFile.UpdateAsync(cases.Session, state.ComplaintId, options.Value.ProgressUpdateInterval,
-            file => file.CustomerUpdated(now), cancellationToken);
         return new SendProgressUpdateResponse { Version = await cases.AppendAsync(state, events, cancellationToken) };
     }
 }

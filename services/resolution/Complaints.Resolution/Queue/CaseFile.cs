@@ -13,8 +13,8 @@ public sealed class ResolutionOptions
 
 /// <summary>
 /// Resolution's view of a case: whose queue it is in, how urgent it is, when the customer last
-/// heard from us. Kept from routing's events (assignment, escalation, triage) and from the
-/// workflow's own commands.
+/// heard from us. Kept only by <see cref="TrackCaseFile"/>, from the complaint's events (routing's
+/// and the workflow's own), so commands never race with it.
 /// </summary>
 public sealed class CaseFile
 {
@@ -31,6 +31,8 @@ public sealed class CaseFile
     public DateTimeOffset? ResolutionDue { get; set; }
     public bool FirstResponseSent { get; set; }
     public bool Resolved { get; set; }
+    /// <summary>Stream version of the resolution or reopening <see cref="Resolved"/> comes from.</summary>
+    public long ResolvedVersion { get; set; }
     public DateTimeOffset? LastCustomerUpdateAt { get; set; }
     /// <summary>Where the current update interval counts from: assignment, the last news, or the last missed interval.</summary>
     public DateTimeOffset? UpdateClockStart { get; set; }

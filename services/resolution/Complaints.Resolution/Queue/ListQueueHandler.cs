@@ -25,6 +25,7 @@ public sealed class ListQueueHandler(IQuerySession session)
             ResolutionDue = Stamp(f.ResolutionDue),
             NextDeadline = Stamp(f.NextDeadline),
             Complex = f.Complex,
+            LastCustomerUpdate = Stamp(f.LastCustomerUpdateAt),
         }));
         return response;
     }

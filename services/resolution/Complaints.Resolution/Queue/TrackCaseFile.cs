@@ -11,7 +11,8 @@ namespace Complaints.Resolution.Queue;
 /// once: each field is set from its own event, and the assignee only from a newer stream version.
 /// </summary>
 public sealed class TrackCaseFile(IDocumentSession session, IOptions<ResolutionOptions> options) :
-    IConsumer<ComplaintTriaged>, IConsumer<ComplaintAssigned>, IConsumer<ComplaintEscalated>, IConsumer<ComplaintReopened>
+    IConsumer<ComplaintTriaged>, IConsumer<ComplaintAssigned>, IConsumer<ComplaintEscalated>,
+    IConsumer<FirstResponseSent>, IConsumer<ProgressUpdateSent>, IConsumer<ComplaintResolved>, IConsumer<ComplaintReopened>
 {
     public Task Consume(ConsumeContext<ComplaintTriaged> context) => UpdateAsync(context, file =>
     {
@@ -42,11 +43,34 @@ public sealed class TrackCaseFile(IDocumentSession session, IOptions<ResolutionO
         file.AssigneeVersion = StreamVersion(context);
     });
 
+    public Task Consume(ConsumeContext<FirstResponseSent> context) => UpdateAsync(context, file =>
+    {
+        file.FirstResponseSent = true;
+        CustomerUpdated(file, context.Message.SentAt);
+    });
+
+    public Task Consume(ConsumeContext<ProgressUpdateSent> context) => UpdateAsync(context, file => CustomerUpdated(file, context.Message.SentAt));
+
+    public Task Consume(ConsumeContext<ComplaintResolved> context) => UpdateAsync(context, file => SetResolved(file, true, StreamVersion(context)));
+
     public Task Consume(ConsumeContext<ComplaintReopened> context) => UpdateAsync(context, file =>
     {
-        file.Resolved = false;
-        file.UpdateClockStart = context.Message.ReopenedAt;
+        if (SetResolved(file, false, StreamVersion(context))) file.UpdateClockStart = context.Message.ReopenedAt;
     });
+
+    private static void CustomerUpdated(CaseFile file, DateTimeOffset at)
+    {
+        if (file.LastCustomerUpdateAt is null || at > file.LastCustomerUpdateAt) file.CustomerUpdated(at);
+    }
+
+    /// <summary>Resolutions and reopenings may arrive out of order: the later one in the stream wins.</summary>
+    private static bool SetResolved(CaseFile file, bool resolved, long version)
+    {
+        if (version <= file.ResolvedVersion) return false;
+        file.Resolved = resolved;
+        file.ResolvedVersion = version;
+        return true;
+    }
 
     private async Task UpdateAsync<T>(ConsumeContext<T> context, Action<CaseFile> change) where T : class, IComplaintEvent
     {

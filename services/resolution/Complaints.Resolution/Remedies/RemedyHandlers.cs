@@ -2,7 +2,6 @@ using System.Globalization;
 using Complaints.Contracts.Events;
 using Complaints.Contracts.Resolution.V1;
 using Complaints.Resolution.Cases;
-using Complaints.Resolution.Queue;
 using Complaints.Resolution.Wording;
 using Complaints.ServiceDefaults;
 using Grpc.Core;
@@ -19,7 +18,6 @@ public sealed class RemedyHandlers(
     CaseStream cases,
     WordingPolicy wording,
     IOptions<ApprovalLimits> limits,
-    IOptions<ResolutionOptions> options,
     TimeProvider clock)
 {
     public async Task<ProposeRemedyResponse> ProposeAsync(ProposeRemedyRequest request, CancellationToken cancellationToken)
@@ -98,11 +96,6 @@ public sealed class RemedyHandlers(
             events.Add(new RemedyAccepted(state.ComplaintId, remedy.Id, request.Actor.Id, request.ConfirmationChannel, now));
             events.Add(new ComplaintResolved(state.ComplaintId, remedy.Id, request.Actor.Id, now));
             events.Add(new ResolutionConfirmed(state.ComplaintId, request.Confirmation, request.Actor.Id, request.ConfirmationChannel, now));
-            await CaseFile.UpdateAsync(cases.Session, state.ComplaintId, options.Value.ProgressUpdateInterval, file =>
-            {
-                file.Resolved = true;
-                file.CustomerUpdated(now);
-            }, cancellationToken);
         }
         else
         {
