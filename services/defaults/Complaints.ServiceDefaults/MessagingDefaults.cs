@@ -23,6 +23,7 @@ public static class MessagingDefaults
         var prefetch = builder.Configuration.GetValue<int?>("Complaints:Messaging:PrefetchCount");
         var concurrency = builder.Configuration.GetValue<int?>("Complaints:Messaging:ConcurrentMessageLimit");
 
+        builder.Services.AddSingleton<ComplaintLocks>();
         builder.Services.AddMassTransit(bus =>
         {
             bus.SetEndpointNameFormatter(new KebabCaseEndpointNameFormatter(serviceName, includeNamespace: false));
@@ -33,6 +34,7 @@ public static class MessagingDefaults
                 if (prefetch is { } p) rabbit.PrefetchCount = p;
                 if (concurrency is { } c) rabbit.ConcurrentMessageLimit = c;
                 rabbit.UseMessageRetry(r => r.Intervals(RetryIntervals()));
+                rabbit.UseConsumeFilter(typeof(SerializePerComplaint<>), context);
                 rabbit.ConfigureEndpoints(context);
             });
         });

@@ -96,6 +96,9 @@ public sealed class FollowupTests(PlatformFixture platform)
         var second = await platform.Intake.FileComplaintAsync(Billing(customer, "ORD-LIFE", "The double charge is back on this month's bill."));
         var linked = await WaitForEventAsync(second.ComplaintId, "second_complaint_linked");
         Assert.Contains(id, linked.History.Single(h => h.EventType == "second_complaint_linked").DataJson);
+        // Linked or not, routing still takes the second complaint through triage and assignment.
+        var routed = await platform.WaitForComplaintAsync(second.ComplaintId, c => c.Status == ComplaintStatus.Assigned, Timeout);
+        Assert.Equal("billing", routed.Team);
     }
 
     [Fact]

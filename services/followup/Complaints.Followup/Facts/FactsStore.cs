@@ -7,13 +7,18 @@ namespace Complaints.Followup.Facts;
 /// <summary>Folds a complaint's stream into its facts, and rebuilds every complaint's facts from scratch.</summary>
 public sealed class FactsStore(IDocumentStore store, NpgsqlDataSource database, ILogger<FactsStore> logger)
 {
-    /// <summary>Re-folds one complaint; keeps the stored facts when they are already as new.</summary>
-    public async Task RefreshAsync(Guid complaintId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Re-folds one complaint for an event at <paramref name="eventVersion"/> of its stream. Facts
+    /// already folded past that version include it (events of a complaint arrive together, so most
+    /// need no work); otherwise the whole stream is folded again.
+    /// </summary>
+    public async Task RefreshAsync(Guid complaintId, long eventVersion, CancellationToken cancellationToken)
     {
         await using var session = store.LightweightSession();
+        var stored = await session.LoadAsync<ComplaintFacts>(complaintId, cancellationToken);
+        if (stored is not null && eventVersion > 0 && stored.Version >= eventVersion) return;
         var events = await session.Events.FetchStreamAsync(complaintId, token: cancellationToken);
         if (ComplaintFacts.Fold(complaintId, events.Select(e => (e.Version, e.Data))) is not { } facts) return;
-        var stored = await session.LoadAsync<ComplaintFacts>(complaintId, cancellationToken);
         if (stored is not null && stored.Version >= facts.Version) return;
         if (stored is null) session.Insert(facts); else session.Update(facts);
         await session.SaveChangesAsync(cancellationToken);

@@ -1,4 +1,5 @@
 using Complaints.Contracts.Events;
+using Complaints.ServiceDefaults;
 using MassTransit;
 
 namespace Complaints.Followup.Facts;
@@ -6,5 +7,6 @@ namespace Complaints.Followup.Facts;
 /// <summary>Every event of a complaint, from any service, refreshes its facts.</summary>
 public sealed class RefreshComplaintFacts(FactsStore facts) : IConsumer<IComplaintEvent>
 {
-    public Task Consume(ConsumeContext<IComplaintEvent> context) => facts.RefreshAsync(context.Message.ComplaintId, context.CancellationToken);
+    public Task Consume(ConsumeContext<IComplaintEvent> context) =>
+        facts.RefreshAsync(context.Message.ComplaintId, context.Headers.Get<long>(ComplaintEventRelay.StreamVersionHeader) ?? 0, context.CancellationToken);
 }

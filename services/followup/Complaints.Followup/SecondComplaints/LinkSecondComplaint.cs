@@ -16,14 +16,15 @@ public sealed class LinkSecondComplaint(IDocumentSession session, TimeProvider c
     {
         var filed = context.Message;
         if (filed.SubjectKey.Length == 0) return;
-        var history = await session.Events.FetchStreamAsync(filed.ComplaintId, token: context.CancellationToken);
-        if (history.Any(e => e.Data is SecondComplaintLinked)) return;
-
+        // Most complaints have no closed predecessor: look for one before reading the stream.
         var first = await session.Query<ComplaintFacts>()
             .Where(f => f.CustomerId == filed.CustomerId && f.SubjectKey == filed.SubjectKey && f.ClosedAt != null && f.Id != filed.ComplaintId)
             .OrderByDescending(f => f.ClosedAt)
             .FirstOrDefaultAsync(context.CancellationToken);
         if (first is null || first.ClosedAt > filed.FiledAt) return;
+
+        var history = await session.Events.FetchStreamAsync(filed.ComplaintId, token: context.CancellationToken);
+        if (history.Any(e => e.Data is SecondComplaintLinked)) return;
 
         session.StampTraceContext();
         session.Events.Append(filed.ComplaintId, history[^1].Version + 1, new SecondComplaintLinked(filed.ComplaintId, first.Id, clock.GetUtcNow()));

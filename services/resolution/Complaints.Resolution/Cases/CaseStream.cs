@@ -29,19 +29,32 @@ public sealed class CaseStream(IDocumentSession session)
         return state;
     }
 
-    public async Task<long> AppendAsync(CaseState state, IReadOnlyCollection<object> events, CancellationToken cancellationToken)
+    /// <summary>
+    /// Loads the complaint, lets <paramref name="decide"/> check the guards and choose the events,
+    /// and appends them at the version read. When another writer got in between: a caller who
+    /// gave <paramref name="expectedVersion"/> is told to reload (Aborted); otherwise the command
+    /// is decided again on the fresh stream, guards included, a few times before giving up.
+    /// </summary>
+    public async Task<long> ExecuteAsync(
+        string complaintId, Actor? actor, long expectedVersion, Func<CaseState, IReadOnlyCollection<object>> decide, CancellationToken cancellationToken)
     {
-        session.StampTraceContext();
-        session.Events.Append(state.ComplaintId, state.Version + events.Count, events.ToArray());
-        try
+        for (var attempt = 1; ; attempt++)
         {
-            await session.SaveChangesAsync(cancellationToken);
+            var state = await LoadAsync(complaintId, actor, expectedVersion, cancellationToken);
+            var events = decide(state);
+            session.StampTraceContext();
+            session.Events.Append(state.ComplaintId, state.Version + events.Count, events.ToArray());
+            try
+            {
+                await session.SaveChangesAsync(cancellationToken);
+                return state.Version + events.Count;
+            }
+            catch (Exception ex) when (ConcurrencyConflicts.Is(ex))
+            {
+                session.EjectAllPendingChanges();
+                if (expectedVersion > 0 || attempt == 3) throw Conflict(state.Version, null);
+            }
         }
-        catch (Exception ex) when (ConcurrencyConflicts.Is(ex))
-        {
-            throw Conflict(state.Version, null);
-        }
-        return state.Version + events.Count;
     }
 
     public static void Require(bool condition, string message)

@@ -11,13 +11,15 @@ public sealed class SendFirstResponseHandler(CaseStream cases, WordingPolicy wor
     public async Task<SendFirstResponseResponse> HandleAsync(SendFirstResponseRequest request, CancellationToken cancellationToken)
     {
         Text.Require(("message", request.Message, Text.MaxMessageLength), ("channel", request.Channel, 50));
-        var state = await cases.LoadAsync(request.ComplaintId, request.Actor, request.ExpectedVersion, cancellationToken);
-        CaseStream.RequireWorkable(state);
-        CaseStream.Require(!state.HasFirstResponse, "The first response was already sent; send further news with SendProgressUpdate");
-
-        var now = clock.GetUtcNow();
-        var events = wording.Enforce(state.ComplaintId, "message", request.Message, request.Override, now).ToList();
-        events.Add(new FirstResponseSent(state.ComplaintId, request.Actor.Id, request.Channel, request.Message, now));
-        return new SendFirstResponseResponse { Version = await cases.AppendAsync(state, events, cancellationToken) };
+        var version = await cases.ExecuteAsync(request.ComplaintId, request.Actor, request.ExpectedVersion, state =>
+        {
+            CaseStream.RequireWorkable(state);
+            CaseStream.Require(!state.HasFirstResponse, "The first response was already sent; send further news with SendProgressUpdate");
+            var now = clock.GetUtcNow();
+            var events = wording.Enforce(state.ComplaintId, "message", request.Message, request.Override, now).ToList();
+            events.Add(new FirstResponseSent(state.ComplaintId, request.Actor.Id, request.Channel, request.Message, now));
+            return events;
+        }, cancellationToken);
+        return new SendFirstResponseResponse { Version = version };
     }
 }

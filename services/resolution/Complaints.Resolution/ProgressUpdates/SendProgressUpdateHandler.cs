@@ -11,12 +11,14 @@ public sealed class SendProgressUpdateHandler(CaseStream cases, WordingPolicy wo
     public async Task<SendProgressUpdateResponse> HandleAsync(SendProgressUpdateRequest request, CancellationToken cancellationToken)
     {
         Text.Require(("message", request.Message, Text.MaxMessageLength), ("channel", request.Channel, 50));
-        var state = await cases.LoadAsync(request.ComplaintId, request.Actor, request.ExpectedVersion, cancellationToken);
-        CaseStream.RequireWorkable(state);
-
-        var now = clock.GetUtcNow();
-        var events = wording.Enforce(state.ComplaintId, "message", request.Message, request.Override, now).ToList();
-        events.Add(new ProgressUpdateSent(state.ComplaintId, request.Actor.Id, request.Channel, request.Message, now));
-        return new SendProgressUpdateResponse { Version = await cases.AppendAsync(state, events, cancellationToken) };
+        var version = await cases.ExecuteAsync(request.ComplaintId, request.Actor, request.ExpectedVersion, state =>
+        {
+            CaseStream.RequireWorkable(state);
+            var now = clock.GetUtcNow();
+            var events = wording.Enforce(state.ComplaintId, "message", request.Message, request.Override, now).ToList();
+            events.Add(new ProgressUpdateSent(state.ComplaintId, request.Actor.Id, request.Channel, request.Message, now));
+            return events;
+        }, cancellationToken);
+        return new SendProgressUpdateResponse { Version = version };
     }
 }

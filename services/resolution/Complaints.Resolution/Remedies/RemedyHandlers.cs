@@ -38,38 +38,40 @@ public sealed class RemedyHandlers(
         }
         violations.ThrowIfAny();
 
-        var state = await cases.LoadAsync(request.ComplaintId, request.Actor, request.ExpectedVersion, cancellationToken);
-        CaseStream.RequireWorkable(state);
-        if (alternativeTo is { } replaced && !state.Remedies.ContainsKey(replaced))
-            throw new RpcException(new Status(StatusCode.NotFound, $"No remedy {replaced} on this complaint to offer an alternative to"));
-
         var approval = amount > limits.Value.LimitOf(request.Actor.Role) ? ApprovalLimits.Name(limits.Value.LowestRoleFor(amount)) : "";
         var remedyId = Guid.CreateVersion7(clock.GetUtcNow());
-        var proposed = new RemedyProposed(state.ComplaintId, remedyId, Name(request.Kind), amount, limits.Value.Currency, request.Description,
-            request.Actor.Id, ApprovalLimits.Name(request.Actor.Role), alternativeTo, approval, clock.GetUtcNow());
-        var version = await cases.AppendAsync(state, [proposed], cancellationToken);
+        var version = await cases.ExecuteAsync(request.ComplaintId, request.Actor, request.ExpectedVersion, state =>
+        {
+            CaseStream.RequireWorkable(state);
+            if (alternativeTo is { } replaced && !state.Remedies.ContainsKey(replaced))
+                throw new RpcException(new Status(StatusCode.NotFound, $"No remedy {replaced} on this complaint to offer an alternative to"));
+            return [new RemedyProposed(state.ComplaintId, remedyId, Name(request.Kind), amount, limits.Value.Currency, request.Description,
+                request.Actor.Id, ApprovalLimits.Name(request.Actor.Role), alternativeTo, approval, clock.GetUtcNow())];
+        }, cancellationToken);
         return new ProposeRemedyResponse { RemedyId = remedyId.ToString(), RequiresApprovalFrom = approval, Version = version };
     }
 
     public async Task<DecideApprovalResponse> DecideAsync(DecideApprovalRequest request, CancellationToken cancellationToken)
     {
         Text.Require(("reason", request.Reason, 2000));
-        var state = await cases.LoadAsync(request.ComplaintId, request.Actor, request.ExpectedVersion, cancellationToken);
-        CaseStream.RequireWorkable(state);
-        var remedy = Remedy(state, request.RemedyId);
-        CaseStream.Require(remedy.Status == RemedyStatus.PendingApproval, $"Remedy {remedy.Id} does not wait for approval (it is {remedy.Status})");
-        if (remedy.ProposedBy == request.Actor.Id)
-            throw new RpcException(new Status(StatusCode.PermissionDenied, "Nobody approves their own proposal; another person with enough authority must decide"));
-        if (request.Approve && remedy.Amount > limits.Value.LimitOf(request.Actor.Role))
-            throw new RpcException(new Status(StatusCode.PermissionDenied,
-                $"A {ApprovalLimits.Name(request.Actor.Role)} may grant up to {limits.Value.LimitOf(request.Actor.Role)} {limits.Value.Currency}; " +
-                $"{remedy.Amount} needs a {remedy.RequiresApprovalFrom}"));
+        var version = await cases.ExecuteAsync(request.ComplaintId, request.Actor, request.ExpectedVersion, state =>
+        {
+            CaseStream.RequireWorkable(state);
+            var remedy = Remedy(state, request.RemedyId);
+            CaseStream.Require(remedy.Status == RemedyStatus.PendingApproval, $"Remedy {remedy.Id} does not wait for approval (it is {remedy.Status})");
+            if (remedy.ProposedBy == request.Actor.Id)
+                throw new RpcException(new Status(StatusCode.PermissionDenied, "Nobody approves their own proposal; another person with enough authority must decide"));
+            if (request.Approve && remedy.Amount > limits.Value.LimitOf(request.Actor.Role))
+                throw new RpcException(new Status(StatusCode.PermissionDenied,
+                    $"A {ApprovalLimits.Name(request.Actor.Role)} may grant up to {limits.Value.LimitOf(request.Actor.Role)} {limits.Value.Currency}; " +
+                    $"{remedy.Amount} needs a {remedy.RequiresApprovalFrom}"));
 
-        var now = clock.GetUtcNow();
-        object decision = request.Approve
-            ? new RemedyApproved(state.ComplaintId, remedy.Id, request.Actor.Id, ApprovalLimits.Name(request.Actor.Role), request.Reason, now)
-            : new RemedyRefused(state.ComplaintId, remedy.Id, request.Actor.Id, ApprovalLimits.Name(request.Actor.Role), request.Reason, now);
-        return new DecideApprovalResponse { Version = await cases.AppendAsync(state, [decision], cancellationToken) };
+            var now = clock.GetUtcNow();
+            return [request.Approve
+                ? new RemedyApproved(state.ComplaintId, remedy.Id, request.Actor.Id, ApprovalLimits.Name(request.Actor.Role), request.Reason, now)
+                : new RemedyRefused(state.ComplaintId, remedy.Id, request.Actor.Id, ApprovalLimits.Name(request.Actor.Role), request.Reason, now)];
+        }, cancellationToken);
+        return new DecideApprovalResponse { Version = version };
     }
 
     public async Task<RecordCustomerDecisionResponse> RecordDecisionAsync(RecordCustomerDecisionRequest request, CancellationToken cancellationToken)
@@ -78,31 +80,34 @@ public sealed class RemedyHandlers(
             Text.Require(("confirmation", request.Confirmation, Text.MaxMessageLength), ("confirmation_channel", request.ConfirmationChannel, 50));
         else
             Text.Require(("preferred_remedy", request.PreferredRemedy, 2000));
-        var state = await cases.LoadAsync(request.ComplaintId, request.Actor, request.ExpectedVersion, cancellationToken);
-        CaseStream.RequireWorkable(state);
-        var remedy = Remedy(state, request.RemedyId);
-        CaseStream.Require(remedy.Status is RemedyStatus.Proposed or RemedyStatus.Approved, remedy.Status switch
+        var version = await cases.ExecuteAsync(request.ComplaintId, request.Actor, request.ExpectedVersion, state =>
         {
-            RemedyStatus.PendingApproval => $"Remedy {remedy.Id} still waits for approval by a {remedy.RequiresApprovalFrom}; it cannot be offered yet",
-            RemedyStatus.Refused => $"Remedy {remedy.Id} was refused; propose an alternative",
-            _ => $"The customer already decided on remedy {remedy.Id} ({remedy.Status})",
-        });
+            CaseStream.RequireWorkable(state);
+            var remedy = Remedy(state, request.RemedyId);
+            CaseStream.Require(remedy.Status is RemedyStatus.Proposed or RemedyStatus.Approved, remedy.Status switch
+            {
+                RemedyStatus.PendingApproval => $"Remedy {remedy.Id} still waits for approval by a {remedy.RequiresApprovalFrom}; it cannot be offered yet",
+                RemedyStatus.Refused => $"Remedy {remedy.Id} was refused; propose an alternative",
+                _ => $"The customer already decided on remedy {remedy.Id} ({remedy.Status})",
+            });
 
-        var now = clock.GetUtcNow();
-        List<object> events;
-        if (request.Accepted)
-        {
-            events = [.. wording.Enforce(state.ComplaintId, "confirmation", request.Confirmation, request.Override, now)];
-            events.Add(new RemedyAccepted(state.ComplaintId, remedy.Id, request.Actor.Id, request.ConfirmationChannel, now));
-            events.Add(new ComplaintResolved(state.ComplaintId, remedy.Id, request.Actor.Id, now));
-            events.Add(new ResolutionConfirmed(state.ComplaintId, request.Confirmation, request.Actor.Id, request.ConfirmationChannel, now));
-        }
-        else
-        {
-            // Routing escalates one tier when it sees the rejection.
-            events = [new RemedyRejected(state.ComplaintId, remedy.Id, request.PreferredRemedy, request.Actor.Id, now)];
-        }
-        return new RecordCustomerDecisionResponse { Version = await cases.AppendAsync(state, events, cancellationToken) };
+            var now = clock.GetUtcNow();
+            List<object> events;
+            if (request.Accepted)
+            {
+                events = [.. wording.Enforce(state.ComplaintId, "confirmation", request.Confirmation, request.Override, now)];
+                events.Add(new RemedyAccepted(state.ComplaintId, remedy.Id, request.Actor.Id, request.ConfirmationChannel, now));
+                events.Add(new ComplaintResolved(state.ComplaintId, remedy.Id, request.Actor.Id, now));
+                events.Add(new ResolutionConfirmed(state.ComplaintId, request.Confirmation, request.Actor.Id, request.ConfirmationChannel, now));
+            }
+            else
+            {
+                // Routing escalates one tier when it sees the rejection.
+                events = [new RemedyRejected(state.ComplaintId, remedy.Id, request.PreferredRemedy, request.Actor.Id, now)];
+            }
+            return events;
+        }, cancellationToken);
+        return new RecordCustomerDecisionResponse { Version = version };
     }
 
     private static RemedyState Remedy(CaseState state, string remedyId)

@@ -16,8 +16,7 @@ namespace Complaints.Routing.RouteComplaint;
 /// cap) to its stream, and opening the SLA clock.
 /// Idempotent: a redelivered <see cref="ComplaintFiled"/> finds the complaint's open case and
 /// appends nothing; concurrent duplicates race on the stream's expected version and the loser,
-/// retried, finds it routed. An unknown complaint fails the expected-version check, is retried and
-/// ends in the error queue.
+/// retried, finds it routed.
 /// </summary>
 public sealed class RouteFiledComplaint(
     IDocumentSession session,
@@ -27,8 +26,6 @@ public sealed class RouteFiledComplaint(
     TimeProvider clock,
     ILogger<RouteFiledComplaint> logger) : IConsumer<ComplaintFiled>
 {
-    private const long FiledVersion = 1;
-
     public async Task Consume(ConsumeContext<ComplaintFiled> context)
     {
         var filed = context.Message;
@@ -40,6 +37,8 @@ public sealed class RouteFiledComplaint(
             return;
         }
 
+        var stream = await session.Events.FetchStreamStateAsync(filed.ComplaintId, cancellationToken)
+                     ?? throw new InvalidOperationException($"Complaint {filed.ComplaintId} has no stream; refusing to route an unknown complaint");
         var now = clock.GetUtcNow();
         var result = triage.Triage(filed);
         var emergency = result.EmergencyFlags.Count > 0;
@@ -112,9 +111,10 @@ public sealed class RouteFiledComplaint(
         session.Store(openCase);
 
         session.StampTraceContext();
-        // ComplaintFiled is version 1 and routing writes next; anything else means a concurrent
-        // delivery got there first, and the retry will find the open case.
-        session.Events.Append(filed.ComplaintId, FiledVersion + events.Count, events.ToArray());
+        // At the version read: a concurrent delivery that got there first makes this fail, and
+        // the retry finds the open case. Other services may have appended meanwhile (follow-up
+        // links a second complaint), so the version is read, never assumed.
+        session.Events.Append(filed.ComplaintId, stream.Version + events.Count, events.ToArray());
         await session.SaveChangesAsync(cancellationToken);
         logger.LogInformation("Complaint {ComplaintNumber}: {Category}/{Priority} -> {Team}, {Tier} {Assignee}",
             filed.ComplaintNumber, result.Category, result.Priority, team.Name, tier, assignee);
