@@ -15,19 +15,28 @@ public sealed class LinkSecondComplaint(IDocumentSession session, TimeProvider c
     public async Task Consume(ConsumeContext<ComplaintFiled> context)
     {
         var filed = context.Message;
+        var cancellationToken = context.CancellationToken;
         if (filed.SubjectKey.Length == 0) return;
-        // Most complaints have no closed predecessor: look for one before reading the stream.
-        var first = await session.Query<ComplaintFacts>()
-            .Where(f => f.CustomerId == filed.CustomerId && f.SubjectKey == filed.SubjectKey && f.ClosedAt != null && f.Id != filed.ComplaintId)
-            .OrderByDescending(f => f.ClosedAt)
-            .FirstOrDefaultAsync(context.CancellationToken);
-        if (first is null || first.ClosedAt > filed.FiledAt) return;
 
-        var history = await session.Events.FetchStreamAsync(filed.ComplaintId, token: context.CancellationToken);
+        // Earlier complaints on the subject (rare); their closure is read from their streams, not
+        // from the facts, which may not have caught up with a closure a moment ago.
+        var candidates = await session.Query<ComplaintFacts>()
+            .Where(f => f.CustomerId == filed.CustomerId && f.SubjectKey == filed.SubjectKey && f.Id != filed.ComplaintId && f.FiledAt <= filed.FiledAt)
+            .Select(f => f.Id)
+            .ToListAsync(cancellationToken);
+        ComplaintFacts? first = null;
+        foreach (var candidate in candidates)
+        {
+            var events = await session.Events.FetchStreamAsync(candidate, token: cancellationToken);
+            var facts = ComplaintFacts.Fold(candidate, events.Select(e => (e.Version, e.Data)));
+            if (facts?.ClosedAt is { } closedAt && closedAt <= filed.FiledAt && (first is null || closedAt > first.ClosedAt)) first = facts;
+        }
+        if (first is null) return;
+
+        var history = await session.Events.FetchStreamAsync(filed.ComplaintId, token: cancellationToken);
         if (history.Any(e => e.Data is SecondComplaintLinked)) return;
-
         session.StampTraceContext();
         session.Events.Append(filed.ComplaintId, history[^1].Version + 1, new SecondComplaintLinked(filed.ComplaintId, first.Id, clock.GetUtcNow()));
-        await session.SaveChangesAsync(context.CancellationToken);
+        await session.SaveChangesAsync(cancellationToken);
     }
 }
