@@ -2,10 +2,14 @@
 // system would, and shows how it moves through the platform.
 //
 //   complaints health [address...]
+//   complaints token  CLIENT_ID        prints an access token for a demo identity (eng/dev-identities.json)
 //   complaints demo   [--intake URL] [--resolution URL] [--followup URL] [--timeout 60]
 //                     files the seed-004 bank case and takes it through triage, assignment, the
 //                     agent's work, the customer's decision and the follow-up survey.
+// Every call but health carries a bearer token from the issuer (--issuer URL, default the one in
+// eng/dev-identities.json; --identities FILE to use another file), got as a channel system gets it.
 using System.Diagnostics;
+using Complaints.Client;
 using Complaints.Contracts.Followup.V1;
 using Complaints.Contracts.Intake.V1;
 using Complaints.Contracts.Resolution.V1;
@@ -17,13 +21,27 @@ using Grpc.Net.Client;
 var command = args.FirstOrDefault() ?? "demo";
 var intakeAddress = Option("--intake") ?? "http://127.0.0.1:5101";
 var timeout = TimeSpan.FromSeconds(int.Parse(Option("--timeout") ?? "60"));
+using var http = new HttpClient();
 
 return command switch
 {
     "health" => await Health(args.Skip(1).Where(a => a.StartsWith("http")).DefaultIfEmpty().ToArray()),
+    "token" when args.Length > 1 => await PrintToken(args[1]),
     "demo" => await Demo(),
     _ => Usage(),
 };
+
+ClientCredentials Identity(string clientId)
+{
+    var identities = DevIdentityFile.Load(Option("--identities") ?? DevIdentityFile.Locate());
+    return identities.Credentials(http, clientId, Option("--issuer") is { } issuer ? new Uri(issuer) : null);
+}
+
+async Task<int> PrintToken(string clientId)
+{
+    Console.WriteLine(await Identity(clientId).GetTokenAsync());
+    return 0;
+}
 
 string? Option(string name)
 {
@@ -33,7 +51,7 @@ string? Option(string name)
 
 int Usage()
 {
-    Console.Error.WriteLine("usage: complaints health [address...] | complaints demo [--intake URL] [--timeout SECONDS]");
+    Console.Error.WriteLine("usage: complaints health [address...] | complaints token CLIENT_ID | complaints demo [--intake URL] [--timeout SECONDS] [--issuer URL]");
     return 2;
 }
 
@@ -62,7 +80,23 @@ async Task<int> Health(string?[] addresses)
 
 async Task<int> Demo()
 {
-    using var channel = GrpcChannel.ForAddress(intakeAddress);
+    // Without a token nothing is answered.
+    using (var anonymous = GrpcChannel.ForAddress(intakeAddress))
+    {
+        try
+        {
+            await new Intake.IntakeClient(anonymous).GetComplaintAsync(new GetComplaintRequest { ComplaintId = Guid.Empty.ToString() });
+            Console.Error.WriteLine("An anonymous call was answered: authentication is off!");
+            return 1;
+        }
+        catch (RpcException ex) when (ex.StatusCode == StatusCode.Unauthenticated)
+        {
+            Console.WriteLine($"Anonymous call refused: {ex.StatusCode} ({ex.Status.Detail})");
+        }
+    }
+
+    // The phone channel system files and follows its own complaint, with its own token.
+    using var channel = AuthenticatedChannel.For(intakeAddress, Identity("channel-phone"));
     var intake = new Intake.IntakeClient(channel);
 
     // Seed 004's bank case: a broken ATM with no notice, one window open at lunch, a rude duty manager.
@@ -103,30 +137,32 @@ async Task<int> Demo()
     }
 
     // The agent's side (resolution) and the customer's follow-up (followup).
-    using var resolutionChannel = GrpcChannel.ForAddress(Option("--resolution") ?? "http://127.0.0.1:5103");
-    using var followupChannel = GrpcChannel.ForAddress(Option("--followup") ?? "http://127.0.0.1:5104");
+    // The assigned agent signs in as themselves: the platform records them as the actor, from the token.
+    var agent = Identity(complaint.AgentId);
+    using var resolutionChannel = AuthenticatedChannel.For(Option("--resolution") ?? "http://127.0.0.1:5103", agent);
+    using var followupChannel = AuthenticatedChannel.For(Option("--followup") ?? "http://127.0.0.1:5104", agent);
     var resolution = new Resolution.ResolutionClient(resolutionChannel);
     var followup = new Followup.FollowupClient(followupChannel);
-    var agent = new Actor { Id = complaint.AgentId, Role = Role.Agent };
+    Console.WriteLine($"Working the case as {agent.ClientId} (role agent, from the token)");
 
     var vague = await resolution.CheckWordingAsync(new CheckWordingRequest { Message = "这不是我们的责任，我们会尽快处理。" });
     Console.WriteLine($"Wording check of a draft: {string.Join("; ", vague.Violations.Select(v => $"\"{v.Phrase}\" ({v.Kind}) -> {v.Preferred}"))}");
     await resolution.SendFirstResponseAsync(new SendFirstResponseRequest
     {
-        ComplaintId = filed.ComplaintId, Actor = agent, Channel = "phone",
+        ComplaintId = filed.ComplaintId, Channel = "phone",
         Message = "王先生，非常抱歉让您久等并受到不礼貌的对待。我来协调网点跟进，2小时内给您书面答复，我的工号是1024。",
     });
     await resolution.RecordFindingAsync(new RecordFindingRequest
     {
-        ComplaintId = filed.ComplaintId, Actor = agent, Finding = "ATM out of order since 11:00 without a notice; one window open over lunch; the duty manager was rude.",
+        ComplaintId = filed.ComplaintId, Finding = "ATM out of order since 11:00 without a notice; one window open over lunch; the duty manager was rude.",
     });
     var remedy = await resolution.ProposeRemedyAsync(new ProposeRemedyRequest
     {
-        ComplaintId = filed.ComplaintId, Actor = agent, Kind = RemedyKind.Apology, Description = "Written apology from the branch manager; notice board and lunch-hour window rota fixed",
+        ComplaintId = filed.ComplaintId, Kind = RemedyKind.Apology, Description = "Written apology from the branch manager; notice board and lunch-hour window rota fixed",
     });
     await resolution.RecordCustomerDecisionAsync(new RecordCustomerDecisionRequest
     {
-        ComplaintId = filed.ComplaintId, RemedyId = remedy.RemedyId, Actor = agent, Accepted = true, ConfirmationChannel = "sms",
+        ComplaintId = filed.ComplaintId, RemedyId = remedy.RemedyId, Accepted = true, ConfirmationChannel = "sms",
         Confirmation = "王先生：按今天电话中的约定，网点负责人将于明天12:00前向您书面致歉，网点已增设故障告示并调整午间窗口安排。",
     });
     for (var i = 0; i < 50 && !(await intake.GetComplaintAsync(new GetComplaintRequest { ComplaintId = filed.ComplaintId }))
@@ -134,12 +170,20 @@ async Task<int> Demo()
         await Task.Delay(200);
     var survey = await followup.RecordSurveyAsync(new RecordSurveyRequest
     {
-        ComplaintId = filed.ComplaintId, AgentId = complaint.AgentId, Timeliness = 4, Solution = 4, Attitude = 5, Nps = 8, Comment = "处理及时，态度很好。",
+        ComplaintId = filed.ComplaintId, Timeliness = 4, Solution = 4, Attitude = 5, Nps = 8, Comment = "处理及时，态度很好。",
     });
     Console.WriteLine($"Follow-up survey: {survey.Outcome}");
 
+    // An analyst reads the same complaint with the customer's personal data masked.
+    using (var analystChannel = AuthenticatedChannel.For(intakeAddress, Identity("analyst-01")))
+    {
+        var masked = await new Intake.IntakeClient(analystChannel).GetComplaintAsync(new GetComplaintRequest { ComplaintId = filed.ComplaintId });
+        Console.WriteLine($"As analyst-01 ({masked.PersonalData}): customer {masked.CustomerName}, phone {masked.CustomerPhone}, description {masked.Description}");
+    }
+
     complaint = await intake.GetComplaintAsync(new GetComplaintRequest { ComplaintId = filed.ComplaintId });
-    Console.WriteLine("History:");
+    Console.WriteLine($"As channel-phone ({complaint.PersonalData}): customer {complaint.CustomerName}, phone {complaint.CustomerPhone}");
+    Console.WriteLine("History (stored sealed; revealed for this reader):");
     foreach (var entry in complaint.History)
         Console.WriteLine($"  v{entry.Version} {entry.RecordedAt.ToDateTimeOffset():O} {entry.EventType}\n      {entry.DataJson}");
     return complaint.History.Any(h => h.EventType == "complaint_closed") ? 0 : 1;

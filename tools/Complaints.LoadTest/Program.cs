@@ -9,6 +9,7 @@
 // Bounded: it sends rate x duration requests to the given address (loopback by default) and stops.
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using Complaints.Client;
 using Complaints.Contracts.Intake.V1;
 using Grpc.Core;
 using Grpc.Net.Client;
@@ -17,7 +18,11 @@ using Npgsql;
 var options = LoadOptions.Parse(args);
 Console.WriteLine($"Target: {options.Rate}/s for {options.Duration.TotalSeconds:0} s, at most {options.Concurrency} in flight, intake {options.Intake}");
 
-using var channel = GrpcChannel.ForAddress(options.Intake, new GrpcChannelOptions
+// Files as the phone channel system, with a token from the issuer, as in production.
+using var http = new HttpClient();
+var identities = DevIdentityFile.Load(DevIdentityFile.Locate());
+var credentials = identities.Credentials(http, "channel-phone", options.Issuer is { } issuer ? new Uri(issuer) : null);
+using var channel = AuthenticatedChannel.For(options.Intake, credentials, new GrpcChannelOptions
 {
     HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true, PooledConnectionLifetime = Timeout.InfiniteTimeSpan },
 });
@@ -105,7 +110,7 @@ return failures.IsEmpty && pairs.Count == ids.Length ? 0 : 1;
 static double Percentile(double[] sorted, double p) =>
     sorted.Length == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Ceiling(p / 100 * sorted.Length) - 1, 0, sorted.Length - 1)];
 
-internal sealed record LoadOptions(string Intake, string Postgres, double Rate, TimeSpan Duration, int Concurrency, TimeSpan AssignTimeout, string RunId)
+internal sealed record LoadOptions(string Intake, string? Issuer, string Postgres, double Rate, TimeSpan Duration, int Concurrency, TimeSpan AssignTimeout, string RunId)
 {
     public static LoadOptions Parse(string[] args)
     {
@@ -116,6 +121,7 @@ internal sealed record LoadOptions(string Intake, string Postgres, double Rate, 
         }
         return new LoadOptions(
             Get("--intake", "http://127.0.0.1:5101"),
+            args.Contains("--issuer") ? Get("--issuer", "") : null,
             Get("--postgres", Environment.GetEnvironmentVariable("ConnectionStrings__Postgres")
                               ?? "Host=127.0.0.1;Port=55432;Database=complaints;Username=complaints;Password=complaints"),
             double.Parse(Get("--rate", "200")),

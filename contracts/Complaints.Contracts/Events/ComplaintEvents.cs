@@ -4,6 +4,12 @@ namespace Complaints.Contracts.Events;
 // and the event relay publishes each committed event on RabbitMQ as it is: these records are
 // therefore both the audit record and the integration contract. Evolve them by adding
 // optional members only; never rename or remove one.
+//
+// Personal data (customer name, phone, email, and free text that may hold anything personal:
+// description, messages to the customer, contact notes, findings, the written confirmation, the
+// preferred remedy, the survey comment) is never stored or published in clear: those members hold
+// values sealed under the customer's data key ("pd1...."), which services reveal in memory and which
+// read as erased once the key is destroyed. Who acted is also in each event's "actor" headers.
 
 /// <summary>An event of a complaint's stream; the stream id is the complaint id.</summary>
 public interface IComplaintEvent
@@ -14,7 +20,7 @@ public interface IComplaintEvent
 /// <summary>A file a customer sent; the content stays in the channel's document store.</summary>
 public sealed record AttachmentInfo(string FileName, string ContentType, long SizeBytes, string Uri);
 
-/// <summary>A channel system filed a complaint; the stream starts here.</summary>
+/// <summary>A channel system filed a complaint; the stream starts here. Name, phone, email and description are sealed.</summary>
 public sealed record ComplaintFiled(
     Guid ComplaintId,
     string ComplaintNumber,
@@ -27,6 +33,10 @@ public sealed record ComplaintFiled(
     DateTimeOffset? IncidentTime,
     DateTimeOffset FiledAt) : IComplaintEvent
 {
+    /// <summary>The channel system (token subject) that filed it; only it, among channels, may read the complaint.</summary>
+    public string FiledBy { get; init; } = "";
+    /// <summary>The customer's data key that seals this complaint's personal data.</summary>
+    public Guid? CustomerKeyId { get; init; }
     public string ChannelReference { get; init; } = "";
     public string IdempotencyKey { get; init; } = "";
     public string ProductRef { get; init; } = "";
@@ -175,3 +185,9 @@ public sealed record ImprovementActionOpened(Guid ComplaintId, Guid ActionId, st
 
 /// <summary>A later complaint linked to an improvement action, to verify whether the action worked.</summary>
 public sealed record LinkedToImprovementAction(Guid ComplaintId, Guid ActionId, DateTimeOffset LinkedAt) : IComplaintEvent;
+
+/// <summary>
+/// A privacy officer erased the customer's personal data (the right to be forgotten): the data key
+/// was destroyed, so every sealed value of this complaint now reads as erased. The history stays whole.
+/// </summary>
+public sealed record CustomerDataErased(Guid ComplaintId, Guid CustomerKeyId, string ErasedBy, string Reason, DateTimeOffset ErasedAt) : IComplaintEvent;

@@ -6,6 +6,8 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Complaints.ServiceDefaults.Security;
+using Microsoft.AspNetCore.Authorization;
 using Npgsql;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
@@ -44,6 +46,12 @@ public static class HostDefaults
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddGrpc(options => options.EnableDetailedErrors = builder.Environment.IsDevelopment());
         builder.Services.AddGrpcReflection();
+        builder.Services.Configure<Grpc.AspNetCore.Server.GrpcServiceOptions>(options =>
+        {
+            // Deliberate limits: the largest legitimate request (a complaint with its attachments' metadata) is far below this.
+            options.MaxReceiveMessageSize = 1024 * 1024;
+        });
+        builder.AddComplaintsAuth();
         // grpc.health.v1 services: "live" asks only whether the process answers (no dependency
         // checks, so a database outage never restarts pods); "ready" and "" also check PostgreSQL.
         // RabbitMQ is left out on purpose: intake keeps filing while the broker is down.
@@ -91,11 +99,14 @@ public static class HostDefaults
     private static bool IsHealthProbe(string? path) =>
         path is not null && path.StartsWith("/grpc.health.v1.Health/", StringComparison.Ordinal);
 
-    /// <summary>grpc.health.v1 and gRPC reflection on every service.</summary>
+    /// <summary>Whether gRPC reflection is served (development tools such as grpcurl); off unless configured.</summary>
+    public const string ReflectionKey = "Complaints:Grpc:Reflection";
+
+    /// <summary>grpc.health.v1 on every service, anonymous so that probes need no token; reflection only where configured.</summary>
     public static WebApplication MapServiceDefaults(this WebApplication app)
     {
-        app.MapGrpcHealthChecksService();
-        app.MapGrpcReflectionService();
+        app.MapGrpcHealthChecksService().AllowAnonymous();
+        if (app.Configuration.GetValue(ReflectionKey, false)) app.MapGrpcReflectionService().AllowAnonymous();
         return app;
     }
 

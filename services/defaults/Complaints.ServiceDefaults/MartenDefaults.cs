@@ -25,6 +25,8 @@ public static class MartenDefaults
         var autoCreate = builder.Configuration.GetValue(ComplaintsSettings.AutoCreateKey, AutoCreate.CreateOrUpdate);
         var runRelay = builder.Configuration.GetValue(ComplaintsSettings.RunEventRelayKey, false);
 
+        builder.Services.Configure<PersonalData.PersonalDataOptions>(builder.Configuration.GetSection(PersonalData.PersonalDataOptions.Section));
+        builder.Services.AddSingleton<PersonalData.PersonalDataProtector>();
         builder.Services.AddSingleton(new NpgsqlDataSourceBuilder(connectionString).Build());
 
         var marten = builder.Services.AddMarten(options =>
@@ -37,6 +39,8 @@ public static class MartenDefaults
                 options.Events.MetadataConfig.HeadersEnabled = true;
                 options.Events.MetadataConfig.CorrelationIdEnabled = true;
                 options.Events.AddEventTypes(ComplaintStreamEvents.All);
+                // Every service seals and reveals customers' personal data with their data keys.
+                options.Schema.For<PersonalData.CustomerDataKey>().UniqueIndex(k => k.CustomerId);
                 options.OpenTelemetry.TrackConnections = JasperFx.OpenTelemetry.TrackLevel.Normal;
                 configure?.Invoke(options);
             })
@@ -78,6 +82,19 @@ public static class MartenDefaults
             return;
         }
         await app.RunAsync();
+    }
+
+    /// <summary>Header naming who caused the events: a person's token subject, or a component and rule.</summary>
+    public const string ActorHeader = "actor";
+
+    /// <summary>Header with the actor's role, or "system" for the platform's own decisions.</summary>
+    public const string ActorRoleHeader = "actor_role";
+
+    /// <summary>Records on every event about to be appended who caused it (the proven caller, or a component).</summary>
+    public static void StampActor(this IDocumentSession session, string actor, string role)
+    {
+        session.SetHeader(ActorHeader, actor);
+        session.SetHeader(ActorRoleHeader, role);
     }
 
     /// <summary>

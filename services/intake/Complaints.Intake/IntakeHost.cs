@@ -1,4 +1,5 @@
 using Complaints.Intake.CustomerHistory;
+using Complaints.Intake.Erasure;
 using Complaints.Intake.FileComplaint;
 using Complaints.Intake.GetComplaint;
 using Complaints.ServiceDefaults;
@@ -25,6 +26,8 @@ public static class IntakeHost
         builder.Services.AddScoped<FileComplaintHandler>();
         builder.Services.AddScoped<GetComplaintHandler>();
         builder.Services.AddScoped<ListCustomerComplaintsHandler>();
+        builder.Services.Configure<LegalHoldOptions>(builder.Configuration.GetSection(LegalHoldOptions.Section));
+        builder.Services.AddScoped<EraseCustomerDataHandler>();
 
         var app = builder.Build();
         app.MapGrpcService<IntakeApi>();

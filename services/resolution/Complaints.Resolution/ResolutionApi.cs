@@ -5,39 +5,53 @@ using Complaints.Resolution.ProgressUpdates;
 using Complaints.Resolution.Queue;
 using Complaints.Resolution.Remedies;
 using Complaints.Resolution.Wording;
+using Complaints.ServiceDefaults.Security;
 using Grpc.Core;
+using Microsoft.AspNetCore.Authorization;
 
 namespace Complaints.Resolution;
 
-/// <summary>The gRPC surface of resolution; each RPC hands over to its use-case slice.</summary>
+/// <summary>
+/// The gRPC surface of resolution; each RPC names the roles that may call it (docs/security.md) and
+/// hands over to its use-case slice with the caller the token proves.
+/// </summary>
 public sealed class ResolutionApi(IServiceProvider services) : Contracts.Resolution.V1.Resolution.ResolutionBase
 {
     private T Slice<T>() where T : notnull => services.GetRequiredService<T>();
 
+    [Authorize(Roles = Roles.CaseWorkers)]
     public override Task<ListQueueResponse> ListQueue(ListQueueRequest request, ServerCallContext context) =>
-        Slice<ListQueueHandler>().HandleAsync(request, context.CancellationToken);
+        Slice<ListQueueHandler>().HandleAsync(request, Caller.Of(context), context.CancellationToken);
 
+    [Authorize(Roles = Roles.CaseWorkers)]
     public override Task<SendFirstResponseResponse> SendFirstResponse(SendFirstResponseRequest request, ServerCallContext context) =>
-        Slice<SendFirstResponseHandler>().HandleAsync(request, context.CancellationToken);
+        Slice<SendFirstResponseHandler>().HandleAsync(request, Caller.Of(context), context.CancellationToken);
 
+    [Authorize(Roles = Roles.CaseWorkers)]
     public override Task<RecordContactResponse> RecordContact(RecordContactRequest request, ServerCallContext context) =>
-        Slice<RecordContactHandler>().HandleAsync(request, context.CancellationToken);
+        Slice<RecordContactHandler>().HandleAsync(request, Caller.Of(context), context.CancellationToken);
 
+    [Authorize(Roles = Roles.CaseWorkers)]
     public override Task<RecordFindingResponse> RecordFinding(RecordFindingRequest request, ServerCallContext context) =>
-        Slice<RecordContactHandler>().HandleAsync(request, context.CancellationToken);
+        Slice<RecordContactHandler>().HandleAsync(request, Caller.Of(context), context.CancellationToken);
 
+    [Authorize(Roles = Roles.CaseWorkers)]
     public override Task<ProposeRemedyResponse> ProposeRemedy(ProposeRemedyRequest request, ServerCallContext context) =>
-        Slice<RemedyHandlers>().ProposeAsync(request, context.CancellationToken);
+        Slice<RemedyHandlers>().ProposeAsync(request, Caller.Of(context), context.CancellationToken);
 
+    [Authorize(Roles = Roles.Approvers)]
     public override Task<DecideApprovalResponse> DecideApproval(DecideApprovalRequest request, ServerCallContext context) =>
-        Slice<RemedyHandlers>().DecideAsync(request, context.CancellationToken);
+        Slice<RemedyHandlers>().DecideAsync(request, Caller.Of(context), context.CancellationToken);
 
+    [Authorize(Roles = Roles.CaseWorkers)]
     public override Task<RecordCustomerDecisionResponse> RecordCustomerDecision(RecordCustomerDecisionRequest request, ServerCallContext context) =>
-        Slice<RemedyHandlers>().RecordDecisionAsync(request, context.CancellationToken);
+        Slice<RemedyHandlers>().RecordDecisionAsync(request, Caller.Of(context), context.CancellationToken);
 
+    [Authorize(Roles = Roles.CaseWorkers)]
     public override Task<SendProgressUpdateResponse> SendProgressUpdate(SendProgressUpdateRequest request, ServerCallContext context) =>
-        Slice<SendProgressUpdateHandler>().HandleAsync(request, context.CancellationToken);
+        Slice<SendProgressUpdateHandler>().HandleAsync(request, Caller.Of(context), context.CancellationToken);
 
+    [Authorize(Roles = Roles.CaseWorkers + "," + Roles.Analyst)]
     public override Task<CheckWordingResponse> CheckWording(CheckWordingRequest request, ServerCallContext context) =>
         Task.FromResult(new CheckWordingResponse { Violations = { Slice<WordingPolicy>().Check(request.Message) } });
 }

@@ -1,12 +1,15 @@
 using Complaints.Contracts.Routing.V1;
 using Complaints.Routing.AgentCases;
+using Complaints.ServiceDefaults.Security;
 using Grpc.Core;
+using Microsoft.AspNetCore.Authorization;
 
 namespace Complaints.Routing;
 
-/// <summary>The gRPC surface of routing; each RPC hands over to its use-case slice.</summary>
+/// <summary>The gRPC surface of routing; each RPC names the roles that may call it (docs/security.md) and hands over to its slice.</summary>
 public sealed class RoutingApi(IServiceProvider services) : Contracts.Routing.V1.Routing.RoutingBase
 {
+    [Authorize(Roles = Roles.Agent + "," + Roles.Supervisor + "," + Roles.Manager + "," + Roles.Auditor)]
     public override Task<ListAgentCasesResponse> ListAgentCases(ListAgentCasesRequest request, ServerCallContext context) =>
-        services.GetRequiredService<ListAgentCasesHandler>().HandleAsync(request, context.CancellationToken);
+        services.GetRequiredService<ListAgentCasesHandler>().HandleAsync(request, Caller.Of(context), context.CancellationToken);
 }

@@ -1,5 +1,9 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using Complaints.Client;
 using Complaints.Contracts.Intake.V1;
 using Complaints;
+using Complaints.Identity;
 using Complaints.Intake;
 using Complaints.Routing;
 using Complaints.Routing.SlaClock;
@@ -22,35 +26,70 @@ using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using OpenTelemetry;
 using OpenTelemetry.Trace;
+using Microsoft.IdentityModel.Tokens;
 
 namespace Complaints.Tests.Infrastructure;
 
 /// <summary>
-/// Intake (with the event relay) and routing, each a real Kestrel host on a loopback port,
-/// wired to real PostgreSQL and RabbitMQ. RabbitMQ is reached through <see cref="BrokerLink"/>
-/// so tests can cut it. Every span the services make lands in <see cref="Spans"/>.
+/// The local OIDC issuer and the four services (intake with the event relay), each a real Kestrel
+/// host on a loopback port, wired to real PostgreSQL and RabbitMQ. RabbitMQ is reached through
+/// <see cref="BrokerLink"/> so tests can cut it. Every span the services make lands in
+/// <see cref="Spans"/>. Clients call as demo identities of eng/dev-identities.json, with tokens
+/// from the issuer (<see cref="IntakeAs"/> and its siblings).
 /// </summary>
 public sealed class PlatformFixture : IAsyncLifetime
 {
     private readonly string emptyContentRoot = Directory.CreateTempSubdirectory("complaints-tests-").FullName;
     private TestInfrastructure infrastructure = null!;
     private TracerProvider tracing = null!;
-    private GrpcChannel intakeChannel = null!;
-    private GrpcChannel routingChannel = null!;
-    private GrpcChannel resolutionChannel = null!;
-    private GrpcChannel followupChannel = null!;
+    private readonly ConcurrentDictionary<(string Address, string ClientId), GrpcChannel> channels = new();
+    private readonly HttpClient http = new();
+    private DevIdentityFile identities = null!;
+
+    /// <summary>The key the issuer signs with, so that tests can forge tokens it would never issue.</summary>
+    public RsaSecurityKey IssuerKey { get; } = new(RSA.Create(2048)) { KeyId = "complaints-tests" };
+
+    public WebApplication IdentityApp { get; private set; } = null!;
+    public string IssuerAddress { get; private set; } = "";
 
     public WebApplication IntakeApp { get; private set; } = null!;
     public WebApplication RoutingApp { get; private set; } = null!;
     public WebApplication ResolutionApp { get; private set; } = null!;
-    public Contracts.Resolution.V1.Resolution.ResolutionClient Resolution { get; private set; } = null!;
+    /// <summary>Resolution as a manager (any case); workflow tests act as the assigned agent with <see cref="ResolutionAs"/>.</summary>
+    public Contracts.Resolution.V1.Resolution.ResolutionClient Resolution => ResolutionAs("mgr-care");
     public WebApplication FollowupApp { get; private set; } = null!;
-    public Contracts.Followup.V1.Followup.FollowupClient Followup { get; private set; } = null!;
+    /// <summary>Follow-up as the quality analyst (KPIs, root causes, the case library).</summary>
+    public Contracts.Followup.V1.Followup.FollowupClient Followup => FollowupAs("analyst-01");
     public CallbackSweeper Callbacks => FollowupApp.Services.GetRequiredService<CallbackSweeper>();
     public FactsStore Facts => FollowupApp.Services.GetRequiredService<FactsStore>();
     public MissedUpdateSweeper MissedUpdates => ResolutionApp.Services.GetRequiredService<MissedUpdateSweeper>();
-    public Contracts.Intake.V1.Intake.IntakeClient Intake { get; private set; } = null!;
-    public Contracts.Routing.V1.Routing.RoutingClient Routing { get; private set; } = null!;
+    /// <summary>Intake as the phone channel system, which files (and may read) the tests' complaints.</summary>
+    public Contracts.Intake.V1.Intake.IntakeClient Intake => IntakeAs("channel-phone");
+    /// <summary>Routing as a manager, who may list any agent's cases.</summary>
+    public Contracts.Routing.V1.Routing.RoutingClient Routing => RoutingAs("mgr-care");
+
+    public Contracts.Intake.V1.Intake.IntakeClient IntakeAs(string clientId) => new(ChannelAs(IntakeApp, clientId));
+    public Contracts.Routing.V1.Routing.RoutingClient RoutingAs(string clientId) => new(ChannelAs(RoutingApp, clientId));
+    public Contracts.Resolution.V1.Resolution.ResolutionClient ResolutionAs(string clientId) => new(ChannelAs(ResolutionApp, clientId));
+    public Contracts.Followup.V1.Followup.FollowupClient FollowupAs(string clientId) => new(ChannelAs(FollowupApp, clientId));
+
+    /// <summary>A channel to <paramref name="app"/> that sends a token of the demo identity <paramref name="clientId"/>.</summary>
+    public GrpcChannel ChannelAs(WebApplication app, string clientId) =>
+        channels.GetOrAdd((AddressOf(app), clientId), key => AuthenticatedChannel.For(key.Address, identities.Credentials(http, key.ClientId, new Uri(IssuerAddress))));
+
+    /// <summary>A channel that sends no token, or the raw header given.</summary>
+    public GrpcChannel Anonymous(WebApplication app) => channels.GetOrAdd((AddressOf(app), ""), key => GrpcChannel.ForAddress(key.Address));
+
+    /// <summary>A token of a demo identity, from the issuer, as a client gets it.</summary>
+    public Task<string> TokenAsync(string clientId) => identities.Credentials(http, clientId, new Uri(IssuerAddress)).GetTokenAsync();
+
+    public DevIdentityFile Identities => identities;
+
+    /// <summary>The key-encryption key the services use in these tests (a random one per run).</summary>
+    public string KeyEncryptionKey { get; } = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+
+    /// <summary>Retention before erasure is allowed, short so that tests move the fake clock past it.</summary>
+    public static readonly TimeSpan Retention = TimeSpan.FromDays(30);
 
     /// <summary>The clock of both services. It only moves when a test advances it; the SLA sweeper only sweeps when a test asks.</summary>
     public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
@@ -73,20 +112,21 @@ public sealed class PlatformFixture : IAsyncLifetime
             .AddInMemoryExporter(Spans)
             .Build()!;
 
+        identities = DevIdentityFile.Load(DevIdentityFile.Locate());
+        IdentityApp = IdentityHost.Build(["--contentRoot", emptyContentRoot], builder =>
+        {
+            builder.WebHost.UseUrls("http://127.0.0.1:0");
+            builder.Logging.AddProvider(Warnings);
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Logging:LogLevel:Default"] = "Warning" });
+        }, IssuerKey);
+        await IdentityApp.StartAsync();
+        IssuerAddress = AddressOf(IdentityApp) + "/";
+
         // Intake first: it applies the schema and starts the relay; routing then finds the schema in place.
         IntakeApp = await StartAsync(IntakeHost.Build, runEventRelay: true);
         RoutingApp = await StartAsync(RoutingHost.Build, runEventRelay: false);
         ResolutionApp = await StartAsync(ResolutionHost.Build, runEventRelay: false);
         FollowupApp = await StartAsync(FollowupHost.Build, runEventRelay: false);
-
-        intakeChannel = GrpcChannel.ForAddress(AddressOf(IntakeApp));
-        Intake = new Contracts.Intake.V1.Intake.IntakeClient(intakeChannel);
-        routingChannel = GrpcChannel.ForAddress(AddressOf(RoutingApp));
-        Routing = new Contracts.Routing.V1.Routing.RoutingClient(routingChannel);
-        resolutionChannel = GrpcChannel.ForAddress(AddressOf(ResolutionApp));
-        Resolution = new Contracts.Resolution.V1.Resolution.ResolutionClient(resolutionChannel);
-        followupChannel = GrpcChannel.ForAddress(AddressOf(FollowupApp));
-        Followup = new Contracts.Followup.V1.Followup.FollowupClient(followupChannel);
     }
 
     private async Task<WebApplication> StartAsync(Func<string[], Action<WebApplicationBuilder>?, WebApplication> build, bool runEventRelay)
@@ -105,13 +145,18 @@ public sealed class PlatformFixture : IAsyncLifetime
                 ["Complaints:Routing:SlaSweeper:Interval"] = "00:00:00",
                 ["Complaints:Resolution:SweepInterval"] = "00:00:00",
                 ["Complaints:Followup:SweepInterval"] = "00:00:00",
+                ["Complaints:Auth:Authority"] = IssuerAddress,
+                ["Complaints:Auth:RequireHttpsMetadata"] = "false",
+                ["Complaints:PersonalData:ActiveKeyId"] = "tests-1",
+                ["Complaints:PersonalData:KeyEncryptionKeys:tests-1"] = KeyEncryptionKey,
+                ["Complaints:PersonalData:LegalHold:RetentionPeriod"] = Retention.ToString(),
             });
         });
         await app.StartAsync();
         return app;
     }
 
-    private static string AddressOf(WebApplication app) =>
+    public static string AddressOf(WebApplication app) =>
         app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
 
     /// <summary>Publishes a message on the bus as a channel for redelivered events would.</summary>
@@ -145,14 +190,13 @@ public sealed class PlatformFixture : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        intakeChannel?.Dispose();
-        routingChannel?.Dispose();
-        resolutionChannel?.Dispose();
-        followupChannel?.Dispose();
+        foreach (var channel in channels.Values) channel.Dispose();
+        http.Dispose();
         if (FollowupApp is not null) { await FollowupApp.StopAsync(); await FollowupApp.DisposeAsync(); }
         if (ResolutionApp is not null) { await ResolutionApp.StopAsync(); await ResolutionApp.DisposeAsync(); }
         if (RoutingApp is not null) { await RoutingApp.StopAsync(); await RoutingApp.DisposeAsync(); }
         if (IntakeApp is not null) { await IntakeApp.StopAsync(); await IntakeApp.DisposeAsync(); }
+        if (IdentityApp is not null) { await IdentityApp.StopAsync(); await IdentityApp.DisposeAsync(); }
         tracing?.Dispose();
         if (Database is not null) await Database.DisposeAsync();
         if (BrokerLink is not null) await BrokerLink.DisposeAsync();

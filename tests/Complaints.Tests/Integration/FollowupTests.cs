@@ -13,8 +13,6 @@ public sealed class FollowupTests(PlatformFixture platform)
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
 
-    private static Actor Agent(string id) => new() { Id = id, Role = Role.Agent };
-
     private async Task<GetComplaintResponse> HistoryAsync(string id) =>
         await platform.Intake.GetComplaintAsync(new GetComplaintRequest { ComplaintId = id });
 
@@ -27,19 +25,19 @@ public sealed class FollowupTests(PlatformFixture platform)
         var filed = await platform.Intake.FileComplaintAsync(request);
         var assigned = await platform.WaitForComplaintAsync(filed.ComplaintId, c => c.Status == ComplaintStatus.Assigned, Timeout);
         if (respondAfter is { } r) platform.Clock.Advance(r);
-        await platform.Resolution.SendFirstResponseAsync(new SendFirstResponseRequest
+        await platform.ResolutionAs(assigned.AgentId).SendFirstResponseAsync(new SendFirstResponseRequest
         {
-            ComplaintId = filed.ComplaintId, Actor = Agent(assigned.AgentId), Channel = "phone",
+            ComplaintId = filed.ComplaintId, Channel = "phone",
             Message = "I am sorry about this. I will look into it and call you back within 2 hours.",
         });
         if (resolveAfter is { } h) platform.Clock.Advance(h);
-        var remedy = await platform.Resolution.ProposeRemedyAsync(new ProposeRemedyRequest
+        var remedy = await platform.ResolutionAs(assigned.AgentId).ProposeRemedyAsync(new ProposeRemedyRequest
         {
-            ComplaintId = filed.ComplaintId, Actor = Agent(assigned.AgentId), Kind = RemedyKind.Refund, Amount = "30", Description = "Refund of the charge",
+            ComplaintId = filed.ComplaintId, Kind = RemedyKind.Refund, Amount = "30", Description = "Refund of the charge",
         });
-        await platform.Resolution.RecordCustomerDecisionAsync(new RecordCustomerDecisionRequest
+        await platform.ResolutionAs(assigned.AgentId).RecordCustomerDecisionAsync(new RecordCustomerDecisionRequest
         {
-            ComplaintId = filed.ComplaintId, RemedyId = remedy.RemedyId, Actor = Agent(assigned.AgentId), Accepted = true,
+            ComplaintId = filed.ComplaintId, RemedyId = remedy.RemedyId, Accepted = true,
             Confirmation = "As agreed today, 30 CNY is refunded to your account within 3 working days.", ConfirmationChannel = "email",
         });
         return (filed.ComplaintId, assigned.AgentId);
@@ -67,9 +65,9 @@ public sealed class FollowupTests(PlatformFixture platform)
         await platform.Callbacks.SweepOnceAsync(CancellationToken.None);
         Assert.Single((await HistoryAsync(id)).History, h => h.EventType == "callback_due");
 
-        var survey = await platform.Followup.RecordSurveyAsync(new RecordSurveyRequest
+        var survey = await platform.FollowupAs(agent).RecordSurveyAsync(new RecordSurveyRequest
         {
-            ComplaintId = id, AgentId = agent, Timeliness = 5, Solution = 4, Attitude = 5, Nps = 9, Comment = "处理得很及时，谢谢。",
+            ComplaintId = id, Timeliness = 5, Solution = 4, Attitude = 5, Nps = 9, Comment = "处理得很及时，谢谢。",
         });
         Assert.Equal(("closed", true), (survey.Outcome, survey.Satisfied));
 
@@ -81,14 +79,14 @@ public sealed class FollowupTests(PlatformFixture platform)
             history.History.Select(h => h.EventType));
 
         // Closed is closed: no more work on it, no second survey.
-        var again = await Assert.ThrowsAsync<RpcException>(() => platform.Followup.RecordSurveyAsync(new RecordSurveyRequest
+        var again = await Assert.ThrowsAsync<RpcException>(() => platform.FollowupAs(agent).RecordSurveyAsync(new RecordSurveyRequest
         {
-            ComplaintId = id, AgentId = agent, Timeliness = 1, Solution = 1, Attitude = 1, Nps = 0,
+            ComplaintId = id, Timeliness = 1, Solution = 1, Attitude = 1, Nps = 0,
         }).ResponseAsync);
         Assert.Equal(StatusCode.FailedPrecondition, again.StatusCode);
-        var work = await Assert.ThrowsAsync<RpcException>(() => platform.Resolution.RecordFindingAsync(new RecordFindingRequest
+        var work = await Assert.ThrowsAsync<RpcException>(() => platform.ResolutionAs(agent).RecordFindingAsync(new RecordFindingRequest
         {
-            ComplaintId = id, Actor = Agent(agent), Finding = "late note",
+            ComplaintId = id, Finding = "late note",
         }).ResponseAsync);
         Assert.Equal(StatusCode.FailedPrecondition, work.StatusCode);
 
@@ -107,9 +105,9 @@ public sealed class FollowupTests(PlatformFixture platform)
         var (id, agent) = await ResolvedComplaintAsync(Billing($"SAD-{Guid.NewGuid():N}"[..20], "ORD-SAD"));
         await WaitForEventAsync(id, "callback_scheduled");
 
-        var survey = await platform.Followup.RecordSurveyAsync(new RecordSurveyRequest
+        var survey = await platform.FollowupAs(agent).RecordSurveyAsync(new RecordSurveyRequest
         {
-            ComplaintId = id, AgentId = agent, Timeliness = 2, Solution = 1, Attitude = 3, Nps = 2, Comment = "Refund never arrived.",
+            ComplaintId = id, Timeliness = 2, Solution = 1, Attitude = 3, Nps = 2, Comment = "Refund never arrived.",
         });
 
         Assert.Equal(("reopened", false), (survey.Outcome, survey.Satisfied));
@@ -119,9 +117,9 @@ public sealed class FollowupTests(PlatformFixture platform)
         Assert.Contains("dedicated owner", reopened.History.Single(h => h.EventType == "complaint_escalated").DataJson);
 
         // The reopened case is workable again, by its new owner.
-        var remedy = await platform.Resolution.ProposeRemedyAsync(new ProposeRemedyRequest
+        var remedy = await platform.ResolutionAs("sup-billing").ProposeRemedyAsync(new ProposeRemedyRequest
         {
-            ComplaintId = id, Actor = new Actor { Id = "sup-billing", Role = Role.Supervisor }, Kind = RemedyKind.ValueAdded, Amount = "100",
+            ComplaintId = id, Kind = RemedyKind.ValueAdded, Amount = "100",
             Description = "Bank transfer today plus a 100 CNY voucher",
         });
         Assert.Equal("", remedy.RequiresApprovalFrom);
@@ -131,9 +129,9 @@ public sealed class FollowupTests(PlatformFixture platform)
     public async Task A_root_cause_review_feeds_the_case_library_and_later_complaints_verify_the_action()
     {
         var (id, _) = await ResolvedComplaintAsync(Billing($"RCA-{Guid.NewGuid():N}"[..20], "ORD-RCA"));
-        var review = await platform.Followup.RecordRootCauseAsync(new RecordRootCauseRequest
+        var review = await platform.FollowupAs("analyst-01").RecordRootCauseAsync(new RecordRootCauseRequest
         {
-            ComplaintId = id, AnalystId = "qa-01",
+            ComplaintId = id, 
             Whys =
             {
                 "Why was the customer charged twice? The billing batch ran twice.",
@@ -169,9 +167,9 @@ public sealed class FollowupTests(PlatformFixture platform)
         var other = await platform.Followup.SearchCaseLibraryAsync(new SearchCaseLibraryRequest { RootCauseCategory = "training" });
         Assert.DoesNotContain(other.Entries, e => e.ComplaintId == id);
 
-        var badReview = await Assert.ThrowsAsync<RpcException>(() => platform.Followup.RecordRootCauseAsync(new RecordRootCauseRequest
+        var badReview = await Assert.ThrowsAsync<RpcException>(() => platform.FollowupAs("analyst-01").RecordRootCauseAsync(new RecordRootCauseRequest
         {
-            ComplaintId = id, AnalystId = "qa-01", RootCauseCategory = "system",
+            ComplaintId = id, RootCauseCategory = "system",
             Whys = { "1", "2", "3", "4", "5", "6" },
             Action = new ImprovementAction { Description = "x", Owner = "y", DueDate = "31/12/2026" },
         }).ResponseAsync);
@@ -191,19 +189,19 @@ public sealed class FollowupTests(PlatformFixture platform)
         var a2 = await platform.WaitForComplaintAsync(c2.ComplaintId, c => c.Status == ComplaintStatus.Assigned, Timeout);
         var a3 = await platform.WaitForComplaintAsync(c3.ComplaintId, c => c.Status == ComplaintStatus.Assigned, Timeout);
 
-        async Task Respond(string id, string agent) => await platform.Resolution.SendFirstResponseAsync(new SendFirstResponseRequest
+        async Task Respond(string id, string agent) => await platform.ResolutionAs(agent).SendFirstResponseAsync(new SendFirstResponseRequest
         {
-            ComplaintId = id, Actor = Agent(agent), Channel = "phone", Message = "I have your complaint and will call you back by 5 pm today.",
+            ComplaintId = id, Channel = "phone", Message = "I have your complaint and will call you back by 5 pm today.",
         });
         async Task Resolve(string id, string agent)
         {
-            var remedy = await platform.Resolution.ProposeRemedyAsync(new ProposeRemedyRequest
+            var remedy = await platform.ResolutionAs(agent).ProposeRemedyAsync(new ProposeRemedyRequest
             {
-                ComplaintId = id, Actor = Agent(agent), Kind = RemedyKind.Refund, Amount = "20", Description = "Refund",
+                ComplaintId = id, Kind = RemedyKind.Refund, Amount = "20", Description = "Refund",
             });
-            await platform.Resolution.RecordCustomerDecisionAsync(new RecordCustomerDecisionRequest
+            await platform.ResolutionAs(agent).RecordCustomerDecisionAsync(new RecordCustomerDecisionRequest
             {
-                ComplaintId = id, RemedyId = remedy.RemedyId, Actor = Agent(agent), Accepted = true,
+                ComplaintId = id, RemedyId = remedy.RemedyId, Accepted = true,
                 Confirmation = "As agreed, 20 CNY is refunded within 3 working days.", ConfirmationChannel = "email",
             });
         }
@@ -225,8 +223,8 @@ public sealed class FollowupTests(PlatformFixture platform)
         await Resolve(c2.ComplaintId, "sup-billing");
         await WaitForEventAsync(c1.ComplaintId, "callback_scheduled");
         await WaitForEventAsync(c2.ComplaintId, "callback_scheduled");
-        await platform.Followup.RecordSurveyAsync(new RecordSurveyRequest { ComplaintId = c1.ComplaintId, AgentId = a1.AgentId, Timeliness = 5, Solution = 5, Attitude = 5, Nps = 10 });
-        await platform.Followup.RecordSurveyAsync(new RecordSurveyRequest { ComplaintId = c2.ComplaintId, AgentId = "sup-billing", Timeliness = 2, Solution = 2, Attitude = 3, Nps = 3 });
+        await platform.FollowupAs(a1.AgentId).RecordSurveyAsync(new RecordSurveyRequest { ComplaintId = c1.ComplaintId, Timeliness = 5, Solution = 5, Attitude = 5, Nps = 10 });
+        await platform.FollowupAs("sup-billing").RecordSurveyAsync(new RecordSurveyRequest { ComplaintId = c2.ComplaintId, Timeliness = 2, Solution = 2, Attitude = 3, Nps = 3 });
         await WaitForEventAsync(c2.ComplaintId, "complaint_escalated", count: 2); // the breach, then the reopen
 
         var request = new GetKpisRequest

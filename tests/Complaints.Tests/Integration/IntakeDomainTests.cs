@@ -92,7 +92,7 @@ public sealed class IntakeDomainTests(PlatformFixture platform)
         // A repeat counts as high priority: the same 10-minute first response, and triage escalates it.
         Assert.Equal(repeat.FiledAt.ToDateTimeOffset().AddMinutes(10), repeat.FirstResponseDue.ToDateTimeOffset());
 
-        var history = await platform.Intake.ListCustomerComplaintsAsync(new ListCustomerComplaintsRequest { CustomerId = customerId });
+        var history = await platform.IntakeAs("sup-care").ListCustomerComplaintsAsync(new ListCustomerComplaintsRequest { CustomerId = customerId });
         Assert.Equal([repeat.ComplaintId, other.ComplaintId, first.ComplaintId], history.Complaints.Select(c => c.ComplaintId));
         Assert.Equal(first.ComplaintId, history.Complaints[0].RepeatOf);
         Assert.Equal("order:ORD-1", history.Complaints[0].SubjectKey);
@@ -136,7 +136,7 @@ public sealed class IntakeDomainTests(PlatformFixture platform)
     public async Task Listing_without_a_customer_id_is_invalid()
     {
         var error = await Assert.ThrowsAsync<RpcException>(() =>
-            platform.Intake.ListCustomerComplaintsAsync(new ListCustomerComplaintsRequest()).ResponseAsync);
+            platform.IntakeAs("sup-care").ListCustomerComplaintsAsync(new ListCustomerComplaintsRequest()).ResponseAsync);
         Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
     }
 }

@@ -21,8 +21,6 @@ public sealed class ResolutionWorkflowTests(PlatformFixture platform)
         return (filed.ComplaintId, complaint.AgentId);
     }
 
-    private static Actor Agent(string id) => new() { Id = id, Role = Role.Agent };
-
     private async Task<GetComplaintResponse> HistoryAsync(string id) =>
         await platform.Intake.GetComplaintAsync(new GetComplaintRequest { ComplaintId = id });
 
@@ -33,21 +31,21 @@ public sealed class ResolutionWorkflowTests(PlatformFixture platform)
         var queue = await WaitForQueueAsync(agent, id);
         Assert.False(queue.FirstResponseSent);
 
-        await platform.Resolution.SendFirstResponseAsync(new SendFirstResponseRequest
+        await platform.ResolutionAs(agent).SendFirstResponseAsync(new SendFirstResponseRequest
         {
-            ComplaintId = id, Actor = Agent(agent), Channel = "phone",
+            ComplaintId = id, Channel = "phone",
             Message = "I am sorry for the double charge. I will check the billing record and call you back within 2 hours.",
         });
-        await platform.Resolution.RecordContactAsync(new RecordContactRequest { ComplaintId = id, Actor = Agent(agent), Channel = "phone", Reached = true, Note = "Customer confirmed the two charges." });
-        await platform.Resolution.RecordFindingAsync(new RecordFindingRequest { ComplaintId = id, Actor = Agent(agent), Finding = "The billing batch ran twice on the 3rd." });
-        var remedy = await platform.Resolution.ProposeRemedyAsync(new ProposeRemedyRequest
+        await platform.ResolutionAs(agent).RecordContactAsync(new RecordContactRequest { ComplaintId = id, Channel = "phone", Reached = true, Note = "Customer confirmed the two charges." });
+        await platform.ResolutionAs(agent).RecordFindingAsync(new RecordFindingRequest { ComplaintId = id, Finding = "The billing batch ran twice on the 3rd." });
+        var remedy = await platform.ResolutionAs(agent).ProposeRemedyAsync(new ProposeRemedyRequest
         {
-            ComplaintId = id, Actor = Agent(agent), Kind = RemedyKind.Refund, Amount = "49.00", Description = "Refund of the duplicate fee",
+            ComplaintId = id, Kind = RemedyKind.Refund, Amount = "49.00", Description = "Refund of the duplicate fee",
         });
         Assert.Equal("", remedy.RequiresApprovalFrom);
-        await platform.Resolution.RecordCustomerDecisionAsync(new RecordCustomerDecisionRequest
+        await platform.ResolutionAs(agent).RecordCustomerDecisionAsync(new RecordCustomerDecisionRequest
         {
-            ComplaintId = id, RemedyId = remedy.RemedyId, Actor = Agent(agent), Accepted = true,
+            ComplaintId = id, RemedyId = remedy.RemedyId, Accepted = true,
             Confirmation = "As agreed on the phone today, 49.00 CNY is refunded to your card within 3 working days.", ConfirmationChannel = "email",
         });
 
@@ -66,9 +64,9 @@ public sealed class ResolutionWorkflowTests(PlatformFixture platform)
         Assert.DoesNotContain((await HistoryAsync(id)).History, h => h.EventType == "sla_breached");
 
         // Nothing more after resolution.
-        var late = await Assert.ThrowsAsync<RpcException>(() => platform.Resolution.ProposeRemedyAsync(new ProposeRemedyRequest
+        var late = await Assert.ThrowsAsync<RpcException>(() => platform.ResolutionAs(agent).ProposeRemedyAsync(new ProposeRemedyRequest
         {
-            ComplaintId = id, Actor = Agent(agent), Kind = RemedyKind.Apology, Description = "One more apology",
+            ComplaintId = id, Kind = RemedyKind.Apology, Description = "One more apology",
         }).ResponseAsync);
         Assert.Equal(StatusCode.FailedPrecondition, late.StatusCode);
     }
@@ -77,9 +75,9 @@ public sealed class ResolutionWorkflowTests(PlatformFixture platform)
     public async Task The_first_response_stops_the_first_response_clock()
     {
         var (id, agent) = await AssignedComplaintAsync("The bill shows a fee I never agreed to.");
-        await platform.Resolution.SendFirstResponseAsync(new SendFirstResponseRequest
+        await platform.ResolutionAs(agent).SendFirstResponseAsync(new SendFirstResponseRequest
         {
-            ComplaintId = id, Actor = Agent(agent), Channel = "sms", Message = "I have your complaint and will call you by 3 pm today.",
+            ComplaintId = id, Channel = "sms", Message = "I have your complaint and will call you by 3 pm today.",
         });
         // Routing hears of it over RabbitMQ.
         await WaitAsync(async () => (await platform.Routing.ListAgentCasesAsync(new ListAgentCasesRequest { AgentId = agent }))
@@ -89,9 +87,9 @@ public sealed class ResolutionWorkflowTests(PlatformFixture platform)
         await platform.Sweeper.SweepOnceAsync(CancellationToken.None);
 
         Assert.DoesNotContain((await HistoryAsync(id)).History, h => h.EventType == "sla_breached");
-        var twice = await Assert.ThrowsAsync<RpcException>(() => platform.Resolution.SendFirstResponseAsync(new SendFirstResponseRequest
+        var twice = await Assert.ThrowsAsync<RpcException>(() => platform.ResolutionAs(agent).SendFirstResponseAsync(new SendFirstResponseRequest
         {
-            ComplaintId = id, Actor = Agent(agent), Channel = "sms", Message = "Hello again.",
+            ComplaintId = id, Channel = "sms", Message = "Hello again.",
         }).ResponseAsync);
         Assert.Equal(StatusCode.FailedPrecondition, twice.StatusCode);
     }
@@ -100,40 +98,41 @@ public sealed class ResolutionWorkflowTests(PlatformFixture platform)
     public async Task A_remedy_above_the_proposers_limit_waits_for_enough_authority_and_never_for_the_proposer()
     {
         var (id, agent) = await AssignedComplaintAsync("The bill charged me a fee for a service I cancelled months ago.");
-        var remedy = await platform.Resolution.ProposeRemedyAsync(new ProposeRemedyRequest
+        var remedy = await platform.ResolutionAs(agent).ProposeRemedyAsync(new ProposeRemedyRequest
         {
-            ComplaintId = id, Actor = Agent(agent), Kind = RemedyKind.Refund, Amount = "3000", Description = "Refund of six months of fees",
+            ComplaintId = id, Kind = RemedyKind.Refund, Amount = "3000", Description = "Refund of six months of fees",
         });
         Assert.Equal("manager", remedy.RequiresApprovalFrom);
 
-        var notYet = await Assert.ThrowsAsync<RpcException>(() => platform.Resolution.RecordCustomerDecisionAsync(new RecordCustomerDecisionRequest
+        var notYet = await Assert.ThrowsAsync<RpcException>(() => platform.ResolutionAs(agent).RecordCustomerDecisionAsync(new RecordCustomerDecisionRequest
         {
-            ComplaintId = id, RemedyId = remedy.RemedyId, Actor = Agent(agent), Accepted = true, Confirmation = "Refund agreed.", ConfirmationChannel = "email",
+            ComplaintId = id, RemedyId = remedy.RemedyId, Accepted = true, Confirmation = "Refund agreed.", ConfirmationChannel = "email",
         }).ResponseAsync);
         Assert.Equal(StatusCode.FailedPrecondition, notYet.StatusCode);
 
-        var selfApproval = await Assert.ThrowsAsync<RpcException>(() => platform.Resolution.DecideApprovalAsync(new DecideApprovalRequest
+        // The agent's role approves nothing, least of all their own proposal.
+        var selfApproval = await Assert.ThrowsAsync<RpcException>(() => platform.ResolutionAs(agent).DecideApprovalAsync(new DecideApprovalRequest
         {
-            ComplaintId = id, RemedyId = remedy.RemedyId, Actor = new Actor { Id = agent, Role = Role.Manager }, Approve = true, Reason = "fine",
+            ComplaintId = id, RemedyId = remedy.RemedyId, Approve = true, Reason = "fine",
         }).ResponseAsync);
         Assert.Equal(StatusCode.PermissionDenied, selfApproval.StatusCode);
-        Assert.Contains("own proposal", selfApproval.Status.Detail);
+        Assert.Contains("may not call", selfApproval.Status.Detail);
 
-        var tooLow = await Assert.ThrowsAsync<RpcException>(() => platform.Resolution.DecideApprovalAsync(new DecideApprovalRequest
+        var tooLow = await Assert.ThrowsAsync<RpcException>(() => platform.ResolutionAs("sup-billing").DecideApprovalAsync(new DecideApprovalRequest
         {
-            ComplaintId = id, RemedyId = remedy.RemedyId, Actor = new Actor { Id = "sup-billing", Role = Role.Supervisor }, Approve = true, Reason = "ok",
+            ComplaintId = id, RemedyId = remedy.RemedyId, Approve = true, Reason = "ok",
         }).ResponseAsync);
         Assert.Equal(StatusCode.PermissionDenied, tooLow.StatusCode);
         Assert.Contains("1000", tooLow.Status.Detail);
 
-        await platform.Resolution.DecideApprovalAsync(new DecideApprovalRequest
+        await platform.ResolutionAs("mgr-care").DecideApprovalAsync(new DecideApprovalRequest
         {
-            ComplaintId = id, RemedyId = remedy.RemedyId, Actor = new Actor { Id = "mgr-care", Role = Role.Manager }, Approve = true,
+            ComplaintId = id, RemedyId = remedy.RemedyId, Approve = true,
             Reason = "Cancellation is on record; we charged in error.",
         });
-        await platform.Resolution.RecordCustomerDecisionAsync(new RecordCustomerDecisionRequest
+        await platform.ResolutionAs(agent).RecordCustomerDecisionAsync(new RecordCustomerDecisionRequest
         {
-            ComplaintId = id, RemedyId = remedy.RemedyId, Actor = Agent(agent), Accepted = true,
+            ComplaintId = id, RemedyId = remedy.RemedyId, Accepted = true,
             Confirmation = "As agreed, 3000 CNY is refunded within 5 working days.", ConfirmationChannel = "email",
         });
 
@@ -148,13 +147,13 @@ public sealed class ResolutionWorkflowTests(PlatformFixture platform)
     public async Task A_rejected_remedy_escalates_one_tier_and_records_what_the_customer_prefers()
     {
         var (id, agent) = await AssignedComplaintAsync("An annual fee appeared on my bill without notice.");
-        var remedy = await platform.Resolution.ProposeRemedyAsync(new ProposeRemedyRequest
+        var remedy = await platform.ResolutionAs(agent).ProposeRemedyAsync(new ProposeRemedyRequest
         {
-            ComplaintId = id, Actor = Agent(agent), Kind = RemedyKind.ValueAdded, Amount = "50", Description = "Coupon worth 50 CNY",
+            ComplaintId = id, Kind = RemedyKind.ValueAdded, Amount = "50", Description = "Coupon worth 50 CNY",
         });
-        await platform.Resolution.RecordCustomerDecisionAsync(new RecordCustomerDecisionRequest
+        await platform.ResolutionAs(agent).RecordCustomerDecisionAsync(new RecordCustomerDecisionRequest
         {
-            ComplaintId = id, RemedyId = remedy.RemedyId, Actor = Agent(agent), Accepted = false, PreferredRemedy = "A refund of the annual fee",
+            ComplaintId = id, RemedyId = remedy.RemedyId, Accepted = false, PreferredRemedy = "A refund of the annual fee",
         });
 
         var escalated = await platform.WaitForComplaintAsync(id, c => c.History.Any(h => h.EventType == "complaint_escalated"), Timeout);
@@ -163,9 +162,9 @@ public sealed class ResolutionWorkflowTests(PlatformFixture platform)
         Assert.Contains("rejected remedy", escalated.History.Single(h => h.EventType == "complaint_escalated").DataJson);
 
         // An alternative for the same complaint, now handled by the supervisor.
-        var alternative = await platform.Resolution.ProposeRemedyAsync(new ProposeRemedyRequest
+        var alternative = await platform.ResolutionAs("sup-billing").ProposeRemedyAsync(new ProposeRemedyRequest
         {
-            ComplaintId = id, Actor = new Actor { Id = "sup-billing", Role = Role.Supervisor }, Kind = RemedyKind.Refund, Amount = "120",
+            ComplaintId = id, Kind = RemedyKind.Refund, Amount = "120",
             Description = "Refund of the annual fee", AlternativeTo = remedy.RemedyId,
         });
         Assert.Equal("", alternative.RequiresApprovalFrom);
@@ -177,10 +176,10 @@ public sealed class ResolutionWorkflowTests(PlatformFixture platform)
         var (id, agent) = await AssignedComplaintAsync("My bill has a fee that was never explained.");
         var request = new SendFirstResponseRequest
         {
-            ComplaintId = id, Actor = Agent(agent), Channel = "phone", Message = "这不是我们的责任，我们会尽快处理。",
+            ComplaintId = id, Channel = "phone", Message = "这不是我们的责任，我们会尽快处理。",
         };
 
-        var refused = await Assert.ThrowsAsync<RpcException>(() => platform.Resolution.SendFirstResponseAsync(request).ResponseAsync);
+        var refused = await Assert.ThrowsAsync<RpcException>(() => platform.ResolutionAs(agent).SendFirstResponseAsync(request).ResponseAsync);
 
         Assert.Equal(StatusCode.InvalidArgument, refused.StatusCode);
         var violations = refused.GetRpcStatus()!.GetDetail<BadRequest>()!.FieldViolations;
@@ -189,11 +188,15 @@ public sealed class ResolutionWorkflowTests(PlatformFixture platform)
         Assert.Contains(violations, v => v.Description.Contains("尽快") && v.Description.Contains("2小时内"));
         Assert.DoesNotContain((await HistoryAsync(id)).History, h => h.EventType == "first_response_sent");
 
-        request.Override = new WordingOverride { SupervisorId = "sup-billing", Reason = "Quoting the customer's own words back to them" };
-        await platform.Resolution.SendFirstResponseAsync(request);
+        // The agent cannot override; the team's supervisor, calling as themselves, can.
+        request.Override = new WordingOverride { Reason = "Quoting the customer's own words back to them" };
+        var agentOverride = await Assert.ThrowsAsync<RpcException>(() => platform.ResolutionAs(agent).SendFirstResponseAsync(request).ResponseAsync);
+        Assert.Equal(StatusCode.PermissionDenied, agentOverride.StatusCode);
+        await platform.ResolutionAs("sup-billing").SendFirstResponseAsync(request);
 
         var history = await HistoryAsync(id);
         Assert.Equal(2, history.History.Count(h => h.EventType == "wording_overridden"));
+        Assert.All(history.History.Where(h => h.EventType == "wording_overridden"), h => Assert.Contains("sup-billing", h.DataJson));
         Assert.Contains(history.History, h => h.EventType == "first_response_sent");
     }
 
@@ -204,12 +207,12 @@ public sealed class ResolutionWorkflowTests(PlatformFixture platform)
         var version = (await HistoryAsync(id)).History[^1].Version;
         ProposeRemedyRequest Proposal(string amount) => new()
         {
-            ComplaintId = id, Actor = Agent(agent), Kind = RemedyKind.Refund, Amount = amount, Description = $"Refund {amount}", ExpectedVersion = version,
+            ComplaintId = id, Kind = RemedyKind.Refund, Amount = amount, Description = $"Refund {amount}", ExpectedVersion = version,
         };
 
         var results = await Task.WhenAll(new[] { "10", "20", "30" }.Select(async amount =>
         {
-            try { return (Ok: true, Status: StatusCode.OK, Detail: (await platform.Resolution.ProposeRemedyAsync(Proposal(amount))).Version.ToString()); }
+            try { return (Ok: true, Status: StatusCode.OK, Detail: (await platform.ResolutionAs(agent).ProposeRemedyAsync(Proposal(amount))).Version.ToString()); }
             catch (RpcException ex) { return (Ok: false, Status: ex.StatusCode, Detail: ex.Status.Detail); }
         }));
 
@@ -225,25 +228,25 @@ public sealed class ResolutionWorkflowTests(PlatformFixture platform)
         // A retry at the new version is safe.
         var retry = Proposal("20");
         retry.ExpectedVersion = after.History[^1].Version;
-        await platform.Resolution.ProposeRemedyAsync(retry);
+        await platform.ResolutionAs(agent).ProposeRemedyAsync(retry);
         Assert.Equal(2, (await HistoryAsync(id)).History.Count(h => h.EventType == "remedy_proposed"));
     }
 
     [Fact]
-    public async Task Unknown_complaints_and_missing_actors_get_clear_statuses()
+    public async Task Unknown_complaints_and_malformed_ids_get_clear_statuses()
     {
-        var unknown = await Assert.ThrowsAsync<RpcException>(() => platform.Resolution.RecordFindingAsync(new RecordFindingRequest
-        {
-            ComplaintId = Guid.NewGuid().ToString(), Actor = Agent("care-01"), Finding = "x",
-        }).ResponseAsync);
-        Assert.Equal(StatusCode.NotFound, unknown.StatusCode);
-
-        var noActor = await Assert.ThrowsAsync<RpcException>(() => platform.Resolution.RecordFindingAsync(new RecordFindingRequest
+        var unknown = await Assert.ThrowsAsync<RpcException>(() => platform.ResolutionAs("care-01").RecordFindingAsync(new RecordFindingRequest
         {
             ComplaintId = Guid.NewGuid().ToString(), Finding = "x",
         }).ResponseAsync);
-        Assert.Equal(StatusCode.InvalidArgument, noActor.StatusCode);
-        Assert.Contains(noActor.GetRpcStatus()!.GetDetail<BadRequest>()!.FieldViolations, v => v.Field == "actor.id");
+        Assert.Equal(StatusCode.NotFound, unknown.StatusCode);
+
+        var malformed = await Assert.ThrowsAsync<RpcException>(() => platform.ResolutionAs("care-01").RecordFindingAsync(new RecordFindingRequest
+        {
+            ComplaintId = "not-a-complaint", Finding = "x",
+        }).ResponseAsync);
+        Assert.Equal(StatusCode.InvalidArgument, malformed.StatusCode);
+        Assert.Contains(malformed.GetRpcStatus()!.GetDetail<BadRequest>()!.FieldViolations, v => v.Field == "complaint_id");
     }
 
     [Fact]
@@ -258,9 +261,9 @@ public sealed class ResolutionWorkflowTests(PlatformFixture platform)
         await platform.MissedUpdates.SweepOnceAsync(CancellationToken.None);
         Assert.Single((await HistoryAsync(id)).History, h => h.EventType == "progress_update_missed");
 
-        await platform.Resolution.SendProgressUpdateAsync(new SendProgressUpdateRequest
+        await platform.ResolutionAs(agent).SendProgressUpdateAsync(new SendProgressUpdateRequest
         {
-            ComplaintId = id, Actor = Agent(agent), Channel = "sms", Message = "The technician's report arrives tomorrow by noon; I will call you at 2 pm.",
+            ComplaintId = id, Channel = "sms", Message = "The technician's report arrives tomorrow by noon; I will call you at 2 pm.",
         });
         var sentAt = Timestamp.FromDateTimeOffset(platform.Clock.GetUtcNow());
         await WaitForQueueAsync(agent, id, e => e.LastCustomerUpdate == sentAt);

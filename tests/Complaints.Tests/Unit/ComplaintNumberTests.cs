@@ -35,7 +35,7 @@ public sealed class ComplaintStreamEventsTests
             new[]
             {
                 "CallbackDue", "CallbackScheduled", "ComplaintAssigned", "ComplaintClosed", "ComplaintEscalated", "ComplaintFiled",
-                "ComplaintReopened", "ComplaintResolved", "ComplaintRouted", "ComplaintTriaged", "CustomerContacted", "FirstResponseSent",
+                "ComplaintReopened", "ComplaintResolved", "ComplaintRouted", "ComplaintTriaged", "CustomerContacted", "CustomerDataErased", "FirstResponseSent",
                 "ImprovementActionOpened", "InvestigationFindingRecorded", "LinkedToImprovementAction", "ProgressUpdateMissed", "ProgressUpdateSent", "RemedyAccepted",
                 "RemedyApproved", "RemedyProposed", "RemedyRefused", "RemedyRejected", "ResolutionConfirmed", "RootCauseIdentified",
                 "SecondComplaintLinked", "SlaBreached", "SurveyRecorded", "WordingOverridden",

@@ -19,6 +19,7 @@ public sealed class ScheduleCallback(IDocumentSession session, TimeProvider cloc
                      ?? throw new InvalidOperationException($"Complaint {resolved.ComplaintId} has no stream");
         var dueAt = resolved.ResolvedAt + options.Value.CallbackAfter;
         session.StampTraceContext();
+        session.StampActor("followup.callback-scheduling", "system");
         session.Events.Append(resolved.ComplaintId, stream.Version + 1, new CallbackScheduled(resolved.ComplaintId, dueAt, clock.GetUtcNow()));
         session.Store(new CallbackClock { Id = resolved.ComplaintId, ResolvedAt = resolved.ResolvedAt, DueAt = dueAt });
         await session.SaveChangesAsync(context.CancellationToken);
@@ -55,6 +56,7 @@ public sealed class CallbackSweeper(IDocumentStore store, TimeProvider clock, IO
                 await using var session = store.LightweightSession();
                 var stream = await session.Events.FetchStreamStateAsync(callback.Id, cancellationToken);
                 if (stream is null) continue;
+                session.StampActor("followup.callback-sweeper", "system");
                 session.Events.Append(callback.Id, stream.Version + 1, new CallbackDue(callback.Id, callback.DueAt, now));
                 callback.Fired = true;
                 session.Update(callback);

@@ -3,6 +3,7 @@ using Complaints.Contracts.Events;
 using Complaints.Contracts.Followup.V1;
 using Complaints.Followup.Facts;
 using Complaints.ServiceDefaults;
+using Complaints.ServiceDefaults.Security;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Marten;
@@ -15,11 +16,10 @@ namespace Complaints.Followup.RootCause;
 /// </summary>
 public sealed class RootCauseHandlers(IDocumentSession session, TimeProvider clock)
 {
-    public async Task<RecordRootCauseResponse> RecordAsync(RecordRootCauseRequest request, CancellationToken cancellationToken)
+    public async Task<RecordRootCauseResponse> RecordAsync(RecordRootCauseRequest request, Caller caller, CancellationToken cancellationToken)
     {
         var violations = new FieldViolations();
         if (!Guid.TryParse(request.ComplaintId, out var id)) violations.Add("complaint_id", "is not a complaint id (a UUID)");
-        if (string.IsNullOrWhiteSpace(request.AnalystId)) violations.Add("analyst_id", "is required");
         if (request.Whys.Count is < 1 or > 5) violations.Add("whys", "the 5-Why chain has one to five answers");
         for (var i = 0; i < request.Whys.Count; i++)
             if (string.IsNullOrWhiteSpace(request.Whys[i]) || request.Whys[i].Length > 1000) violations.Add($"whys[{i}]", "must be an answer of at most 1000 characters");
@@ -41,8 +41,9 @@ public sealed class RootCauseHandlers(IDocumentSession session, TimeProvider clo
         var actionId = Guid.CreateVersion7(now);
         var category = request.RootCauseCategory.Trim().ToLowerInvariant();
         session.StampTraceContext();
+        session.StampActor(caller.Subject, caller.Role);
         session.Events.Append(id, stream.Version + 2,
-            new RootCauseIdentified(id, request.Whys.ToList(), category, request.AnalystId, now),
+            new RootCauseIdentified(id, request.Whys.ToList(), category, caller.Subject, now),
             new ImprovementActionOpened(id, actionId, request.Action!.Description, request.Action.Owner, dueDate, now));
         session.Insert(new ImprovementActionRecord
         {
@@ -53,7 +54,7 @@ public sealed class RootCauseHandlers(IDocumentSession session, TimeProvider clo
         return new RecordRootCauseResponse { ActionId = actionId.ToString() };
     }
 
-    public async Task<LinkToImprovementActionResponse> LinkAsync(LinkToImprovementActionRequest request, CancellationToken cancellationToken)
+    public async Task<LinkToImprovementActionResponse> LinkAsync(LinkToImprovementActionRequest request, Caller caller, CancellationToken cancellationToken)
     {
         var violations = new FieldViolations();
         if (!Guid.TryParse(request.ComplaintId, out var complaintId)) violations.Add("complaint_id", "is not a complaint id (a UUID)");
@@ -69,6 +70,7 @@ public sealed class RootCauseHandlers(IDocumentSession session, TimeProvider clo
         action.LinkedComplaints.Add(complaintId);
         session.Update(action);
         session.StampTraceContext();
+        session.StampActor(caller.Subject, caller.Role);
         session.Events.Append(complaintId, stream.Version + 1, new LinkedToImprovementAction(complaintId, actionId, clock.GetUtcNow()));
         await SaveAsync(cancellationToken);
         return new LinkToImprovementActionResponse();

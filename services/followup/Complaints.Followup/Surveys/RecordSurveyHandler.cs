@@ -1,6 +1,8 @@
 using Complaints.Contracts.Events;
 using Complaints.Contracts.Followup.V1;
 using Complaints.ServiceDefaults;
+using Complaints.ServiceDefaults.PersonalData;
+using Complaints.ServiceDefaults.Security;
 using Grpc.Core;
 using Marten;
 
@@ -11,13 +13,12 @@ namespace Complaints.Followup.Surveys;
 /// and routing gives it a dedicated owner one tier up. Dissatisfied means an average under 3 or
 /// any score of 1.
 /// </summary>
-public sealed class RecordSurveyHandler(IDocumentSession session, TimeProvider clock)
+public sealed class RecordSurveyHandler(IDocumentSession session, PersonalDataProtector personalData, TimeProvider clock)
 {
-    public async Task<RecordSurveyResponse> HandleAsync(RecordSurveyRequest request, CancellationToken cancellationToken)
+    public async Task<RecordSurveyResponse> HandleAsync(RecordSurveyRequest request, Caller caller, CancellationToken cancellationToken)
     {
         var violations = new FieldViolations();
         if (!Guid.TryParse(request.ComplaintId, out var id)) violations.Add("complaint_id", "is not a complaint id (a UUID)");
-        if (string.IsNullOrWhiteSpace(request.AgentId)) violations.Add("agent_id", "is required");
         foreach (var (field, score) in new[] { ("timeliness", request.Timeliness), ("solution", request.Solution), ("attitude", request.Attitude) })
             if (score is < 1 or > 5) violations.Add(field, "must be from 1 to 5");
         if (request.Nps is < 0 or > 10) violations.Add("nps", "must be from 0 to 10");
@@ -28,8 +29,10 @@ public sealed class RecordSurveyHandler(IDocumentSession session, TimeProvider c
         if (events.Count == 0) throw new RpcException(new Status(StatusCode.NotFound, $"No complaint with id {id}"));
         var resolved = false;
         var closed = false;
+        Guid? customerKeyId = null;
         foreach (var e in events)
         {
+            if (e.Data is ComplaintFiled filed) customerKeyId = filed.CustomerKeyId;
             if (e.Data is ComplaintResolved) resolved = true;
             if (e.Data is ComplaintReopened) resolved = false;
             if (e.Data is ComplaintClosed) closed = true;
@@ -44,9 +47,14 @@ public sealed class RecordSurveyHandler(IDocumentSession session, TimeProvider c
             ? new ComplaintClosed(id, now)
             : new ComplaintReopened(id, $"customer dissatisfied at follow-up (timeliness {request.Timeliness}, solution {request.Solution}, attitude {request.Attitude})", now);
 
+        // The customer's comment is their own words: sealed under their data key like everything personal.
+        var comment = customerKeyId is { } keyId && request.Comment.Length > 0
+            ? (await personalData.CipherAsync(keyId, cancellationToken)).Protect(PersonalField.Text, request.Comment)
+            : request.Comment;
         session.StampTraceContext();
+        session.StampActor(caller.Subject, caller.Role);
         session.Events.Append(id, events[^1].Version + 2,
-            new SurveyRecorded(id, request.AgentId, request.Timeliness, request.Solution, request.Attitude, request.Nps, request.Comment, satisfied, now),
+            new SurveyRecorded(id, caller.Subject, request.Timeliness, request.Solution, request.Attitude, request.Nps, comment, satisfied, now),
             outcome);
         try
         {

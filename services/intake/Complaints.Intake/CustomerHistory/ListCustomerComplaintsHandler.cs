@@ -1,14 +1,16 @@
 using Complaints.Contracts.Intake.V1;
 using Complaints.Intake.FileComplaint;
 using Complaints.ServiceDefaults;
+using Complaints.ServiceDefaults.PersonalData;
+using Complaints.ServiceDefaults.Security;
 using Google.Protobuf.WellKnownTypes;
 using Marten;
 
 namespace Complaints.Intake.CustomerHistory;
 
-public sealed class ListCustomerComplaintsHandler(IQuerySession session)
+public sealed class ListCustomerComplaintsHandler(IQuerySession session, PersonalDataProtector personalData)
 {
-    public async Task<ListCustomerComplaintsResponse> HandleAsync(ListCustomerComplaintsRequest request, CancellationToken cancellationToken)
+    public async Task<ListCustomerComplaintsResponse> HandleAsync(ListCustomerComplaintsRequest request, Caller caller, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(request.CustomerId))
             new FieldViolations().Add("customer_id", "is required").ThrowIfAny();
@@ -20,17 +22,20 @@ public sealed class ListCustomerComplaintsHandler(IQuerySession session)
             .ToListAsync(cancellationToken);
 
         var response = new ListCustomerComplaintsResponse { CustomerId = customerId };
-        response.Complaints.AddRange(records.Select(r => new CustomerComplaint
+        foreach (var r in records)
         {
-            ComplaintId = r.Id.ToString(),
-            ComplaintNumber = r.ComplaintNumber,
-            FiledAt = Timestamp.FromDateTimeOffset(r.FiledAt),
-            Channel = Channels.Parse(r.Channel),
-            SubjectKey = r.SubjectKey,
-            Repeat = r.IsRepeat,
-            RepeatOf = r.RepeatOf?.ToString() ?? "",
-            Summary = r.Summary,
-        }));
+            response.Complaints.Add(new CustomerComplaint
+            {
+                ComplaintId = r.Id.ToString(),
+                ComplaintNumber = r.ComplaintNumber,
+                FiledAt = Timestamp.FromDateTimeOffset(r.FiledAt),
+                Channel = Channels.Parse(r.Channel),
+                SubjectKey = r.SubjectKey,
+                Repeat = r.IsRepeat,
+                RepeatOf = r.RepeatOf?.ToString() ?? "",
+                Summary = await personalData.DiscloseAsync(r.Summary, caller.SeesPersonalData, cancellationToken),
+            });
+        }
         return response;
     }
 }

@@ -3,6 +3,8 @@ using Complaints.Contracts.Events;
 using Complaints.Contracts.Intake.V1;
 using Complaints.Intake.CustomerHistory;
 using Complaints.ServiceDefaults;
+using Complaints.ServiceDefaults.PersonalData;
+using Complaints.ServiceDefaults.Security;
 using Complaints.ServiceDefaults.ServiceLevels;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
@@ -21,18 +23,20 @@ namespace Complaints.Intake.FileComplaint;
 public sealed class FileComplaintHandler(
     IDocumentStore store,
     SlaPolicy sla,
+    PersonalDataProtector personalData,
     IOptions<IntakeOptions> options,
     TimeProvider clock,
     ILogger<FileComplaintHandler> logger)
 {
-    public async Task<FileComplaintResponse> HandleAsync(FileComplaintRequest request, CancellationToken cancellationToken)
+    public async Task<FileComplaintResponse> HandleAsync(FileComplaintRequest request, Caller caller, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         FileComplaintValidator.Validate(request, now).ThrowIfAny();
 
         var channel = Channels.Name(request.Channel);
         var idempotencyKey = request.IdempotencyKey.Trim();
-        var receiptId = idempotencyKey.Length > 0 ? FilingReceipt.IdFor(channel, idempotencyKey) : null;
+        // Keys are the channel system's own: two systems using the same key file two complaints.
+        var receiptId = idempotencyKey.Length > 0 ? FilingReceipt.IdFor($"{caller.Subject}/{channel}", idempotencyKey) : null;
         var fingerprint = Fingerprint(request);
 
         if (receiptId is not null && await FindReceiptAsync(receiptId, cancellationToken) is { } earlier)
@@ -40,7 +44,12 @@ public sealed class FileComplaintHandler(
 
         try
         {
-            return await FileAsync(request, channel, idempotencyKey, receiptId, fingerprint, now, cancellationToken);
+            return await FileAsync(request, caller, channel, idempotencyKey, receiptId, fingerprint, now, cancellationToken);
+        }
+        catch (Exception ex) when (IsNewCustomerKeyRace(ex))
+        {
+            // A concurrent first filing for the same customer created their data key first: file again with it.
+            return await FileAsync(request, caller, channel, idempotencyKey, receiptId, fingerprint, now, cancellationToken);
         }
         catch (DocumentAlreadyExistsException) when (receiptId is not null)
         {
@@ -52,7 +61,7 @@ public sealed class FileComplaintHandler(
     }
 
     private async Task<FileComplaintResponse> FileAsync(
-        FileComplaintRequest request, string channel, string idempotencyKey, string? receiptId, string fingerprint,
+        FileComplaintRequest request, Caller caller, string channel, string idempotencyKey, string? receiptId, string fingerprint,
         DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var session = store.LightweightSession();
@@ -70,18 +79,21 @@ public sealed class FileComplaintHandler(
         var deadlines = sla.For(repeatOf is null ? Priorities.General : Priorities.High, complex: false, now);
 
         var complaintId = Guid.CreateVersion7(now);
+        var customer = await personalData.KeyForCustomerAsync(session, customerId, cancellationToken);
         var filed = new ComplaintFiled(
             complaintId,
             ComplaintNumber.For(complaintId, now),
             channel,
             customerId,
-            request.Customer.Name,
-            request.Customer.Phone,
-            request.Customer.Email,
-            request.Description,
+            customer.Protect(PersonalField.Name, request.Customer.Name),
+            customer.Protect(PersonalField.Phone, request.Customer.Phone),
+            customer.Protect(PersonalField.Email, request.Customer.Email),
+            customer.Protect(PersonalField.Text, request.Description),
             request.IncidentTime?.ToDateTimeOffset(),
             now)
         {
+            FiledBy = caller.Subject,
+            CustomerKeyId = customer.KeyId,
             ChannelReference = request.ChannelReference,
             IdempotencyKey = idempotencyKey,
             ProductRef = request.Subject?.ProductRef ?? "",
@@ -112,6 +124,7 @@ public sealed class FileComplaintHandler(
         };
 
         session.StampTraceContext();
+        session.StampActor(caller.Subject, caller.Role);
         session.Events.StartStream(complaintId, filed);
         session.Insert(new CustomerComplaintRecord
         {
@@ -123,7 +136,7 @@ public sealed class FileComplaintHandler(
             SubjectKey = subjectKey,
             IsRepeat = filed.IsRepeat,
             RepeatOf = filed.RepeatOf,
-            Summary = request.Description.Length <= 200 ? request.Description : request.Description[..200],
+            Summary = customer.Protect(PersonalField.Text, request.Description.Length <= 200 ? request.Description : request.Description[..200]),
         });
         if (receiptId is not null) session.Insert(receipt);
         await session.SaveChangesAsync(cancellationToken);
@@ -131,6 +144,15 @@ public sealed class FileComplaintHandler(
         logger.LogInformation("Complaint {ComplaintNumber} ({ComplaintId}) filed through {Channel}{Repeat}",
             filed.ComplaintNumber, complaintId, channel, filed.IsRepeat ? $", repeating {repeatOf!.ComplaintNumber}" : "");
         return Acknowledge(receipt, replayed: false);
+    }
+
+    private static bool IsNewCustomerKeyRace(Exception ex)
+    {
+        for (Exception? e = ex; e is not null; e = e.InnerException)
+            if (e is Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.UniqueViolation } pg &&
+                (pg.TableName ?? pg.ConstraintName ?? "").Contains("customerdatakey", StringComparison.OrdinalIgnoreCase))
+                return true;
+        return false;
     }
 
     private async Task<FilingReceipt?> FindReceiptAsync(string receiptId, CancellationToken cancellationToken)

@@ -4,15 +4,20 @@ using Complaints.Contracts.Events;
 using Complaints.Contracts.Intake.V1;
 using Complaints.Intake.FileComplaint;
 using Complaints.ServiceDefaults;
+using Complaints.ServiceDefaults.PersonalData;
+using Complaints.ServiceDefaults.Security;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
-using JasperFx.Events;
 using Marten;
 
 namespace Complaints.Intake.GetComplaint;
 
-/// <summary>Reads a complaint's whole stream: its current state folded from the events, and every event as recorded.</summary>
-public sealed class GetComplaintHandler(IQuerySession session)
+/// <summary>
+/// Reads a complaint's whole stream: its current state folded from the events, and every event as
+/// recorded, for a caller allowed to see it. Personal data is revealed in clear, masked for roles
+/// that do not need it, or read as erased.
+/// </summary>
+public sealed class GetComplaintHandler(IQuerySession session, PersonalDataProtector personalData, ILogger<GetComplaintHandler> logger)
 {
     // Unescaped so that Chinese and other scripts read as written in the history.
     private static readonly JsonSerializerOptions HistoryJson = new(JsonSerializerDefaults.Web)
@@ -20,7 +25,7 @@ public sealed class GetComplaintHandler(IQuerySession session)
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
-    public async Task<GetComplaintResponse> HandleAsync(GetComplaintRequest request, CancellationToken cancellationToken)
+    public async Task<GetComplaintResponse> HandleAsync(GetComplaintRequest request, Caller caller, CancellationToken cancellationToken)
     {
         if (!Guid.TryParse(request.ComplaintId, out var complaintId))
         {
@@ -28,21 +33,36 @@ public sealed class GetComplaintHandler(IQuerySession session)
         }
 
         var events = await session.Events.FetchStreamAsync(complaintId, token: cancellationToken);
-        if (events.Count == 0)
+        var access = new ComplaintAccess();
+        foreach (var @event in events) access.Apply(@event.Data);
+        // A channel system is told nothing about complaints other systems filed, not even that they exist.
+        var mayRead = access.MayRead(caller, out var reason);
+        if (events.Count == 0 || (!mayRead && caller.Is(Roles.Channel)))
             throw new RpcException(new Status(StatusCode.NotFound, $"No complaint with id {complaintId}"));
+        caller.Require(mayRead, reason);
 
+        var inClear = caller.SeesPersonalData;
         var response = new GetComplaintResponse { ComplaintId = complaintId.ToString() };
         foreach (var @event in events)
         {
             Apply(response, @event.Data);
+            var data = JsonSerializer.SerializeToNode(@event.Data, @event.EventType, HistoryJson);
             response.History.Add(new HistoryEntry
             {
                 EventType = @event.EventTypeName,
                 Version = @event.Version,
                 RecordedAt = Timestamp.FromDateTimeOffset(@event.Timestamp),
-                DataJson = JsonSerializer.Serialize(@event.Data, @event.EventType, HistoryJson),
+                DataJson = (await personalData.DiscloseJsonAsync(data, inClear, cancellationToken))?.ToJsonString(HistoryJson) ?? "null",
             });
         }
+        response.CustomerName = await personalData.DiscloseAsync(response.CustomerName, inClear, cancellationToken);
+        response.CustomerPhone = await personalData.DiscloseAsync(response.CustomerPhone, inClear, cancellationToken);
+        response.CustomerEmail = await personalData.DiscloseAsync(response.CustomerEmail, inClear, cancellationToken);
+        response.Description = await personalData.DiscloseAsync(response.Description, inClear, cancellationToken);
+        response.PersonalData = access.Erased || response.Description == PersonalDataProtector.Erased ? PersonalDataView.Erased
+            : inClear ? PersonalDataView.Clear : PersonalDataView.Masked;
+        // Who read whose complaint is itself a record a regulator may ask for; ids only, nothing personal.
+        logger.LogInformation("Complaint {ComplaintId} read by {Role} {Subject} ({View})", complaintId, caller.Role, caller.Subject, response.PersonalData);
         return response;
     }
 
@@ -55,6 +75,9 @@ public sealed class GetComplaintHandler(IQuerySession session)
                 state.Status = ComplaintStatus.Filed;
                 state.Channel = Channels.Parse(filed.Channel);
                 state.CustomerId = filed.CustomerId;
+                state.CustomerName = filed.CustomerName;
+                state.CustomerPhone = filed.CustomerPhone;
+                state.CustomerEmail = filed.CustomerEmail;
                 state.Description = filed.Description;
                 state.FiledAt = Timestamp.FromDateTimeOffset(filed.FiledAt);
                 if (filed.FirstResponseDue is { } promisedResponse) state.FirstResponseDue = Timestamp.FromDateTimeOffset(promisedResponse);

@@ -1,4 +1,5 @@
 using Complaints.Contracts.Events;
+using Complaints.ServiceDefaults.PersonalData;
 
 namespace Complaints.Resolution.Cases;
 
@@ -18,6 +19,8 @@ public sealed class RemedyState
 public sealed class CaseState
 {
     public Guid ComplaintId { get; private set; }
+    public Guid? CustomerKeyId { get; private set; }
+    public string Team { get; private set; } = "";
     public long Version { get; private set; }
     public string? AssigneeId { get; private set; }
     public string Tier { get; private set; } = "";
@@ -26,6 +29,14 @@ public sealed class CaseState
     public DateTimeOffset? ResolvedAt { get; private set; }
     public DateTimeOffset? ClosedAt { get; private set; }
     public Dictionary<Guid, RemedyState> Remedies { get; } = [];
+
+    /// <summary>
+    /// The customer's data key, set by <see cref="CaseStream"/> after the fold so that a decision
+    /// seals what it records in the customer's or about the customer's words.
+    /// </summary>
+    public CustomerCipher Customer { get; set; } = null!;
+
+    public string Seal(string text) => Customer.Protect(PersonalField.Text, text);
 
     public static CaseState From(Guid complaintId, IEnumerable<(long Version, object Data)> events)
     {
@@ -42,8 +53,10 @@ public sealed class CaseState
     {
         switch (@event)
         {
+            case ComplaintFiled filed: CustomerKeyId = filed.CustomerKeyId; break;
+            case ComplaintRouted routed: Team = routed.Team; break;
             case ComplaintTriaged triaged: Complex = triaged.Complex; break;
-            case ComplaintAssigned assigned: AssigneeId = assigned.AgentId; Tier = assigned.Tier; break;
+            case ComplaintAssigned assigned: AssigneeId = assigned.AgentId; Tier = assigned.Tier; Team = assigned.Team; break;
             case ComplaintEscalated escalated: AssigneeId = escalated.AssigneeId; Tier = escalated.ToTier; break;
             case FirstResponseSent: HasFirstResponse = true; break;
             case RemedyProposed proposed:

@@ -1,5 +1,6 @@
-using Complaints.Contracts.Resolution.V1;
 using Complaints.ServiceDefaults;
+using Complaints.ServiceDefaults.PersonalData;
+using Complaints.ServiceDefaults.Security;
 using Grpc.Core;
 using Marten;
 
@@ -9,24 +10,46 @@ namespace Complaints.Resolution.Cases;
 /// Loads a complaint for a workflow command and appends the command's events at the version it
 /// was read at, so two agents editing at once cannot both win: the second is told to reload.
 /// </summary>
-public sealed class CaseStream(IDocumentSession session)
+public sealed class CaseStream(IDocumentSession session, PersonalDataProtector personalData)
 {
-    public IDocumentSession Session => session;
-
-    public async Task<CaseState> LoadAsync(string complaintId, Actor? actor, long expectedVersion, CancellationToken cancellationToken)
+    private async Task<CaseState> LoadAsync(string complaintId, Caller caller, long expectedVersion, CancellationToken cancellationToken)
     {
         var violations = new FieldViolations();
         if (!Guid.TryParse(complaintId, out var id)) violations.Add("complaint_id", "is not a complaint id (a UUID)");
-        if (actor is null || string.IsNullOrWhiteSpace(actor.Id)) violations.Add("actor.id", "is required");
-        if (actor is not null && (actor.Role == Role.Unspecified || !Enum.IsDefined(actor.Role))) violations.Add("actor.role", "must be agent, supervisor, manager or committee");
         if (expectedVersion < 0) violations.Add("expected_version", "cannot be negative");
         violations.ThrowIfAny();
 
         var events = await session.Events.FetchStreamAsync(id, token: cancellationToken);
         if (events.Count == 0) throw new RpcException(new Status(StatusCode.NotFound, $"No complaint with id {id}"));
         var state = CaseState.From(id, events.Select(e => (e.Version, e.Data)));
+        RequireMayWork(state, caller);
         if (expectedVersion > 0 && expectedVersion != state.Version) throw Conflict(expectedVersion, state.Version);
+        if (state.CustomerKeyId is { } keyId) state.Customer = await personalData.CipherAsync(keyId, cancellationToken);
         return state;
+    }
+
+    /// <summary>
+    /// Who works a case: the agent (or supervisor, manager) it is assigned to, the supervisors of
+    /// its team, managers and the committee. Everyone else is refused, saying why.
+    /// </summary>
+    public static void RequireMayWork(CaseState state, Caller caller)
+    {
+        var assignedToCaller = state.AssigneeId == caller.Subject;
+        switch (caller.Role)
+        {
+            case Roles.Agent:
+                caller.Require(assignedToCaller, $"an agent acts only on cases assigned to them; this one is assigned to {state.AssigneeId ?? "nobody yet"}");
+                break;
+            case Roles.Supervisor:
+                caller.Require(assignedToCaller || (state.Team.Length > 0 && state.Team == caller.Team),
+                    $"a supervisor acts on their own team's cases; this one belongs to {(state.Team.Length > 0 ? "team " + state.Team : "no team yet")}");
+                break;
+            case Roles.Manager or Roles.Committee:
+                break;
+            default:
+                caller.Require(false, "this role does not work cases");
+                break;
+        }
     }
 
     /// <summary>
@@ -36,13 +59,14 @@ public sealed class CaseStream(IDocumentSession session)
     /// is decided again on the fresh stream, guards included, a few times before giving up.
     /// </summary>
     public async Task<long> ExecuteAsync(
-        string complaintId, Actor? actor, long expectedVersion, Func<CaseState, IReadOnlyCollection<object>> decide, CancellationToken cancellationToken)
+        string complaintId, Caller caller, long expectedVersion, Func<CaseState, IReadOnlyCollection<object>> decide, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
-            var state = await LoadAsync(complaintId, actor, expectedVersion, cancellationToken);
+            var state = await LoadAsync(complaintId, caller, expectedVersion, cancellationToken);
             var events = decide(state);
             session.StampTraceContext();
+            session.StampActor(caller.Subject, caller.Role);
             session.Events.Append(state.ComplaintId, state.Version + events.Count, events.ToArray());
             try
             {

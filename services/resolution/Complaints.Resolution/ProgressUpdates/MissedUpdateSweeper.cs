@@ -43,6 +43,7 @@ public sealed class MissedUpdateSweeper(IDocumentStore store, TimeProvider clock
                 if (fresh?.NextUpdateDue is not { } dueAt || dueAt > now || fresh.Resolved) continue;
                 var stream = await session.Events.FetchStreamStateAsync(file.Id, cancellationToken);
                 if (stream is null) continue;
+                session.StampActor("resolution.missed-update-sweeper", "system");
                 session.Events.Append(file.Id, stream.Version + 1,
                     new ProgressUpdateMissed(file.Id, fresh.LastCustomerUpdateAt ?? fresh.AssignedAt ?? dueAt, dueAt, now));
                 // One flag per missed interval: the next one falls due an interval later.

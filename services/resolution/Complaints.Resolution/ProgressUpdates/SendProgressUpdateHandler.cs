@@ -2,21 +2,22 @@ using Complaints.Contracts.Events;
 using Complaints.Contracts.Resolution.V1;
 using Complaints.Resolution.Cases;
 using Complaints.Resolution.Wording;
+using Complaints.ServiceDefaults.Security;
 
 namespace Complaints.Resolution.ProgressUpdates;
 
 /// <summary>News for the customer on a case still open (after the wording check); it restarts the update clock.</summary>
 public sealed class SendProgressUpdateHandler(CaseStream cases, WordingPolicy wording, TimeProvider clock)
 {
-    public async Task<SendProgressUpdateResponse> HandleAsync(SendProgressUpdateRequest request, CancellationToken cancellationToken)
+    public async Task<SendProgressUpdateResponse> HandleAsync(SendProgressUpdateRequest request, Caller caller, CancellationToken cancellationToken)
     {
         Text.Require(("message", request.Message, Text.MaxMessageLength), ("channel", request.Channel, 50));
-        var version = await cases.ExecuteAsync(request.ComplaintId, request.Actor, request.ExpectedVersion, state =>
+        var version = await cases.ExecuteAsync(request.ComplaintId, caller, request.ExpectedVersion, state =>
         {
             CaseStream.RequireWorkable(state);
             var now = clock.GetUtcNow();
-            var events = wording.Enforce(state.ComplaintId, "message", request.Message, request.Override, now).ToList();
-            events.Add(new ProgressUpdateSent(state.ComplaintId, request.Actor.Id, request.Channel, request.Message, now));
+            var events = wording.Enforce(state.ComplaintId, "message", request.Message, request.Override, caller, now).ToList();
+            events.Add(new ProgressUpdateSent(state.ComplaintId, caller.Subject, request.Channel, state.Seal(request.Message), now));
             return events;
         }, cancellationToken);
         return new SendProgressUpdateResponse { Version = version };

@@ -21,6 +21,8 @@ public sealed class CaseFile
     /// <summary>The complaint id.</summary>
     public Guid Id { get; set; }
     public string AssigneeId { get; set; } = "";
+    /// <summary>The team that owns the case; supervisors see their own team's cases.</summary>
+    public string Team { get; set; } = "";
     public string Tier { get; set; } = "";
     /// <summary>Stream version of the assignment or escalation the assignee comes from; older news is ignored.</summary>
     public long AssigneeVersion { get; set; }

@@ -1,5 +1,5 @@
 using Complaints.Contracts.Resolution.V1;
-using Complaints.ServiceDefaults;
+using Complaints.ServiceDefaults.Security;
 using Google.Protobuf.WellKnownTypes;
 using Marten;
 
@@ -8,11 +8,13 @@ namespace Complaints.Resolution.Queue;
 /// <summary>An agent's open cases, the most urgent SLA deadline first.</summary>
 public sealed class ListQueueHandler(IQuerySession session)
 {
-    public async Task<ListQueueResponse> HandleAsync(ListQueueRequest request, CancellationToken cancellationToken)
+    public async Task<ListQueueResponse> HandleAsync(ListQueueRequest request, Caller caller, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrWhiteSpace(request.AgentId)) new FieldViolations().Add("agent_id", "is required").ThrowIfAny();
-        var agentId = request.AgentId.Trim();
+        var agentId = string.IsNullOrWhiteSpace(request.AgentId) ? caller.Subject : request.AgentId.Trim();
+        caller.Require(agentId == caller.Subject || !caller.Is(Roles.Agent), "an agent sees only their own queue");
         var files = await session.Query<CaseFile>().Where(f => f.AssigneeId == agentId && !f.Resolved).ToListAsync(cancellationToken);
+        // A supervisor sees another person's queue only as far as it holds their own team's cases.
+        if (agentId != caller.Subject && caller.Is(Roles.Supervisor)) files = files.Where(f => f.Team == caller.Team).ToList();
 
         var response = new ListQueueResponse { AgentId = agentId };
         response.Entries.AddRange(files.OrderBy(f => f.NextDeadline ?? DateTimeOffset.MaxValue).Select(f => new QueueEntry

@@ -24,6 +24,7 @@ public sealed class TrackCaseFile(IDocumentSession session, IOptions<ResolutionO
     {
         var assigned = context.Message;
         file.AssignedAt ??= assigned.AssignedAt;
+        file.Team = assigned.Team;
         file.UpdateClockStart ??= assigned.AssignedAt;
         file.FirstResponseDue = assigned.FirstResponseDue;
         file.ResolutionDue = assigned.ResolutionDue;

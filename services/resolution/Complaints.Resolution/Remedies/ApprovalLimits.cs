@@ -1,4 +1,4 @@
-using Complaints.Contracts.Resolution.V1;
+using Complaints.ServiceDefaults.Security;
 
 namespace Complaints.Resolution.Remedies;
 
@@ -16,18 +16,17 @@ public sealed class ApprovalLimits
     public decimal Supervisor { get; set; } = 1000;
     public decimal Manager { get; set; } = 5000;
 
-    public decimal LimitOf(Role role) => role switch
+    /// <summary>The most <paramref name="role"/> (a token role) may grant; nothing for roles that grant no remedies.</summary>
+    public decimal LimitOf(string role) => role switch
     {
-        Role.Agent => Agent,
-        Role.Supervisor => Supervisor,
-        Role.Manager => Manager,
-        Role.Committee => decimal.MaxValue,
+        Roles.Agent => Agent,
+        Roles.Supervisor => Supervisor,
+        Roles.Manager => Manager,
+        Roles.Committee => decimal.MaxValue,
         _ => 0,
     };
 
     /// <summary>The lowest role that may grant <paramref name="amount"/>.</summary>
-    public Role LowestRoleFor(decimal amount) =>
-        new[] { Role.Agent, Role.Supervisor, Role.Manager, Role.Committee }.First(role => amount <= LimitOf(role));
-
-    public static string Name(Role role) => role.ToString().ToLowerInvariant();
+    public string LowestRoleFor(decimal amount) =>
+        new[] { Roles.Agent, Roles.Supervisor, Roles.Manager, Roles.Committee }.First(role => amount <= LimitOf(role));
 }

@@ -4,6 +4,7 @@ using Complaints.Contracts.Resolution.V1;
 using Complaints.Resolution.Cases;
 using Complaints.Resolution.Wording;
 using Complaints.ServiceDefaults;
+using Complaints.ServiceDefaults.Security;
 using Grpc.Core;
 using Microsoft.Extensions.Options;
 
@@ -20,7 +21,7 @@ public sealed class RemedyHandlers(
     IOptions<ApprovalLimits> limits,
     TimeProvider clock)
 {
-    public async Task<ProposeRemedyResponse> ProposeAsync(ProposeRemedyRequest request, CancellationToken cancellationToken)
+    public async Task<ProposeRemedyResponse> ProposeAsync(ProposeRemedyRequest request, Caller caller, CancellationToken cancellationToken)
     {
         var violations = new FieldViolations();
         if (request.Kind == RemedyKind.Unspecified || !Enum.IsDefined(request.Kind))
@@ -38,49 +39,49 @@ public sealed class RemedyHandlers(
         }
         violations.ThrowIfAny();
 
-        var approval = amount > limits.Value.LimitOf(request.Actor.Role) ? ApprovalLimits.Name(limits.Value.LowestRoleFor(amount)) : "";
+        var approval = amount > limits.Value.LimitOf(caller.Role) ? limits.Value.LowestRoleFor(amount) : "";
         var remedyId = Guid.CreateVersion7(clock.GetUtcNow());
-        var version = await cases.ExecuteAsync(request.ComplaintId, request.Actor, request.ExpectedVersion, state =>
+        var version = await cases.ExecuteAsync(request.ComplaintId, caller, request.ExpectedVersion, state =>
         {
             CaseStream.RequireWorkable(state);
             if (alternativeTo is { } replaced && !state.Remedies.ContainsKey(replaced))
                 throw new RpcException(new Status(StatusCode.NotFound, $"No remedy {replaced} on this complaint to offer an alternative to"));
             return [new RemedyProposed(state.ComplaintId, remedyId, Name(request.Kind), amount, limits.Value.Currency, request.Description,
-                request.Actor.Id, ApprovalLimits.Name(request.Actor.Role), alternativeTo, approval, clock.GetUtcNow())];
+                caller.Subject, caller.Role, alternativeTo, approval, clock.GetUtcNow())];
         }, cancellationToken);
         return new ProposeRemedyResponse { RemedyId = remedyId.ToString(), RequiresApprovalFrom = approval, Version = version };
     }
 
-    public async Task<DecideApprovalResponse> DecideAsync(DecideApprovalRequest request, CancellationToken cancellationToken)
+    public async Task<DecideApprovalResponse> DecideAsync(DecideApprovalRequest request, Caller caller, CancellationToken cancellationToken)
     {
         Text.Require(("reason", request.Reason, 2000));
-        var version = await cases.ExecuteAsync(request.ComplaintId, request.Actor, request.ExpectedVersion, state =>
+        var version = await cases.ExecuteAsync(request.ComplaintId, caller, request.ExpectedVersion, state =>
         {
             CaseStream.RequireWorkable(state);
             var remedy = Remedy(state, request.RemedyId);
             CaseStream.Require(remedy.Status == RemedyStatus.PendingApproval, $"Remedy {remedy.Id} does not wait for approval (it is {remedy.Status})");
-            if (remedy.ProposedBy == request.Actor.Id)
+            if (remedy.ProposedBy == caller.Subject)
                 throw new RpcException(new Status(StatusCode.PermissionDenied, "Nobody approves their own proposal; another person with enough authority must decide"));
-            if (request.Approve && remedy.Amount > limits.Value.LimitOf(request.Actor.Role))
+            if (request.Approve && remedy.Amount > limits.Value.LimitOf(caller.Role))
                 throw new RpcException(new Status(StatusCode.PermissionDenied,
-                    $"A {ApprovalLimits.Name(request.Actor.Role)} may grant up to {limits.Value.LimitOf(request.Actor.Role)} {limits.Value.Currency}; " +
+                    $"A {caller.Role} may grant up to {limits.Value.LimitOf(caller.Role)} {limits.Value.Currency}; " +
                     $"{remedy.Amount} needs a {remedy.RequiresApprovalFrom}"));
 
             var now = clock.GetUtcNow();
             return [request.Approve
-                ? new RemedyApproved(state.ComplaintId, remedy.Id, request.Actor.Id, ApprovalLimits.Name(request.Actor.Role), request.Reason, now)
-                : new RemedyRefused(state.ComplaintId, remedy.Id, request.Actor.Id, ApprovalLimits.Name(request.Actor.Role), request.Reason, now)];
+                ? new RemedyApproved(state.ComplaintId, remedy.Id, caller.Subject, caller.Role, request.Reason, now)
+                : new RemedyRefused(state.ComplaintId, remedy.Id, caller.Subject, caller.Role, request.Reason, now)];
         }, cancellationToken);
         return new DecideApprovalResponse { Version = version };
     }
 
-    public async Task<RecordCustomerDecisionResponse> RecordDecisionAsync(RecordCustomerDecisionRequest request, CancellationToken cancellationToken)
+    public async Task<RecordCustomerDecisionResponse> RecordDecisionAsync(RecordCustomerDecisionRequest request, Caller caller, CancellationToken cancellationToken)
     {
         if (request.Accepted)
             Text.Require(("confirmation", request.Confirmation, Text.MaxMessageLength), ("confirmation_channel", request.ConfirmationChannel, 50));
         else
             Text.Require(("preferred_remedy", request.PreferredRemedy, 2000));
-        var version = await cases.ExecuteAsync(request.ComplaintId, request.Actor, request.ExpectedVersion, state =>
+        var version = await cases.ExecuteAsync(request.ComplaintId, caller, request.ExpectedVersion, state =>
         {
             CaseStream.RequireWorkable(state);
             var remedy = Remedy(state, request.RemedyId);
@@ -95,15 +96,15 @@ public sealed class RemedyHandlers(
             List<object> events;
             if (request.Accepted)
             {
-                events = [.. wording.Enforce(state.ComplaintId, "confirmation", request.Confirmation, request.Override, now)];
-                events.Add(new RemedyAccepted(state.ComplaintId, remedy.Id, request.Actor.Id, request.ConfirmationChannel, now));
-                events.Add(new ComplaintResolved(state.ComplaintId, remedy.Id, request.Actor.Id, now));
-                events.Add(new ResolutionConfirmed(state.ComplaintId, request.Confirmation, request.Actor.Id, request.ConfirmationChannel, now));
+                events = [.. wording.Enforce(state.ComplaintId, "confirmation", request.Confirmation, request.Override, caller, now)];
+                events.Add(new RemedyAccepted(state.ComplaintId, remedy.Id, caller.Subject, request.ConfirmationChannel, now));
+                events.Add(new ComplaintResolved(state.ComplaintId, remedy.Id, caller.Subject, now));
+                events.Add(new ResolutionConfirmed(state.ComplaintId, state.Seal(request.Confirmation), caller.Subject, request.ConfirmationChannel, now));
             }
             else
             {
                 // Routing escalates one tier when it sees the rejection.
-                events = [new RemedyRejected(state.ComplaintId, remedy.Id, request.PreferredRemedy, request.Actor.Id, now)];
+                events = [new RemedyRejected(state.ComplaintId, remedy.Id, state.Seal(request.PreferredRemedy), caller.Subject, now)];
             }
             return events;
         }, cancellationToken);

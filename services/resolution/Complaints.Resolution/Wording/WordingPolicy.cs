@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Complaints.Contracts.Resolution.V1;
 using Complaints.ServiceDefaults;
+using Complaints.ServiceDefaults.Security;
 
 namespace Complaints.Resolution.Wording;
 
@@ -42,14 +43,19 @@ public sealed class WordingPolicy
 
     /// <summary>
     /// Refuses <paramref name="message"/> (field <paramref name="field"/>) when it breaks the rules and
-    /// nobody overrode it; returns the override events to record otherwise.
+    /// nobody overrode it; returns the override events to record otherwise. Only a supervisor or
+    /// above, calling in person, may override, and must say why.
     /// </summary>
-    public IReadOnlyList<object> Enforce(Guid complaintId, string field, string message, WordingOverride? @override, DateTimeOffset now)
+    public IReadOnlyList<object> Enforce(Guid complaintId, string field, string message, WordingOverride? @override, Caller caller, DateTimeOffset now)
     {
         var violations = Check(message);
         if (violations.Count == 0) return [];
-        if (@override is { } o && !string.IsNullOrWhiteSpace(o.SupervisorId) && !string.IsNullOrWhiteSpace(o.Reason))
-            return violations.Select(v => (object)new Contracts.Events.WordingOverridden(complaintId, v.Phrase, o.SupervisorId, o.Reason, now)).ToList();
+        if (@override is { } o && !string.IsNullOrWhiteSpace(o.Reason))
+        {
+            caller.Require(caller.Role is Roles.Supervisor or Roles.Manager or Roles.Committee,
+                "only a supervisor or above may override the wording check; ask your supervisor to send it");
+            return violations.Select(v => (object)new Contracts.Events.WordingOverridden(complaintId, v.Phrase, caller.Subject, o.Reason, now)).ToList();
+        }
 
         var refusal = new FieldViolations();
         foreach (var v in violations)

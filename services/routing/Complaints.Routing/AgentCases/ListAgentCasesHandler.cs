@@ -1,20 +1,24 @@
 using Complaints.Contracts.Routing.V1;
 using Complaints.Routing.Assignment;
 using Complaints.ServiceDefaults;
+using Complaints.ServiceDefaults.Security;
 using Google.Protobuf.WellKnownTypes;
 using Marten;
 
 namespace Complaints.Routing.AgentCases;
 
 /// <summary>An agent's (or supervisor's) open cases, the nearest deadline first.</summary>
-public sealed class ListAgentCasesHandler(IQuerySession session)
+public sealed class ListAgentCasesHandler(IQuerySession session, TeamDirectory teams)
 {
-    public async Task<ListAgentCasesResponse> HandleAsync(ListAgentCasesRequest request, CancellationToken cancellationToken)
+    public async Task<ListAgentCasesResponse> HandleAsync(ListAgentCasesRequest request, Caller caller, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrWhiteSpace(request.AgentId))
-            new FieldViolations().Add("agent_id", "is required").ThrowIfAny();
-
-        var agentId = request.AgentId.Trim();
+        var agentId = string.IsNullOrWhiteSpace(request.AgentId) ? caller.Subject : request.AgentId.Trim();
+        if (agentId != caller.Subject)
+        {
+            caller.Require(!caller.Is(Roles.Agent), "an agent sees only their own cases");
+            caller.Require(!caller.Is(Roles.Supervisor) || teams.TeamOf(agentId) is { } team && team == caller.Team,
+                $"a supervisor sees the cases of their own team's agents; {agentId} is not in team {caller.Team}");
+        }
         var cases = await session.Query<OpenCase>()
             .Where(c => c.AssigneeId == agentId && c.Open)
             .OrderBy(c => c.ResolutionDue)

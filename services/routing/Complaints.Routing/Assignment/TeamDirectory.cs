@@ -29,6 +29,9 @@ public sealed class TeamDirectory
 
     public Team this[string name] => Teams.First(t => t.Name == name);
 
+    /// <summary>The team an agent belongs to, or null for someone who is no team's agent.</summary>
+    public string? TeamOf(string agentId) => Teams.FirstOrDefault(t => t.Agents.Any(a => a.Id == agentId))?.Name;
+
     /// <summary>The team that owns a category, and the rule that says so.</summary>
     public (Team Team, string Rule) ForCategory(string category, bool emergency)
     {

@@ -49,6 +49,7 @@ public sealed class FollowCaseProgress(
         if (await Escalation.OneTierUpAsync(session, openCase, teams, reason, clock.GetUtcNow(), cancellationToken) is { } escalated)
         {
             session.StampTraceContext();
+            session.StampActor("routing.escalation", "system");
             session.Events.Append(rejected.ComplaintId, stream.Version + 1, escalated);
             logger.LogInformation("Complaint {ComplaintId} escalated to {Tier} after a rejected remedy", rejected.ComplaintId, escalated.ToTier);
         }
@@ -80,6 +81,7 @@ public sealed class FollowCaseProgress(
         if (escalated is not null)
         {
             session.StampTraceContext();
+            session.StampActor("routing.escalation", "system");
             session.Events.Append(reopened.ComplaintId, stream.Version + 1, escalated);
         }
         session.Store(openCase);

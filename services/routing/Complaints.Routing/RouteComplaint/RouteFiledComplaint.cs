@@ -2,6 +2,7 @@ using Complaints.Contracts.Events;
 using Complaints.Routing.Assignment;
 using Complaints.Routing.Triage;
 using Complaints.ServiceDefaults;
+using Complaints.ServiceDefaults.PersonalData;
 using Complaints.ServiceDefaults.ServiceLevels;
 using Marten;
 using MassTransit;
@@ -23,6 +24,7 @@ public sealed class RouteFiledComplaint(
     TriageEngine triage,
     TeamDirectory teams,
     SlaPolicy sla,
+    PersonalDataProtector personalData,
     TimeProvider clock,
     ILogger<RouteFiledComplaint> logger) : IConsumer<ComplaintFiled>
 {
@@ -40,7 +42,8 @@ public sealed class RouteFiledComplaint(
         var stream = await session.Events.FetchStreamStateAsync(filed.ComplaintId, cancellationToken)
                      ?? throw new InvalidOperationException($"Complaint {filed.ComplaintId} has no stream; refusing to route an unknown complaint");
         var now = clock.GetUtcNow();
-        var result = triage.Triage(filed);
+        // Triage reads the customer's words, revealed here in memory only; nothing it stores repeats them.
+        var result = triage.Triage(filed with { Description = await personalData.RevealAsync(filed.Description, cancellationToken) });
         var emergency = result.EmergencyFlags.Count > 0;
         var (team, routeRule) = teams.ForCategory(result.Category, emergency);
         var deadlines = Deadlines(filed, result);
@@ -114,6 +117,7 @@ public sealed class RouteFiledComplaint(
         // At the version read: a concurrent delivery that got there first makes this fail, and
         // the retry finds the open case. Other services may have appended meanwhile (follow-up
         // links a second complaint), so the version is read, never assumed.
+        session.StampActor("routing.triage", "system");
         session.Events.Append(filed.ComplaintId, stream.Version + events.Count, events.ToArray());
         await session.SaveChangesAsync(cancellationToken);
         logger.LogInformation("Complaint {ComplaintNumber}: {Category}/{Priority} -> {Team}, {Tier} {Assignee}",

@@ -92,6 +92,7 @@ public sealed class SlaSweeper(
         else openCase.ResolutionBreached = true;
         openCase.RecomputeNextDeadline();
         session.Store(openCase);
+        session.StampActor("routing.sla-sweeper", "system");
         session.Events.Append(complaintId, stream.Version + events.Count, events.ToArray());
         await session.SaveChangesAsync(cancellationToken);
         logger.LogWarning("Complaint {ComplaintNumber}: {Deadline} deadline breached; now at {Tier} ({Assignee})",

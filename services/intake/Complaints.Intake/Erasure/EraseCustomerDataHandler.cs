@@ -1,0 +1,87 @@
+using Complaints.Contracts.Events;
+using Complaints.Contracts.Intake.V1;
+using Complaints.Intake.CustomerHistory;
+using Complaints.ServiceDefaults;
+using Complaints.ServiceDefaults.PersonalData;
+using Complaints.ServiceDefaults.Security;
+using Grpc.Core;
+using Marten;
+using Microsoft.Extensions.Options;
+
+namespace Complaints.Intake.Erasure;
+
+/// <summary>
+/// The right to be forgotten, by crypto-shredding: unless a legal hold applies, destroys the
+/// customer's data key and records <see cref="CustomerDataErased"/> (who and why) on each of their
+/// complaints, in one transaction. Events, counts and KPIs stay; personal fields read as erased.
+/// </summary>
+public sealed class EraseCustomerDataHandler(
+    IDocumentSession session,
+    PersonalDataProtector personalData,
+    IOptions<LegalHoldOptions> hold,
+    TimeProvider clock,
+    ILogger<EraseCustomerDataHandler> logger)
+{
+    public async Task<EraseCustomerDataResponse> HandleAsync(EraseCustomerDataRequest request, Caller caller, CancellationToken cancellationToken)
+    {
+        var violations = new FieldViolations();
+        if (string.IsNullOrWhiteSpace(request.CustomerId)) violations.Add("customer_id", "is required");
+        if (string.IsNullOrWhiteSpace(request.Reason)) violations.Add("reason", "is required: say why (e.g. the customer's request reference)");
+        else if (request.Reason.Length > 1000) violations.Add("reason", "is longer than 1000 characters");
+        violations.ThrowIfAny();
+
+        var customerId = request.CustomerId.Trim();
+        var complaintIds = await session.Query<CustomerComplaintRecord>()
+            .Where(c => c.CustomerId == customerId).Select(c => c.Id).ToListAsync(cancellationToken);
+        if (complaintIds.Count == 0) throw new RpcException(new Status(StatusCode.NotFound, "No complaints for that customer id"));
+
+        var lives = new List<(ComplaintLife Life, long Version)>();
+        foreach (var id in complaintIds)
+        {
+            var events = await session.Events.FetchStreamAsync(id, token: cancellationToken);
+            lives.Add((Fold(id, events.Select(e => e.Data)), events.Count == 0 ? 0 : events[^1].Version));
+        }
+        var now = clock.GetUtcNow();
+        if (LegalHold.Blocks(lives.Select(l => l.Life), hold.Value.RetentionPeriod, now) is { } reason)
+            throw new RpcException(new Status(StatusCode.FailedPrecondition, $"Erasure refused under legal hold: {reason}"));
+
+        var keyId = await personalData.DestroyKeyAsync(session, customerId, cancellationToken);
+        var response = new EraseCustomerDataResponse { ComplaintIds = { complaintIds.Select(id => id.ToString()) } };
+        if (keyId is null)
+        {
+            response.AlreadyErased = true;
+            return response;
+        }
+
+        session.StampTraceContext();
+        session.StampActor(caller.Subject, caller.Role);
+        foreach (var (life, version) in lives)
+            session.Events.Append(life.ComplaintId, version + 1, new CustomerDataErased(life.ComplaintId, keyId.Value, caller.Subject, request.Reason, now));
+        try
+        {
+            await session.SaveChangesAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ConcurrencyConflicts.Is(ex))
+        {
+            throw new RpcException(new Status(StatusCode.Aborted, "One of the customer's complaints changed meanwhile; retry: nothing was erased"));
+        }
+        logger.LogInformation("Personal data of {Complaints} complaints erased by {Role} {Subject}", complaintIds.Count, caller.Role, caller.Subject);
+        return response;
+    }
+
+    private static ComplaintLife Fold(Guid id, IEnumerable<object> events)
+    {
+        var life = new ComplaintLife(id, id.ToString(), null, null);
+        foreach (var @event in events)
+        {
+            life = @event switch
+            {
+                ComplaintFiled filed => life with { ComplaintNumber = filed.ComplaintNumber, CustomerKeyId = filed.CustomerKeyId },
+                ComplaintClosed closed => life with { ClosedAt = closed.ClosedAt },
+                ComplaintReopened => life with { ClosedAt = null },
+                _ => life,
+            };
+        }
+        return life;
+    }
+}

@@ -1,0 +1,2 @@
+var app = Complaints.Identity.IdentityHost.Build(args);
+await app.RunAsync();
