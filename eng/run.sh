@@ -11,9 +11,11 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 RUN_DIR="$ROOT/.local/services"
-# name:project:port; "relay" is the intake binary running only the event relay (Marten's daemon in
-# Solo mode), as the Helm chart deploys it: exactly one relay runs, and intake itself runs none.
-SERVICES=(intake:Complaints.Intake:5101 routing:Complaints.Routing:5102 resolution:Complaints.Resolution:5103 followup:Complaints.Followup:5104 relay:Complaints.Intake:5105)
+# name:project:port; "identity" is the local OpenID Connect issuer of the demo identities
+# (eng/dev-identities.json; production uses the company's identity provider). "relay" is the
+# intake binary running only the event relay (Marten's daemon in Solo mode), as the Helm chart
+# deploys it: exactly one relay runs, and intake itself runs none.
+SERVICES=(identity:Complaints.Identity:5100 intake:Complaints.Intake:5101 routing:Complaints.Routing:5102 resolution:Complaints.Resolution:5103 followup:Complaints.Followup:5104 relay:Complaints.Intake:5105)
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 stop_services() {
@@ -37,10 +39,19 @@ dotnet build "$ROOT/Complaints.sln" -c Release -v quiet -nologo -clp:ErrorsOnly
 
 stop_services
 mkdir -p "$RUN_DIR"
+
+# Development settings: tokens from the local issuer, and a key-encryption key for customers'
+# personal data made once per clone and kept under .local/ (production takes it from a Secret).
+KEK_FILE="$ROOT/.local/dev-kek"
+[ -s "$KEK_FILE" ] || (umask 077 && head -c 32 /dev/urandom | base64 > "$KEK_FILE")
+export Complaints__Auth__Authority="http://127.0.0.1:5100/" Complaints__Auth__RequireHttpsMetadata=false
+export Complaints__PersonalData__ActiveKeyId=dev1 Complaints__PersonalData__KeyEncryptionKeys__dev1="$(cat "$KEK_FILE")"
+export Complaints__Grpc__Reflection=true Identity__File="$ROOT/eng/dev-identities.json"
+
 for entry in "${SERVICES[@]}"; do
   IFS=: read -r name project port <<< "$entry"
   relay=false; [ "$name" = relay ] && relay=true
-  dir="$(dirname "$(ls "$ROOT"/services/*/"$project"/"$project".csproj)")"
+  for dir in "$ROOT"/services/*/"$project" "$ROOT/tools/$project"; do [ -d "$dir" ] && break; done
   echo "[run] starting $name on 127.0.0.1:$port (log: .local/services/$name.log)"
   ( cd "$dir" && Complaints__RunEventRelay=$relay exec nohup dotnet "bin/Release/net10.0/$project.dll" --urls "http://127.0.0.1:$port" \
       > "$RUN_DIR/$name.log" 2>&1 ) &
@@ -49,7 +60,7 @@ done
 
 CLI=(dotnet "$ROOT/tools/Complaints.Cli/bin/Release/net10.0/complaints.dll")
 for _ in $(seq 1 60); do
-  if "${CLI[@]}" health > /dev/null 2>&1; then break; fi
+  if "${CLI[@]}" health > /dev/null 2>&1 && "${CLI[@]}" token channel-phone > /dev/null 2>&1; then break; fi
   sleep 1
 done
 "${CLI[@]}" health

@@ -96,6 +96,8 @@ public sealed class PlatformFixture : IAsyncLifetime
 
     public SlaSweeper Sweeper => RoutingApp.Services.GetRequiredService<SlaSweeper>();
     public TcpProxy BrokerLink { get; private set; } = null!;
+    /// <summary>This run's RabbitMQ virtual host, straight (not through <see cref="BrokerLink"/>).</summary>
+    public Uri BrokerAddress => new(infrastructure.RabbitMqAddress(infrastructure.RabbitMqServer.Host, infrastructure.RabbitMqServer.Port));
     public NpgsqlDataSource Database { get; private set; } = null!;
     public ActivityLog Spans { get; } = new();
     public WarningLog Warnings { get; } = new();
@@ -142,6 +144,7 @@ public sealed class PlatformFixture : IAsyncLifetime
                 ["ConnectionStrings:RabbitMq"] = infrastructure.RabbitMqAddress("127.0.0.1", BrokerLink.Port),
                 [ComplaintsSettings.RunEventRelayKey] = runEventRelay.ToString(),
                 ["Logging:LogLevel:Default"] = "Warning",
+                ["Logging:LogLevel:Complaints"] = "Information",
                 ["Complaints:Routing:SlaSweeper:Interval"] = "00:00:00",
                 ["Complaints:Resolution:SweepInterval"] = "00:00:00",
                 ["Complaints:Followup:SweepInterval"] = "00:00:00",

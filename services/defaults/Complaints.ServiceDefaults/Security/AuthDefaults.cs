@@ -1,4 +1,3 @@
-using System.Net;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Policy;
@@ -71,7 +70,8 @@ public static class AuthDefaults
             }
             if (result.Challenged)
             {
-                var failure = context.Features.Get<Microsoft.AspNetCore.Authentication.IAuthenticateResultFeature>()?.AuthenticateResult?.Failure;
+                // The bearer handler keeps its result for the request, so this does not validate the token again.
+                var failure = (await Microsoft.AspNetCore.Authentication.AuthenticationHttpContextExtensions.AuthenticateAsync(context)).Failure;
                 var why = failure switch
                 {
                     null => "no bearer token was sent",
