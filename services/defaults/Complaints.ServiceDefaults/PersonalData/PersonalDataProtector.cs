@@ -115,6 +115,8 @@ public sealed class PersonalDataProtector
                 return first + new string('*', Math.Max(2, plain.Length - first.Length));
             case PersonalField.Phone:
                 var digits = new string(plain.Where(char.IsAsciiDigit).ToArray());
+                // The national number (a mobile number has 11 digits in China): a country code tells nothing.
+                if (digits.Length > 11) digits = digits[^11..];
                 return digits.Length < 8 ? new string('*', digits.Length) : digits[..3] + new string('*', digits.Length - 7) + digits[^4..];
             case PersonalField.Email:
                 var at = plain.IndexOf('@');

@@ -42,21 +42,23 @@ public sealed class FileComplaintHandler(
         if (receiptId is not null && await FindReceiptAsync(receiptId, cancellationToken) is { } earlier)
             return Replay(earlier, fingerprint);
 
-        try
+        for (var attempt = 1; ; attempt++)
         {
-            return await FileAsync(request, caller, channel, idempotencyKey, receiptId, fingerprint, now, cancellationToken);
-        }
-        catch (Exception ex) when (IsNewCustomerKeyRace(ex))
-        {
-            // A concurrent first filing for the same customer created their data key first: file again with it.
-            return await FileAsync(request, caller, channel, idempotencyKey, receiptId, fingerprint, now, cancellationToken);
-        }
-        catch (DocumentAlreadyExistsException) when (receiptId is not null)
-        {
-            // A concurrent retry with the same key committed first: answer with its complaint.
-            var winner = await FindReceiptAsync(receiptId, cancellationToken)
-                         ?? throw new RpcException(new Status(StatusCode.Aborted, "Concurrent filing with the same idempotency key; retry"));
-            return Replay(winner, fingerprint);
+            try
+            {
+                return await FileAsync(request, caller, channel, idempotencyKey, receiptId, fingerprint, now, cancellationToken);
+            }
+            catch (Exception ex) when (attempt < 3 && IsNewCustomerKeyRace(ex))
+            {
+                // A concurrent first filing for the same customer created their data key first: file again with it.
+            }
+            catch (DocumentAlreadyExistsException) when (receiptId is not null)
+            {
+                // A concurrent retry with the same key committed first: answer with its complaint.
+                var winner = await FindReceiptAsync(receiptId, cancellationToken)
+                             ?? throw new RpcException(new Status(StatusCode.Aborted, "Concurrent filing with the same idempotency key; retry"));
+                return Replay(winner, fingerprint);
+            }
         }
     }
 
