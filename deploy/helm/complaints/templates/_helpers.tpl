@@ -52,6 +52,43 @@ helm.sh/chart: {{ printf "%s-%s" .root.Chart.Name .root.Chart.Version }}
     secretKeyRef: { name: {{ include "complaints.secretName" . }}, key: rabbitmq-connection-string }
 - name: ASPNETCORE_HTTP_PORTS
   value: {{ .Values.grpcPort | quote }}
+{{- if .Values.tls.enabled }}
+- name: ASPNETCORE_HTTPS_PORTS
+  value: {{ .Values.tls.tlsPort | quote }}
+- name: Kestrel__Certificates__Default__Path
+  value: /etc/complaints/tls/tls.crt
+- name: Kestrel__Certificates__Default__KeyPath
+  value: /etc/complaints/tls/tls.key
+{{- end }}
+- name: Complaints__Auth__Authority
+  value: {{ required "auth.authority is required: the OpenID Connect issuer" .Values.auth.authority | quote }}
+- name: Complaints__Auth__Audience
+  value: {{ .Values.auth.audience | quote }}
+- name: Complaints__Auth__RequireHttpsMetadata
+  value: {{ .Values.auth.requireHttpsMetadata | quote }}
+- name: Complaints__Auth__SubjectClaim
+  value: {{ .Values.auth.subjectClaim | quote }}
+- name: Complaints__Auth__RoleClaim
+  value: {{ .Values.auth.roleClaim | quote }}
+- name: Complaints__Auth__TeamClaim
+  value: {{ .Values.auth.teamClaim | quote }}
+- name: Complaints__PersonalData__ActiveKeyId
+  value: {{ .Values.personalData.activeKeyId | quote }}
+{{- $keyIds := .Values.personalData.keyIds }}
+{{- if not .Values.existingSecret }}{{ $keyIds = keys .Values.personalData.keyEncryptionKeys | sortAlpha }}{{ end }}
+{{- if not (has .Values.personalData.activeKeyId $keyIds) }}
+{{- fail (printf "personalData: the active key id %s must be among the key ids %v" .Values.personalData.activeKeyId $keyIds) }}
+{{- end }}
+{{- range $keyIds }}
+{{- if not (regexMatch "^[A-Za-z0-9_]+$" .) }}{{ fail (printf "personalData key id %q: use letters, digits and underscores only" .) }}{{ end }}
+- name: Complaints__PersonalData__KeyEncryptionKeys__{{ . }}
+  valueFrom:
+    secretKeyRef: { name: {{ include "complaints.secretName" $ }}, key: kek-{{ . }} }
+{{- end }}
+- name: Complaints__PersonalData__LegalHold__RetentionPeriod
+  value: {{ .Values.personalData.retentionPeriod | quote }}
+- name: Complaints__Grpc__Reflection
+  value: {{ .Values.grpcReflection | quote }}
 - name: DOTNET_ENVIRONMENT
   value: Production
 {{- if .Values.telemetry.otlpEndpoint }}
@@ -101,6 +138,11 @@ spec:
         - name: grpc
           containerPort: {{ $root.Values.grpcPort }}
           protocol: TCP
+        {{- if $root.Values.tls.enabled }}
+        - name: grpc-tls
+          containerPort: {{ $root.Values.tls.tlsPort }}
+          protocol: TCP
+        {{- end }}
       env:
         {{- include "complaints.connectionEnv" $root | nindent 8 }}
         - name: Complaints__RunEventRelay
@@ -140,7 +182,27 @@ spec:
         - name: domain-config
           mountPath: /etc/complaints
           readOnly: true
+        {{- if $root.Values.tls.enabled }}
+        - name: tls
+          mountPath: /etc/complaints/tls
+          readOnly: true
+        {{- end }}
+        {{- if $root.Values.tls.caSecretName }}
+        - name: ca
+          mountPath: /etc/complaints/ca
+          readOnly: true
+        {{- end }}
   volumes:
+    {{- if $root.Values.tls.enabled }}
+    - name: tls
+      secret:
+        secretName: {{ required "tls.secretName is required when tls.enabled" $root.Values.tls.secretName }}
+    {{- end }}
+    {{- if $root.Values.tls.caSecretName }}
+    - name: ca
+      secret:
+        secretName: {{ $root.Values.tls.caSecretName }}
+    {{- end }}
     - name: tmp
       emptyDir: { sizeLimit: 256Mi }
     - name: domain-config
