@@ -1,17 +1,28 @@
 namespace Complaints.ServiceDefaults;
 
 /// <summary>
-/// Connection settings every service reads. The defaults match what <c>eng/infra.sh up</c>
-/// starts on loopback, so a developer runs a service with no configuration at all.
-/// Override with <c>ConnectionStrings__Postgres</c>, <c>ConnectionStrings__RabbitMq</c> and
-/// <c>Complaints__RunEventRelay</c> in the environment (or the matching appsettings keys).
+/// Connection settings every service reads from <c>ConnectionStrings__Postgres</c>,
+/// <c>ConnectionStrings__RabbitMq</c> and <c>Complaints__RunEventRelay</c> in the environment (or the
+/// matching appsettings keys). Only in the Development environment do the connection strings fall
+/// back to what <c>eng/infra.sh up</c> starts on loopback; anywhere else a missing one stops the service.
 /// </summary>
 public static class ComplaintsSettings
 {
-    public const string DefaultPostgres =
+    private const string DevelopmentPostgres =
         "Host=127.0.0.1;Port=55432;Database=complaints;Username=complaints;Password=complaints";
 
-    public const string DefaultRabbitMq = "amqp://complaints:complaints@127.0.0.1:55672/";
+    private const string DevelopmentRabbitMq = "amqp://complaints:complaints@127.0.0.1:55672/";
+
+    public static string Postgres(Microsoft.AspNetCore.Builder.WebApplicationBuilder builder) =>
+        ConnectionString(builder, "Postgres", DevelopmentPostgres);
+
+    public static string RabbitMq(Microsoft.AspNetCore.Builder.WebApplicationBuilder builder) =>
+        ConnectionString(builder, "RabbitMq", DevelopmentRabbitMq);
+
+    private static string ConnectionString(Microsoft.AspNetCore.Builder.WebApplicationBuilder builder, string name, string development) =>
+        Microsoft.Extensions.Configuration.ConfigurationExtensions.GetConnectionString(builder.Configuration, name) is { Length: > 0 } configured ? configured
+        : Microsoft.Extensions.Hosting.HostEnvironmentEnvExtensions.IsDevelopment(builder.Environment) ? development
+        : throw new InvalidOperationException($"ConnectionStrings:{name} is not set (environment ConnectionStrings__{name}); only Development falls back to eng/infra.sh's local one");
 
     /// <summary>Marten schema holding the complaint streams and every service's documents.</summary>
     public const string EventStoreSchema = "complaints";

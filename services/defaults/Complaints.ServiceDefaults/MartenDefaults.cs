@@ -21,7 +21,7 @@ public static class MartenDefaults
     /// </summary>
     public static WebApplicationBuilder AddComplaintsEventStore(this WebApplicationBuilder builder, Action<StoreOptions>? configure = null)
     {
-        var connectionString = builder.Configuration.GetConnectionString("Postgres") ?? ComplaintsSettings.DefaultPostgres;
+        var connectionString = ComplaintsSettings.Postgres(builder);
         var autoCreate = builder.Configuration.GetValue(ComplaintsSettings.AutoCreateKey, AutoCreate.CreateOrUpdate);
         var runRelay = builder.Configuration.GetValue(ComplaintsSettings.RunEventRelayKey, false);
 

@@ -17,7 +17,7 @@ public static class MessagingDefaults
     public static WebApplicationBuilder AddComplaintsMessaging(
         this WebApplicationBuilder builder, string serviceName, Action<IBusRegistrationConfigurator>? addConsumers = null)
     {
-        var rabbitUri = new Uri(builder.Configuration.GetConnectionString("RabbitMq") ?? ComplaintsSettings.DefaultRabbitMq);
+        var rabbitUri = new Uri(ComplaintsSettings.RabbitMq(builder));
         // MassTransit's defaults unless configured: on a small node, more concurrent consumers only
         // take CPU from the gRPC front (measured: docs/benchmark.md).
         var prefetch = builder.Configuration.GetValue<int?>("Complaints:Messaging:PrefetchCount");
