@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Local infrastructure for development and tests: PostgreSQL 15 and RabbitMQ 3.10 as plain
-# processes on loopback, with all their data under .local/ (git-ignored). No Docker needed.
+# processes on loopback, with their data under .local/ (git-ignored). No Docker needed. When the
+# clone lies where the 'postgres' user cannot enter (under /root, or a 700-mode directory),
+# PostgreSQL's data goes to /var/lib/postgresql/complaints-dev/<hash of the clone's path> instead.
 #
 #   eng/infra.sh up       install what is missing, start both, wait until they accept connections
 #   eng/infra.sh down     stop both
@@ -23,10 +25,21 @@ APP_PASSWORD=complaints
 APP_DB=complaints
 
 PG_BIN=/usr/lib/postgresql/15/bin
-PG_HOME="$LOCAL/postgres"
-PG_DATA="$PG_HOME/data"
-PG_SOCKET="$PG_HOME/run"
-PG_LOG="$PG_HOME/postgres.log"
+# PostgreSQL refuses to run as root, and the 'postgres' user (which exists once the package is
+# installed) must be able to reach its data directory.
+pg_paths() {
+  PG_HOME="$LOCAL/postgres"
+  if [ "$(id -u)" -eq 0 ] && id postgres >/dev/null 2>&1; then
+    mkdir -p "$LOCAL"
+    if ! runuser -u postgres -- test -x "$LOCAL" 2>/dev/null; then
+      PG_HOME="/var/lib/postgresql/complaints-dev/$(printf '%s' "$ROOT" | sha256sum | cut -c1-16)"
+    fi
+  fi
+  PG_DATA="$PG_HOME/data"
+  PG_SOCKET="$PG_HOME/run"
+  PG_LOG="$PG_HOME/postgres.log"
+}
+pg_paths
 
 RABBIT_BIN=/usr/lib/rabbitmq/bin
 RABBIT_HOME="$LOCAL/rabbitmq"
@@ -168,6 +181,7 @@ status() {
 case "${1:-}" in
   up)
     ensure_installed
+    pg_paths
     pg_up
     rabbit_up
     status >&2
