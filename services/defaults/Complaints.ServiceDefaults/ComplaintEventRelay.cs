@@ -24,6 +24,8 @@ public sealed class ComplaintEventRelay : SubscriptionBase
     public const string SubscriptionName = "complaint-event-relay";
     public const string StreamVersionHeader = "Complaints-Stream-Version";
 
+    public static long StreamVersionOf(ConsumeContext context) => context.Headers.Get<long>(StreamVersionHeader) ?? 0;
+
     public ComplaintEventRelay(IBus bus, ILogger<ComplaintEventRelay> logger)
     {
         this.bus = bus;
@@ -97,4 +99,10 @@ public sealed class ComplaintEventRelay : SubscriptionBase
         activity?.SetTag("complaints.event_type", @event.EventTypeName);
         return activity;
     }
+}
+
+public static class ComplaintEventMessages
+{
+    /// <summary>The position in its complaint's stream of the event this message carries (0 when the relay did not say).</summary>
+    public static long StreamVersion(this ConsumeContext context) => ComplaintEventRelay.StreamVersionOf(context);
 }

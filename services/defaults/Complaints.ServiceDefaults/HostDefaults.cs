@@ -44,7 +44,12 @@ public static class HostDefaults
             kestrel.ConfigureEndpointDefaults(endpoint => endpoint.Protocols = HttpProtocols.Http2));
 
         builder.Services.TryAddSingleton(TimeProvider.System);
-        builder.Services.AddGrpc(options => options.EnableDetailedErrors = builder.Environment.IsDevelopment());
+        builder.Services.AddGrpc(options =>
+        {
+            options.Interceptors.Add<GrpcCalls.GrpcErrorsInterceptor>();
+            // Statuses carry their own messages; exception details never reach a client.
+            options.EnableDetailedErrors = false;
+        });
         builder.Services.AddGrpcReflection();
         builder.Services.Configure<Grpc.AspNetCore.Server.GrpcServiceOptions>(options =>
         {
@@ -105,6 +110,7 @@ public static class HostDefaults
     /// <summary>grpc.health.v1 on every service, anonymous so that probes need no token; reflection only where configured.</summary>
     public static WebApplication MapServiceDefaults(this WebApplication app)
     {
+        app.UseMiddleware<GrpcCalls.Utf8RequestGuard>();
         app.MapGrpcHealthChecksService().AllowAnonymous();
         if (app.Configuration.GetValue(ReflectionKey, false)) app.MapGrpcReflectionService().AllowAnonymous();
         return app;

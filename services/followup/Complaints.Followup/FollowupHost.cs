@@ -23,8 +23,11 @@ public static class FollowupHost
         builder.AddServiceDefaults(ServiceName);
         builder.AddComplaintsEventStore(store =>
         {
-            store.Schema.For<ComplaintFacts>().Index(f => f.FiledAt).Index(f => f.CustomerId).Index(f => f.RootCauseCategory);
-            store.Schema.For<CallbackClock>().Index(c => c.DueAt);
+            // Optimistic concurrency on every document a consumer or sweeper rewrites: of two
+            // concurrent writers the second fails and retries on fresh data instead of overwriting.
+            store.Schema.For<ComplaintFacts>().UseOptimisticConcurrency(true).Index(f => f.FiledAt).Index(f => f.CustomerId).Index(f => f.RootCauseCategory);
+            store.Schema.For<CallbackClock>().UseOptimisticConcurrency(true).Index(c => c.DueAt);
+            store.Schema.For<RootCause.ImprovementActionRecord>().UseOptimisticConcurrency(true);
         });
         builder.AddComplaintsMessaging(ServiceName, bus =>
         {

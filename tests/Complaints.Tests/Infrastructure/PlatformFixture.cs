@@ -99,6 +99,8 @@ public sealed class PlatformFixture : IAsyncLifetime
     /// <summary>This run's RabbitMQ virtual host, straight (not through <see cref="BrokerLink"/>).</summary>
     public Uri BrokerAddress => new(infrastructure.RabbitMqAddress(infrastructure.RabbitMqServer.Host, infrastructure.RabbitMqServer.Port));
     public NpgsqlDataSource Database { get; private set; } = null!;
+    /// <summary>This run's database, with its credentials (a data source's own string hides the password).</summary>
+    public string PostgresConnectionString => infrastructure.Postgres;
     public ActivityLog Spans { get; } = new();
     public WarningLog Warnings { get; } = new();
 

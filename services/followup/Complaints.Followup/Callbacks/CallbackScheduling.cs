@@ -21,7 +21,16 @@ public sealed class ScheduleCallback(IDocumentSession session, TimeProvider cloc
         session.StampTraceContext();
         session.StampActor("followup.callback-scheduling", "system");
         session.Events.Append(resolved.ComplaintId, stream.Version + 1, new CallbackScheduled(resolved.ComplaintId, dueAt, clock.GetUtcNow()));
-        session.Store(new CallbackClock { Id = resolved.ComplaintId, ResolvedAt = resolved.ResolvedAt, DueAt = dueAt });
+        var callback = new CallbackClock { Id = resolved.ComplaintId, ResolvedAt = resolved.ResolvedAt, DueAt = dueAt };
+        // Insert, or update the version loaded above: a concurrent scheduler fails and retries, never overwrites.
+        if (existing is null) session.Insert(callback);
+        else
+        {
+            existing.ResolvedAt = callback.ResolvedAt;
+            existing.DueAt = callback.DueAt;
+            existing.Fired = false;
+            session.Update(existing);
+        }
         await session.SaveChangesAsync(context.CancellationToken);
     }
 }
@@ -54,12 +63,15 @@ public sealed class CallbackSweeper(IDocumentStore store, TimeProvider clock, IO
             try
             {
                 await using var session = store.LightweightSession();
+                // Loaded again in this session: a replica that fired it meanwhile is seen here, or makes this save fail.
+                var fresh = await session.LoadAsync<CallbackClock>(callback.Id, cancellationToken);
+                if (fresh is null || fresh.Fired || fresh.DueAt > now) continue;
                 var stream = await session.Events.FetchStreamStateAsync(callback.Id, cancellationToken);
                 if (stream is null) continue;
                 session.StampActor("followup.callback-sweeper", "system");
-                session.Events.Append(callback.Id, stream.Version + 1, new CallbackDue(callback.Id, callback.DueAt, now));
-                callback.Fired = true;
-                session.Update(callback);
+                session.Events.Append(callback.Id, stream.Version + 1, new CallbackDue(callback.Id, fresh.DueAt, now));
+                fresh.Fired = true;
+                session.Update(fresh);
                 await session.SaveChangesAsync(cancellationToken);
                 fired++;
             }

@@ -8,5 +8,5 @@ namespace Complaints.Followup.Facts;
 public sealed class RefreshComplaintFacts(FactsStore facts) : IConsumer<IComplaintEvent>
 {
     public Task Consume(ConsumeContext<IComplaintEvent> context) =>
-        facts.RefreshAsync(context.Message.ComplaintId, context.Headers.Get<long>(ComplaintEventRelay.StreamVersionHeader) ?? 0, context.CancellationToken);
+        facts.RefreshAsync(context.Message.ComplaintId, context.StreamVersion(), context.CancellationToken);
 }

@@ -14,6 +14,8 @@ public static class FileComplaintValidator
     public const int MaxReferenceLength = 200;
     public const int MaxAttachments = 10;
     public const long MaxAttachmentBytes = 25L * 1024 * 1024;
+    public const int MaxRequests = 5;
+    private static readonly string[] AttachmentSchemes = ["https", "http", "s3"];
 
     public static FieldViolations Validate(FileComplaintRequest request, DateTimeOffset now)
     {
@@ -52,7 +54,12 @@ public static class FileComplaintValidator
             CheckOptional(violations, "subject.account_ref", subject.AccountRef, MaxReferenceLength);
         }
 
-        for (var i = 0; i < request.Requests.Count; i++)
+        // Each of the five requests at most once.
+        if (request.Requests.Count > MaxRequests)
+            violations.Add("requests", $"{request.Requests.Count} entries; name each of the {MaxRequests} kinds at most once");
+        else if (request.Requests.Distinct().Count() != request.Requests.Count)
+            violations.Add("requests", "names the same request more than once");
+        for (var i = 0; i < Math.Min(request.Requests.Count, MaxRequests); i++)
         {
             if (request.Requests[i] == CustomerRequest.Unspecified || !Enum.IsDefined(request.Requests[i]))
                 violations.Add($"requests[{i}]", "must be explanation, fix, refund or compensation, apology or policy change");
@@ -68,6 +75,10 @@ public static class FileComplaintValidator
             CheckRequired(violations, $"attachments[{i}].file_name", attachment.FileName, 255);
             CheckOptional(violations, $"attachments[{i}].content_type", attachment.ContentType, 100);
             CheckOptional(violations, $"attachments[{i}].uri", attachment.Uri, 2000);
+            // Agents open these links: only web and object-store addresses, never javascript:, data: or file:.
+            if (attachment.Uri.Length > 0 &&
+                (!Uri.TryCreate(attachment.Uri, UriKind.Absolute, out var uri) || !AttachmentSchemes.Contains(uri.Scheme)))
+                violations.Add($"attachments[{i}].uri", $"must be an absolute {string.Join(", ", AttachmentSchemes)} address");
             if (attachment.SizeBytes is <= 0 or > MaxAttachmentBytes)
                 violations.Add($"attachments[{i}].size_bytes", $"must be between 1 and {MaxAttachmentBytes} bytes");
         }

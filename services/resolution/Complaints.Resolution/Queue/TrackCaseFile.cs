@@ -79,6 +79,5 @@ public sealed class TrackCaseFile(IDocumentSession session, IOptions<ResolutionO
         await session.SaveChangesAsync(context.CancellationToken);
     }
 
-    private static long StreamVersion(ConsumeContext context) =>
-        context.Headers.Get<long>(ComplaintEventRelay.StreamVersionHeader) ?? 0;
+    private static long StreamVersion(ConsumeContext context) => context.StreamVersion();
 }

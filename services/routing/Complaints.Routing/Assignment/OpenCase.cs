@@ -29,6 +29,12 @@ public sealed class OpenCase
     public bool ResolutionBreached { get; set; }
     /// <summary>False once resolved (it leaves every queue and clock); a reopen opens it again.</summary>
     public bool Open { get; set; } = true;
+    /// <summary>
+    /// Stream version of the event that last opened or closed the case (assignment, resolution,
+    /// reopening). News from an older version (a redelivery, or a message overtaken by a later one)
+    /// changes nothing, so the case never closes after its reopening or escalates after its resolution.
+    /// </summary>
+    public long OpenStateVersion { get; set; }
     public DateTimeOffset? LastReopenedAt { get; set; }
     /// <summary>The earliest deadline not yet breached; null when none is pending.</summary>
     public DateTimeOffset? NextDeadline { get; set; }

@@ -10,7 +10,9 @@ namespace Complaints.Routing.CaseProgress;
 /// <summary>
 /// Keeps the SLA clock in step with the agents' work: the first response stops the
 /// first-response clock, a resolution closes the case and frees the agent, and a remedy the
-/// customer rejects escalates the complaint one tier. Each is idempotent under redelivery.
+/// customer rejects escalates the complaint one tier. Each is idempotent under redelivery and
+/// guarded by stream version (<see cref="OpenCase.OpenStateVersion"/>), so messages arriving out of
+/// order or twice change nothing they should not.
 /// </summary>
 public sealed class FollowCaseProgress(
     IDocumentSession session, TeamDirectory teams, SlaPolicy sla, TimeProvider clock, ILogger<FollowCaseProgress> logger) :
@@ -27,9 +29,12 @@ public sealed class FollowCaseProgress(
 
     public async Task Consume(ConsumeContext<ComplaintResolved> context)
     {
-        if (await OpenCaseAsync(context.Message.ComplaintId, context.CancellationToken) is not { Open: true } openCase) return;
+        var version = context.StreamVersion();
+        if (await OpenCaseAsync(context.Message.ComplaintId, context.CancellationToken) is not { Open: true } openCase
+            || version <= openCase.OpenStateVersion) return;
         await Escalation.ReleaseAgentLoadAsync(session, openCase, context.CancellationToken);
         openCase.Open = false;
+        openCase.OpenStateVersion = version;
         openCase.RecomputeNextDeadline();
         session.Store(openCase);
         await session.SaveChangesAsync(context.CancellationToken);
@@ -39,8 +44,10 @@ public sealed class FollowCaseProgress(
     {
         var rejected = context.Message;
         var cancellationToken = context.CancellationToken;
-        if (await OpenCaseAsync(rejected.ComplaintId, cancellationToken) is not { } openCase
-            || openCase.HandledRejections.Contains(rejected.RemedyId)) return;
+        // A rejection overtaken by the resolution (or a reopening) escalates nothing.
+        if (await OpenCaseAsync(rejected.ComplaintId, cancellationToken) is not { Open: true } openCase
+            || openCase.HandledRejections.Contains(rejected.RemedyId)
+            || context.StreamVersion() <= openCase.OpenStateVersion) return;
 
         var stream = await session.Events.FetchStreamStateAsync(rejected.ComplaintId, cancellationToken)
                      ?? throw new InvalidOperationException($"Complaint {rejected.ComplaintId} has no stream");
@@ -65,13 +72,15 @@ public sealed class FollowCaseProgress(
     {
         var reopened = context.Message;
         var cancellationToken = context.CancellationToken;
+        var version = context.StreamVersion();
         if (await OpenCaseAsync(reopened.ComplaintId, cancellationToken) is not { } openCase
-            || openCase.LastReopenedAt >= reopened.ReopenedAt) return;
+            || version <= openCase.OpenStateVersion) return;
 
         var stream = await session.Events.FetchStreamStateAsync(reopened.ComplaintId, cancellationToken)
                      ?? throw new InvalidOperationException($"Complaint {reopened.ComplaintId} has no stream");
         var now = clock.GetUtcNow();
         openCase.Open = true;
+        openCase.OpenStateVersion = version;
         openCase.LastReopenedAt = reopened.ReopenedAt;
         openCase.FirstResponded = true;
         openCase.ResolutionDue = sla.For(Priorities.High, complex: false, now).ResolutionDue;

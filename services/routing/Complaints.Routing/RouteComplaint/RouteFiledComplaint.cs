@@ -109,6 +109,7 @@ public sealed class RouteFiledComplaint(
             AssignedAt = now,
             FirstResponseDue = deadlines.FirstResponseDue,
             ResolutionDue = deadlines.ResolutionDue,
+            OpenStateVersion = stream.Version + events.Count,
         };
         openCase.RecomputeNextDeadline();
         session.Store(openCase);

@@ -45,8 +45,11 @@ public sealed class SlaSweeper(
         }
     }
 
-    /// <summary>Escalates every case whose deadline passed; returns how many were escalated.</summary>
-    public async Task<int> SweepOnceAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Escalates every case whose deadline passed; returns how many were escalated. A case that
+    /// fails is logged (and handed to <paramref name="failures"/>) and the sweep goes on.
+    /// </summary>
+    public async Task<int> SweepOnceAsync(CancellationToken cancellationToken, Action<Guid, Exception>? failures = null)
     {
         var now = clock.GetUtcNow();
         IReadOnlyList<OpenCase> due;
@@ -70,6 +73,12 @@ public sealed class SlaSweeper(
             {
                 logger.LogDebug("Complaint {ComplaintId} changed while sweeping; the next sweep sees it afresh", candidate.Id);
             }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                // One broken case (a team renamed away, a stream missing) must not stop every other case's clock.
+                logger.LogError(ex, "Complaint {ComplaintId} could not be swept; the other cases go on", candidate.Id);
+                failures?.Invoke(candidate.Id, ex);
+            }
         }
         return escalated;
     }
@@ -79,10 +88,17 @@ public sealed class SlaSweeper(
         await using var session = store.LightweightSession();
         var openCase = await session.LoadAsync<OpenCase>(complaintId, cancellationToken);
         if (openCase?.NextDeadline is not { } dueAt || dueAt > now) return false;
-        var stream = await session.Events.FetchStreamStateAsync(complaintId, cancellationToken)
-                     ?? throw new InvalidOperationException($"Open case {complaintId} has no stream");
+        var history = await session.Events.FetchStreamAsync(complaintId, token: cancellationToken);
+        if (history.Count == 0) throw new InvalidOperationException($"Open case {complaintId} has no stream");
 
         var deadline = openCase.AwaitsFirstResponse ? "first_response" : "resolution";
+        // The open case follows the stream a little behind: a first response or a resolution already
+        // committed but not yet consumed must not be recorded as a breach for ever.
+        if (AlreadyMet(history.Select(e => e.Data), deadline))
+        {
+            logger.LogDebug("Complaint {ComplaintId}: the {Deadline} deadline was met; routing has not caught up yet", complaintId, deadline);
+            return false;
+        }
         var events = new List<object> { new SlaBreached(complaintId, deadline, dueAt, openCase.Tier, now) };
         var reason = $"{deadline.Replace('_', ' ')} deadline {dueAt:yyyy-MM-dd HH:mm} UTC passed at {openCase.Tier} tier";
         if (await Escalation.OneTierUpAsync(session, openCase, teams, reason, now, cancellationToken) is { } escalated)
@@ -93,10 +109,26 @@ public sealed class SlaSweeper(
         openCase.RecomputeNextDeadline();
         session.Store(openCase);
         session.StampActor("routing.sla-sweeper", "system");
-        session.Events.Append(complaintId, stream.Version + events.Count, events.ToArray());
+        session.Events.Append(complaintId, history[^1].Version + events.Count, events.ToArray());
         await session.SaveChangesAsync(cancellationToken);
         logger.LogWarning("Complaint {ComplaintNumber}: {Deadline} deadline breached; now at {Tier} ({Assignee})",
             openCase.ComplaintNumber, deadline, openCase.Tier, openCase.AssigneeId);
         return true;
+    }
+
+    private static bool AlreadyMet(IEnumerable<object> events, string deadline)
+    {
+        var responded = false;
+        var resolved = false;
+        foreach (var @event in events)
+        {
+            switch (@event)
+            {
+                case FirstResponseSent: responded = true; break;
+                case ComplaintResolved: resolved = true; break;
+                case ComplaintReopened: resolved = false; break;
+            }
+        }
+        return deadline == "first_response" ? responded || resolved : resolved;
     }
 }
