@@ -19,29 +19,8 @@ public sealed class FollowupTests(PlatformFixture platform)
     private Task<GetComplaintResponse> WaitForEventAsync(string id, string eventType, int count = 1) =>
         platform.WaitForComplaintAsync(id, c => c.History.Count(h => h.EventType == eventType) >= count, Timeout);
 
-    /// <summary>Files a complaint and takes it to resolution, as an agent would.</summary>
-    private async Task<(string Id, string Agent)> ResolvedComplaintAsync(FileComplaintRequest request, TimeSpan? respondAfter = null, TimeSpan? resolveAfter = null)
-    {
-        var filed = await platform.Intake.FileComplaintAsync(request);
-        var assigned = await platform.WaitForComplaintAsync(filed.ComplaintId, c => c.Status == ComplaintStatus.Assigned, Timeout);
-        if (respondAfter is { } r) platform.Clock.Advance(r);
-        await platform.ResolutionAs(assigned.AgentId).SendFirstResponseAsync(new SendFirstResponseRequest
-        {
-            ComplaintId = filed.ComplaintId, Channel = "phone",
-            Message = "I am sorry about this. I will look into it and call you back within 2 hours.",
-        });
-        if (resolveAfter is { } h) platform.Clock.Advance(h);
-        var remedy = await platform.ResolutionAs(assigned.AgentId).ProposeRemedyAsync(new ProposeRemedyRequest
-        {
-            ComplaintId = filed.ComplaintId, Kind = RemedyKind.Refund, Amount = "30", Description = "Refund of the charge",
-        });
-        await platform.ResolutionAs(assigned.AgentId).RecordCustomerDecisionAsync(new RecordCustomerDecisionRequest
-        {
-            ComplaintId = filed.ComplaintId, RemedyId = remedy.RemedyId, Accepted = true,
-            Confirmation = "As agreed today, 30 CNY is refunded to your account within 3 working days.", ConfirmationChannel = "email",
-        });
-        return (filed.ComplaintId, assigned.AgentId);
-    }
+    private Task<(string Id, string Agent)> ResolvedComplaintAsync(FileComplaintRequest request, TimeSpan? respondAfter = null, TimeSpan? resolveAfter = null) =>
+        Journeys.ResolvedAsync(platform, request, respondAfter, resolveAfter);
 
     private static FileComplaintRequest Billing(string customer, string order, string description = "I was charged a fee twice on my bill.")
     {

@@ -1,0 +1,128 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Complaints.Contracts.Followup.V1;
+using Complaints.Contracts.Intake.V1;
+using Complaints.Contracts.Resolution.V1;
+using Complaints.Contracts.Routing.V1;
+using Complaints.ServiceDefaults;
+using Complaints.Tests.Infrastructure;
+using MassTransit;
+
+namespace Complaints.Tests.Integration;
+
+/// <summary>
+/// Read models and sweepers that act on news arriving late, twice or out of order: they follow the
+/// stream's versions and check the stream itself, so the permanent history never records what did not happen.
+/// </summary>
+[Collection(PlatformCollection.Name)]
+public sealed class ReliabilityTests(PlatformFixture platform)
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
+
+    private static FileComplaintRequest Billing()
+    {
+        var request = Requests.Valid(Channel.Email, "I was charged a fee twice on my bill.");
+        request.Subject = new Subject { OrderRef = $"ORD-{Guid.NewGuid():N}"[..16] };
+        return request;
+    }
+
+    /// <summary>Publishes an event of the complaint's history again, as a redelivery would, with its stream version.</summary>
+    private async Task RedeliverAsync<T>(T @event, long version) where T : class
+    {
+        var messageId = NewId.NextGuid();
+        await platform.IntakeBus.Publish(@event, context =>
+        {
+            context.MessageId = messageId;
+            context.Headers.Set(ComplaintEventRelay.StreamVersionHeader, version);
+        });
+        // Routing's consumer has handled it.
+        var deadline = DateTime.UtcNow + Timeout;
+        while (!platform.Spans.Snapshot().Any(a => a.Source.Name == "MassTransit" && a.Kind == ActivityKind.Consumer
+                                                    && a.DisplayName.Contains("follow-case-progress")
+                                                    && Equals(a.GetTagItem("messaging.masstransit.message_id")?.ToString(), messageId.ToString())))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "routing never consumed the redelivered event");
+            await Task.Delay(100);
+        }
+    }
+
+    private async Task<bool> InCasesOfAsync(string assignee, string id) =>
+        (await platform.Routing.ListAgentCasesAsync(new ListAgentCasesRequest { AgentId = assignee })).Cases.Any(c => c.ComplaintId == id);
+
+    [Fact]
+    public async Task A_resolution_redelivered_after_the_reopening_leaves_the_case_open()
+    {
+        var (id, agent) = await Journeys.ResolvedAsync(platform, Billing());
+        await platform.WaitForComplaintAsync(id, c => c.History.Any(h => h.EventType == "callback_scheduled"), Timeout);
+        await platform.FollowupAs(agent).RecordSurveyAsync(new RecordSurveyRequest { ComplaintId = id, Timeliness = 1, Solution = 1, Attitude = 2, Nps = 0 });
+        var reopened = await platform.WaitForComplaintAsync(id, c => c.History.Count(h => h.EventType == "complaint_escalated") == 1, Timeout);
+        Assert.True(await InCasesOfAsync(reopened.AgentId, id));
+
+        var resolution = reopened.History.Single(h => h.EventType == "complaint_resolved");
+        await RedeliverAsync(JsonSerializer.Deserialize<ComplaintResolved>(resolution.DataJson, JsonSerializerOptions.Web)!, resolution.Version);
+
+        Assert.True(await InCasesOfAsync(reopened.AgentId, id), "the redelivered resolution closed the reopened case");
+    }
+
+    [Fact]
+    public async Task A_rejection_overtaken_by_the_resolution_escalates_nothing()
+    {
+        var (id, agent) = await Journeys.ResolvedAsync(platform, Billing());
+        var deadline = DateTime.UtcNow + Timeout;
+        while (await InCasesOfAsync(agent, id))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "routing never closed the resolved case");
+            await Task.Delay(100);
+        }
+        var resolved = await platform.Intake.GetComplaintAsync(new GetComplaintRequest { ComplaintId = id });
+        var proposal = resolved.History.Single(h => h.EventType == "remedy_proposed");
+
+        // A rejection older than the resolution (its version is before it) arriving only now.
+        await RedeliverAsync(new RemedyRejected(Guid.Parse(id), Guid.NewGuid(), "a bigger refund", "care-01", DateTimeOffset.UtcNow), proposal.Version);
+
+        var after = await platform.Intake.GetComplaintAsync(new GetComplaintRequest { ComplaintId = id });
+        Assert.DoesNotContain(after.History, h => h.EventType == "complaint_escalated");
+    }
+
+    [Fact]
+    public async Task The_sla_sweeper_records_no_breach_for_a_first_response_routing_has_not_heard_of_yet()
+    {
+        var filed = await platform.Intake.FileComplaintAsync(Billing());
+        var assigned = await platform.WaitForComplaintAsync(filed.ComplaintId, c => c.Status == ComplaintStatus.Assigned, Timeout);
+
+        // The first response is committed, but RabbitMQ is cut off, so routing's open case never hears of it.
+        platform.BrokerLink.Cut();
+        try
+        {
+            await platform.ResolutionAs(assigned.AgentId).SendFirstResponseAsync(new SendFirstResponseRequest
+            {
+                ComplaintId = filed.ComplaintId, Channel = "phone", Message = "I have your complaint and will call you back within 2 hours.",
+            });
+            platform.Clock.Advance(TimeSpan.FromHours(1));
+            var failures = new List<Guid>();
+            await platform.Sweeper.SweepOnceAsync(CancellationToken.None, (complaint, _) => failures.Add(complaint));
+            Assert.DoesNotContain(Guid.Parse(filed.ComplaintId), failures);
+        }
+        finally
+        {
+            platform.BrokerLink.Restore();
+        }
+
+        var history = await platform.Intake.GetComplaintAsync(new GetComplaintRequest { ComplaintId = filed.ComplaintId });
+        Assert.DoesNotContain(history.History, h => h.EventType == "sla_breached");
+    }
+
+    [Fact]
+    public async Task Two_followup_replicas_sweeping_at_once_fire_a_call_back_once()
+    {
+        var (id, _) = await Journeys.ResolvedAsync(platform, Billing());
+        await platform.WaitForComplaintAsync(id, c => c.History.Any(h => h.EventType == "callback_scheduled"), Timeout);
+        platform.Clock.Advance(TimeSpan.FromDays(4));
+
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => platform.Callbacks.SweepOnceAsync(CancellationToken.None)));
+        await platform.Callbacks.SweepOnceAsync(CancellationToken.None);
+
+        var history = await platform.Intake.GetComplaintAsync(new GetComplaintRequest { ComplaintId = id });
+        Assert.Single(history.History, h => h.EventType == "callback_due");
+    }
+}
