@@ -45,6 +45,7 @@ public sealed class PlatformFixture : IAsyncLifetime
     private readonly ConcurrentDictionary<(string Address, string ClientId), GrpcChannel> channels = new();
     private readonly HttpClient http = new();
     private DevIdentityFile identities = null!;
+    private string servicesPostgres = "";
 
     /// <summary>The key the issuer signs with, so that tests can forge tokens it would never issue.</summary>
     public RsaSecurityKey IssuerKey { get; } = new(RSA.Create(2048)) { KeyId = "complaints-tests" };
@@ -96,6 +97,9 @@ public sealed class PlatformFixture : IAsyncLifetime
 
     public SlaSweeper Sweeper => RoutingApp.Services.GetRequiredService<SlaSweeper>();
     public TcpProxy BrokerLink { get; private set; } = null!;
+    /// <summary>The services' way to PostgreSQL, which tests can cut as they cut <see cref="BrokerLink"/>.</summary>
+    public TcpProxy DatabaseLink { get; private set; } = null!;
+    public Task<IReadOnlyDictionary<string, long>> QueueDepthsAsync() => infrastructure.QueueDepthsAsync();
     /// <summary>This run's RabbitMQ virtual host, straight (not through <see cref="BrokerLink"/>).</summary>
     public Uri BrokerAddress => new(infrastructure.RabbitMqAddress(infrastructure.RabbitMqServer.Host, infrastructure.RabbitMqServer.Port));
     public NpgsqlDataSource Database { get; private set; } = null!;
@@ -109,6 +113,9 @@ public sealed class PlatformFixture : IAsyncLifetime
         infrastructure = await TestInfrastructure.StartAsync();
         BrokerLink = new TcpProxy(infrastructure.RabbitMqServer.Host, infrastructure.RabbitMqServer.Port);
         Database = NpgsqlDataSource.Create(infrastructure.Postgres);
+        var postgres = new NpgsqlConnectionStringBuilder(infrastructure.Postgres);
+        DatabaseLink = new TcpProxy(postgres.Host!, postgres.Port);
+        servicesPostgres = new NpgsqlConnectionStringBuilder(infrastructure.Postgres) { Host = "127.0.0.1", Port = DatabaseLink.Port }.ConnectionString;
 
         tracing = Sdk.CreateTracerProviderBuilder()
             .AddSource("MassTransit", ComplaintsTelemetry.SourceName, "Complaints.Tests")
@@ -142,7 +149,9 @@ public sealed class PlatformFixture : IAsyncLifetime
             builder.Logging.AddProvider(Warnings);
             builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
             {
-                ["ConnectionStrings:Postgres"] = infrastructure.Postgres,
+                ["ConnectionStrings:Postgres"] = servicesPostgres,
+                // A short budget for failures other than outages, which are waited out (MessagingDefaults).
+                ["Complaints:Messaging:RetryLimit"] = "6",
                 ["ConnectionStrings:RabbitMq"] = infrastructure.RabbitMqAddress("127.0.0.1", BrokerLink.Port),
                 [ComplaintsSettings.RunEventRelayKey] = runEventRelay.ToString(),
                 ["Logging:LogLevel:Default"] = "Warning",
@@ -205,6 +214,7 @@ public sealed class PlatformFixture : IAsyncLifetime
         tracing?.Dispose();
         if (Database is not null) await Database.DisposeAsync();
         if (BrokerLink is not null) await BrokerLink.DisposeAsync();
+        if (DatabaseLink is not null) await DatabaseLink.DisposeAsync();
         if (infrastructure is not null) await infrastructure.DisposeAsync();
         Directory.Delete(emptyContentRoot, recursive: true);
     }

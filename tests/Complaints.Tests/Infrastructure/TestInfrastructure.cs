@@ -100,6 +100,18 @@ public sealed class TestInfrastructure : IAsyncDisposable
     /// <summary>An AMQP address for this run's virtual host, at the given host and port.</summary>
     public string RabbitMqAddress(string host, int port) => $"amqp://{RabbitMqUserInfo}@{host}:{port}/{runName}";
 
+    /// <summary>Messages waiting in each queue of this run's virtual host (RabbitMQ's management API).</summary>
+    public async Task<IReadOnlyDictionary<string, long>> QueueDepthsAsync()
+    {
+        using var http = ManagementClient();
+        using var response = await http.GetAsync($"api/queues/{runName}?columns=name,messages");
+        response.EnsureSuccessStatusCode();
+        using var json = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return json.RootElement.EnumerateArray().ToDictionary(
+            q => q.GetProperty("name").GetString()!,
+            q => q.TryGetProperty("messages", out var m) && m.ValueKind == System.Text.Json.JsonValueKind.Number ? m.GetInt64() : 0);
+    }
+
     private HttpClient ManagementClient()
     {
         var (user, password) = Credentials(managementUri);

@@ -125,4 +125,36 @@ public sealed class ReliabilityTests(PlatformFixture platform)
         var history = await platform.Intake.GetComplaintAsync(new GetComplaintRequest { ComplaintId = id });
         Assert.Single(history.History, h => h.EventType == "callback_due");
     }
+
+    [Fact]
+    public async Task Events_consumed_while_PostgreSQL_is_down_wait_for_it_instead_of_being_dead_lettered()
+    {
+        var filed = await platform.Intake.FileComplaintAsync(Billing());
+        var assigned = await platform.WaitForComplaintAsync(filed.ComplaintId, c => c.Status == ComplaintStatus.Assigned, Timeout);
+        var assignment = assigned.History.Single(h => h.EventType == "complaint_assigned");
+        var errorsBefore = (await platform.QueueDepthsAsync()).Where(q => q.Key.EndsWith("_error")).Sum(q => q.Value);
+
+        // The services lose PostgreSQL for longer than the retry budget of ordinary failures (about 3 s here).
+        platform.DatabaseLink.Cut();
+        try
+        {
+            await platform.IntakeBus.Publish(new FirstResponseSent(Guid.Parse(filed.ComplaintId), assigned.AgentId, "phone", "", DateTimeOffset.UtcNow),
+                context => context.Headers.Set(ComplaintEventRelay.StreamVersionHeader, assignment.Version + 1));
+            await Task.Delay(TimeSpan.FromSeconds(8));
+            Assert.Equal(errorsBefore, (await platform.QueueDepthsAsync()).Where(q => q.Key.EndsWith("_error")).Sum(q => q.Value));
+        }
+        finally
+        {
+            platform.DatabaseLink.Restore();
+        }
+
+        // Once it is back, the waiting event is consumed: routing stops the first-response clock.
+        var deadline = DateTime.UtcNow + Timeout;
+        while (!(await platform.Routing.ListAgentCasesAsync(new ListAgentCasesRequest { AgentId = assigned.AgentId }))
+                   .Cases.Single(c => c.ComplaintId == filed.ComplaintId).FirstResponseSent)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the event consumed during the outage was lost");
+            await Task.Delay(200);
+        }
+    }
 }

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net.Sockets;
 using Google.Protobuf;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
@@ -32,7 +31,7 @@ public sealed class GrpcErrorsInterceptor(ILogger<GrpcErrorsInterceptor> logger)
         {
             throw new RpcException(new Status(StatusCode.Cancelled, "The call was cancelled"));
         }
-        catch (Exception ex) when (IsInfrastructureFailure(ex))
+        catch (Exception ex) when (InfrastructureFailures.Is(ex))
         {
             // The exception's type only: a database error's text can quote the values it refused.
             logger.LogWarning("{Method} failed on infrastructure ({Exception}); answered Unavailable", context.Method, Describe(ex));
@@ -45,26 +44,6 @@ public sealed class GrpcErrorsInterceptor(ILogger<GrpcErrorsInterceptor> logger)
             throw new RpcException(new Status(StatusCode.Internal,
                 $"An internal error occurred; it was logged with trace {Activity.Current?.TraceId.ToString() ?? "(none)"}"));
         }
-    }
-
-    /// <summary>PostgreSQL, RabbitMQ or the network failing, as opposed to a bug or a bad request.</summary>
-    public static bool IsInfrastructureFailure(Exception exception)
-    {
-        for (Exception? e = exception; e is not null; e = e.InnerException)
-        {
-            switch (e)
-            {
-                case PostgresException pg when pg.IsTransient || pg.SqlState.StartsWith("08", StringComparison.Ordinal)
-                                                || pg.SqlState.StartsWith("53", StringComparison.Ordinal) || pg.SqlState.StartsWith("57P", StringComparison.Ordinal):
-                case NpgsqlException { IsTransient: true }:
-                case NpgsqlException and not PostgresException:
-                case SocketException:
-                case TimeoutException:
-                case IOException:
-                    return true;
-            }
-        }
-        return false;
     }
 
     private static string Describe(Exception ex) =>
