@@ -3,6 +3,11 @@
 //
 //   complaints health [address...]
 //   complaints token  CLIENT_ID        prints an access token for a demo identity (eng/dev-identities.json)
+//   complaints errors list             the error queues (messages that failed for good) and their depth
+//   complaints errors replay QUEUE [--max N]
+//                     moves an error queue's messages back onto their queue, once the cause is fixed
+//                     (--broker AMQP_URI and --management URL, default ConnectionStrings__RabbitMq and
+//                     the local management port; docs/operations.md)
 //   complaints demo   [--intake URL] [--resolution URL] [--followup URL] [--timeout 60]
 //                     files the seed-004 bank case and takes it through triage, assignment, the
 //                     agent's work, the customer's decision and the follow-up survey.
@@ -27,6 +32,8 @@ return command switch
 {
     "health" => await Health(args.Skip(1).Where(a => a.StartsWith("http")).DefaultIfEmpty().ToArray()),
     "token" when args.Length > 1 => await PrintToken(args[1]),
+    "errors" when args.Length > 1 && args[1] == "list" => await ListErrors(),
+    "errors" when args.Length > 2 && args[1] == "replay" => await ReplayErrors(args[2]),
     "demo" => await Demo(),
     _ => Usage(),
 };
@@ -35,6 +42,28 @@ ClientCredentials Identity(string clientId)
 {
     var identities = DevIdentityFile.Load(Option("--identities") ?? DevIdentityFile.Locate());
     return identities.Credentials(http, clientId, Option("--issuer") is { } issuer ? new Uri(issuer) : null);
+}
+
+ErrorQueues ErrorQueuesOf()
+{
+    var broker = new Uri(Option("--broker") ?? Environment.GetEnvironmentVariable("ConnectionStrings__RabbitMq") ?? "amqp://complaints:complaints@127.0.0.1:55672/");
+    var management = new Uri(Option("--management") ?? $"http://{broker.UserInfo}@{broker.Host}:55673/");
+    return new ErrorQueues(broker, management);
+}
+
+async Task<int> ListErrors()
+{
+    var queues = await ErrorQueuesOf().ListAsync();
+    foreach (var (queue, messages) in queues) Console.WriteLine($"{messages,8}  {queue}");
+    if (queues.Count == 0) Console.WriteLine("no error queues");
+    return 0;
+}
+
+async Task<int> ReplayErrors(string queue)
+{
+    var moved = await ErrorQueuesOf().ReplayAsync(queue, int.Parse(Option("--max") ?? int.MaxValue.ToString()));
+    Console.WriteLine($"moved {moved} message(s) from {queue} back to {queue[..^ErrorQueues.Suffix.Length]}");
+    return 0;
 }
 
 async Task<int> PrintToken(string clientId)
@@ -51,7 +80,7 @@ string? Option(string name)
 
 int Usage()
 {
-    Console.Error.WriteLine("usage: complaints health [address...] | complaints token CLIENT_ID | complaints demo [--intake URL] [--timeout SECONDS] [--issuer URL]");
+    Console.Error.WriteLine("usage: complaints health [address...] | complaints token CLIENT_ID | complaints errors list | complaints errors replay QUEUE [--max N] | complaints demo [--intake URL] [--timeout SECONDS] [--issuer URL]");
     return 2;
 }
 

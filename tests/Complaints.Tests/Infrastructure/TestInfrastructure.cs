@@ -23,6 +23,9 @@ public sealed class TestInfrastructure : IAsyncDisposable
     private readonly List<IContainer> containers = [];
     private string adminPostgres = "";
     private Uri managementUri = null!;
+
+    /// <summary>RabbitMQ's management API, with its credentials.</summary>
+    public Uri ManagementAddress => managementUri;
     private string runName = "";
 
     /// <summary>Connection string of this run's own database.</summary>

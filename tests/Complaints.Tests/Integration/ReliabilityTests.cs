@@ -157,4 +157,36 @@ public sealed class ReliabilityTests(PlatformFixture platform)
             await Task.Delay(200);
         }
     }
+
+    [Fact]
+    public async Task An_operator_lists_the_error_queues_and_replays_a_dead_letter_onto_its_queue()
+    {
+        // A resolution of a complaint that does not exist: follow-up cannot schedule its call-back,
+        // retries a few times, and dead-letters it.
+        var errors = new Complaints.Client.ErrorQueues(platform.BrokerAddress, platform.BrokerManagement);
+        var before = (await errors.ListAsync()).ToDictionary(q => q.Queue, q => q.Messages);
+        await platform.IntakeBus.Publish(new ComplaintResolved(Guid.NewGuid(), Guid.NewGuid(), "care-01", DateTimeOffset.UtcNow),
+            context => context.Headers.Set(ComplaintEventRelay.StreamVersionHeader, 9L));
+
+        string? queue = null;
+        var deadline = DateTime.UtcNow + Timeout;
+        while (queue is null)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the failing message was never dead-lettered");
+            await Task.Delay(200);
+            queue = (await errors.ListAsync()).FirstOrDefault(q => q.Queue.Contains("schedule-callback") && q.Messages > before.GetValueOrDefault(q.Queue)).Queue;
+        }
+
+        var waiting = (await errors.ListAsync()).Single(q => q.Queue == queue).Messages;
+        Assert.Equal((int)waiting, await errors.ReplayAsync(queue));
+
+        // Back on its queue and consumed again: still failing, it comes back, so the cause must be fixed first.
+        deadline = DateTime.UtcNow + Timeout;
+        while ((await errors.ListAsync()).Single(q => q.Queue == queue).Messages < waiting)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the replayed message was not consumed again");
+            await Task.Delay(200);
+        }
+    }
 }
+
