@@ -19,6 +19,7 @@ namespace Complaints.ServiceDefaults;
 public sealed class ComplaintEventRelay : SubscriptionBase
 {
     private readonly IBus bus;
+    private readonly RelayFence fence;
     private readonly ILogger<ComplaintEventRelay> logger;
 
     public const string SubscriptionName = "complaint-event-relay";
@@ -26,9 +27,10 @@ public sealed class ComplaintEventRelay : SubscriptionBase
 
     public static long StreamVersionOf(ConsumeContext context) => context.Headers.Get<long>(StreamVersionHeader) ?? 0;
 
-    public ComplaintEventRelay(IBus bus, ILogger<ComplaintEventRelay> logger)
+    public ComplaintEventRelay(IBus bus, RelayFence fence, ILogger<ComplaintEventRelay> logger)
     {
         this.bus = bus;
+        this.fence = fence;
         this.logger = logger;
         Name = SubscriptionName;
     }
@@ -46,6 +48,8 @@ public sealed class ComplaintEventRelay : SubscriptionBase
         // A page is published concurrently (one broker confirm at a time would cap throughput);
         // the subscription only moves past the page once every event in it is confirmed.
         // Consumers therefore must not rely on the order of different events, and do not.
+        // Only the holder of the relay lock publishes (RelayFence); a second relay stops here.
+        await fence.EnsureHeldAsync(cancellationToken);
         await Parallel.ForEachAsync(
             page.Events.Where(e => Published.Contains(e.EventType)),
             new ParallelOptions { MaxDegreeOfParallelism = PublishConcurrency, CancellationToken = cancellationToken },
@@ -65,6 +69,9 @@ public sealed class ComplaintEventRelay : SubscriptionBase
                 attemptTimeout.CancelAfter(AttemptTimeout);
                 await bus.Publish(@event.Data, @event.EventType, context =>
                 {
+                    // Mandatory: a message no queue is bound for yet (a consumer not yet deployed) comes
+                    // back as returned, and is retried, instead of being confirmed into the void.
+                    if (context.TryGetPayload<RabbitMqSendContext>(out var rabbit)) rabbit.Mandatory = true;
                     context.MessageId = @event.Id;
                     context.CorrelationId = @event.StreamId;
                     context.Headers.Set(StreamVersionHeader, @event.Version);
@@ -73,7 +80,9 @@ public sealed class ComplaintEventRelay : SubscriptionBase
             }
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
             {
-                logger.LogWarning(ex, "Relay of {EventType} {EventId} (stream {StreamId} v{Version}) failed on attempt {Attempt}; retrying in {Backoff}",
+                // Never skipped: a broker that stays down, or an event it refuses (too large), stops the
+                // relay here, logged at every attempt, and RelayMonitor's lag and health alert on it.
+                logger.Log(attempt < 10 ? LogLevel.Warning : LogLevel.Error, ex, "Relay of {EventType} {EventId} (stream {StreamId} v{Version}) failed on attempt {Attempt}; retrying in {Backoff}",
                     @event.EventTypeName, @event.Id, @event.StreamId, @event.Version, attempt, backoff);
                 activity?.AddEvent(new ActivityEvent("publish-retry"));
                 await Task.Delay(backoff, cancellationToken);

@@ -65,12 +65,15 @@ public static class HostDefaults
                 options.Services.Map(LiveService, _ => false);
                 options.Services.Map(ReadyService, check => check.Tags.Contains(ReadyTag));
                 options.Services.Map("", check => check.Tags.Contains(ReadyTag));
+                // Only the relay's instance registers this check; an alert, not a reason to restart.
+                options.Services.Map(RelayMonitor.HealthService, check => check.Tags.Contains(RelayMonitor.HealthTag));
             })
             .AddCheck<PostgresHealthCheck>("postgres", tags: [ReadyTag]);
 
         builder.AddConfigDirectory();
         builder.Services.Configure<ServiceLevels.SlaOptions>(builder.Configuration.GetSection(ServiceLevels.SlaOptions.Section));
         builder.Services.AddSingleton<ServiceLevels.SlaPolicy>();
+        builder.Services.Configure<RelayOptions>(builder.Configuration.GetSection(RelayOptions.Section));
 
         builder.AddTelemetry(serviceName);
         return builder;
@@ -98,6 +101,7 @@ public static class HostDefaults
                 .AddMeter("MassTransit")
                 .AddMeter("Marten")
                 .AddMeter("Npgsql")
+                .AddMeter(RelayMonitor.Meter.Name)
                 .AddOtlpExporter());
     }
 

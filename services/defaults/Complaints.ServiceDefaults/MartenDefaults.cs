@@ -42,6 +42,12 @@ public static class MartenDefaults
                 // Every service seals and reveals customers' personal data with their data keys.
                 options.Schema.For<PersonalData.CustomerDataKey>().UniqueIndex(k => k.CustomerId);
                 options.OpenTelemetry.TrackConnections = JasperFx.OpenTelemetry.TrackLevel.Normal;
+                // The relay must never skip an event: one it cannot read (a type from a newer release
+                // during a rolling upgrade, a payload that no longer deserialises) stops it, and the
+                // relay's lag alerts (RelayMonitor), instead of being silently left unpublished.
+                options.Projections.Errors.SkipApplyErrors = false;
+                options.Projections.Errors.SkipSerializationErrors = false;
+                options.Projections.Errors.SkipUnknownEvents = false;
                 configure?.Invoke(options);
             })
             .UseNpgsqlDataSource()
@@ -57,6 +63,9 @@ public static class MartenDefaults
             // "Multiplexing is current incompatible with DbDataSource" (see eng/stand-in/README.md).
             marten.AddAsyncDaemon(DaemonMode.Solo)
                 .AddSubscriptionWithServices<ComplaintEventRelay>(ServiceLifetime.Singleton);
+            builder.Services.AddSingleton<RelayFence>();
+            builder.Services.AddSingleton<RelayMonitor>();
+            builder.Services.AddHealthChecks().AddCheck<RelayMonitor>("relay", tags: [RelayMonitor.HealthTag]);
         }
 
         return builder;

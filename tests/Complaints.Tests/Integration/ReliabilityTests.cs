@@ -7,6 +7,10 @@ using Complaints.Contracts.Routing.V1;
 using Complaints.ServiceDefaults;
 using Complaints.Tests.Infrastructure;
 using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
 
 namespace Complaints.Tests.Integration;
 
@@ -187,6 +191,56 @@ public sealed class ReliabilityTests(PlatformFixture platform)
             Assert.True(DateTime.UtcNow < deadline, "the replayed message was not consumed again");
             await Task.Delay(200);
         }
+    }
+
+    [Fact]
+    public async Task The_relays_lag_is_measured_and_a_stalled_relay_turns_its_health_check_unhealthy()
+    {
+        var monitor = platform.IntakeApp.Services.GetRequiredService<RelayMonitor>();
+        var health = platform.IntakeApp.Services.GetRequiredService<HealthCheckService>();
+        Task<HealthReport> RelayHealthAsync() => health.CheckHealthAsync(check => check.Tags.Contains(RelayMonitor.HealthTag));
+
+        platform.BrokerLink.Cut();
+        try
+        {
+            await platform.Intake.FileComplaintAsync(Billing());
+            var (highWater, position) = await monitor.ReadAsync(CancellationToken.None);
+            Assert.True(highWater > position, $"no lag measured while the broker is cut ({highWater} / {position})");
+            Assert.Equal(HealthStatus.Healthy, (await RelayHealthAsync()).Status);
+
+            platform.Clock.Advance(TimeSpan.FromMinutes(3));
+            var stalled = await RelayHealthAsync();
+            Assert.Equal(HealthStatus.Unhealthy, stalled.Status);
+            Assert.Contains("published nothing", stalled.Entries["relay"].Description);
+        }
+        finally
+        {
+            platform.BrokerLink.Restore();
+        }
+
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(120);
+        while ((await RelayHealthAsync()).Status != HealthStatus.Healthy)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the relay did not catch up after the broker came back");
+            await Task.Delay(200);
+        }
+    }
+
+    [Fact]
+    public async Task A_second_relay_cannot_take_the_relay_lock_while_the_first_holds_it()
+    {
+        // The platform's relay has published (so it holds the lock) ...
+        var filed = await platform.Intake.FileComplaintAsync(Billing());
+        await platform.WaitForComplaintAsync(filed.ComplaintId, c => c.Status == ComplaintStatus.Assigned, Timeout);
+
+        // ... so a second one, as a wrongly configured intake would run, is fenced off.
+        await using var database = NpgsqlDataSource.Create(platform.PostgresConnectionString);
+        await using var second = new RelayFence(database, NullLogger<RelayFence>.Instance);
+        await Assert.ThrowsAsync<RelayFencedException>(() => second.EnsureHeldAsync(CancellationToken.None));
+
+        // And the first goes on publishing.
+        var next = await platform.Intake.FileComplaintAsync(Billing());
+        await platform.WaitForComplaintAsync(next.ComplaintId, c => c.Status == ComplaintStatus.Assigned, Timeout);
     }
 }
 

@@ -1,0 +1,81 @@
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Complaints.ServiceDefaults;
+
+/// <summary>When the relay is declared stuck (configuration section <c>Complaints:Relay</c>).</summary>
+public sealed class RelayOptions
+{
+    public const string Section = "Complaints:Relay";
+
+    /// <summary>Events committed but not yet published beyond which the relay counts as lagging.</summary>
+    public long LagAlert { get; set; } = 5_000;
+
+    /// <summary>How long the relay may publish nothing while events wait before it counts as stuck.</summary>
+    public TimeSpan StallAlert { get; set; } = TimeSpan.FromMinutes(2);
+}
+
+/// <summary>
+/// How far the relay is behind: the store's highest committed event sequence minus the relay's
+/// position, both from Marten's own progress table. Published as the metric
+/// <c>complaints.relay.lag</c> (events) and as the gRPC health service <c>relay</c>, which turns
+/// unhealthy when the lag passes <see cref="RelayOptions.LagAlert"/> or nothing moved for
+/// <see cref="RelayOptions.StallAlert"/> while events wait: the alert for a relay that stopped.
+/// </summary>
+public sealed class RelayMonitor : IHealthCheck
+{
+    public const string HealthTag = "complaints-relay";
+    public const string HealthService = "relay";
+    public static readonly Meter Meter = new("Complaints.Relay");
+
+    private readonly NpgsqlDataSource database;
+    private readonly RelayOptions options;
+    private readonly TimeProvider clock;
+    private long lastPosition = -1;
+    private DateTimeOffset lastMove;
+    private long lastLag;
+
+    public RelayMonitor(NpgsqlDataSource database, IOptions<RelayOptions> options, TimeProvider clock)
+    {
+        this.database = database;
+        this.options = options.Value;
+        this.clock = clock;
+        lastMove = clock.GetUtcNow();
+        Meter.CreateObservableGauge("complaints.relay.lag", () => Volatile.Read(ref lastLag), "{event}",
+            "Committed complaint events the relay has not published yet");
+    }
+
+    /// <summary>(highest committed sequence, relay position) from Marten's progress table.</summary>
+    public async Task<(long HighWater, long Position)> ReadAsync(CancellationToken cancellationToken)
+    {
+        await using var command = database.CreateCommand($"""
+            select coalesce((select max(seq_id) from {ComplaintsSettings.EventStoreSchema}.mt_events), 0),
+                   coalesce((select max(last_seq_id) from {ComplaintsSettings.EventStoreSchema}.mt_event_progression
+                             where name like '{ComplaintEventRelay.SubscriptionName}%'), 0)
+            """);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return (reader.GetInt64(0), reader.GetInt64(1));
+    }
+
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        var (highWater, position) = await ReadAsync(cancellationToken);
+        var lag = Math.Max(0, highWater - position);
+        Volatile.Write(ref lastLag, lag);
+        var now = clock.GetUtcNow();
+        if (position != lastPosition || lag == 0)
+        {
+            lastPosition = position;
+            lastMove = now;
+        }
+        var data = new Dictionary<string, object> { ["lag"] = lag, ["position"] = position, ["high_water"] = highWater };
+        if (lag > options.LagAlert)
+            return HealthCheckResult.Unhealthy($"The relay is {lag} events behind (alert above {options.LagAlert})", data: data);
+        if (lag > 0 && now - lastMove > options.StallAlert)
+            return HealthCheckResult.Unhealthy($"The relay published nothing for {now - lastMove:g} with {lag} events waiting; see docs/operations.md", data: data);
+        return HealthCheckResult.Healthy($"{lag} events waiting", data);
+    }
+}
