@@ -8,6 +8,7 @@
 #   eng/infra.sh down     stop both
 #   eng/infra.sh status   say what runs
 #   eng/infra.sh env      print the settings as shell exports (eval "$(eng/infra.sh env)")
+#   eng/infra.sh stop-postgres | stop-rabbitmq   stop one (fault drills); "up" starts it again
 #
 # Safe to run twice: "up" on a running stack only checks it. Needs root on Debian 12 to install
 # packages; PostgreSQL itself runs as the 'postgres' user because it refuses to run as root.
@@ -189,7 +190,9 @@ case "${1:-}" in
     print_env >&2
     ;;
   down) rabbit_down; pg_down ;;
+  stop-postgres) pg_down ;;
+  stop-rabbitmq) rabbit_down ;;
   status) status ;;
   env) print_env ;;
-  *) echo "usage: $0 up|down|status|env" >&2; exit 2 ;;
+  *) echo "usage: $0 up|down|status|env|stop-postgres|stop-rabbitmq" >&2; exit 2 ;;
 esac

@@ -5,8 +5,10 @@
 # and takes it through triage, assignment, the agent's work, the customer's decision and the
 # follow-up survey, printing its history. The services keep running afterwards.
 #
-#   eng/run.sh         start everything and run the demo
-#   eng/run.sh stop    stop the four services (eng/infra.sh down stops PostgreSQL and RabbitMQ)
+#   eng/run.sh             start everything and run the demo
+#   eng/run.sh stop        stop the services (eng/infra.sh down stops PostgreSQL and RabbitMQ)
+#   eng/run.sh kill NAME   SIGKILL one (intake, routing, resolution, followup, relay): a crash, for drills
+#   eng/run.sh start NAME  start one again, as the full run does
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -29,33 +31,55 @@ stop_services() {
   done
 }
 
-if [ "${1:-}" = stop ]; then stop_services; exit 0; fi
+# Development settings: tokens from the local issuer, and a key-encryption key for customers'
+# personal data made once per clone and kept under .local/ (production takes it from a Secret).
+dev_settings() {
+  eval "$("$ROOT/eng/infra.sh" env)"
+  local kek_file="$ROOT/.local/dev-kek"
+  mkdir -p "$ROOT/.local"
+  [ -s "$kek_file" ] || (umask 077 && head -c 32 /dev/urandom | base64 > "$kek_file")
+  export Complaints__Auth__Authority="http://127.0.0.1:5100/" Complaints__Auth__RequireHttpsMetadata=false
+  export Complaints__PersonalData__ActiveKeyId=dev1 Complaints__PersonalData__KeyEncryptionKeys__dev1="$(cat "$kek_file")"
+  export Complaints__Grpc__Reflection=true Identity__File="$ROOT/eng/dev-identities.json"
+}
+
+start_service() {
+  local wanted="$1" entry name project port relay dir
+  for entry in "${SERVICES[@]}"; do
+    IFS=: read -r name project port <<< "$entry"
+    [ "$name" = "$wanted" ] || continue
+    relay=false; [ "$name" = relay ] && relay=true
+    for dir in "$ROOT"/services/*/"$project" "$ROOT/tools/$project"; do [ -d "$dir" ] && break; done
+    echo "[run] starting $name on 127.0.0.1:$port (log: .local/services/$name.log)"
+    mkdir -p "$RUN_DIR"
+    ( cd "$dir" && Complaints__RunEventRelay=$relay exec nohup dotnet "bin/Release/net10.0/$project.dll" --urls "http://127.0.0.1:$port" \
+        >> "$RUN_DIR/$name.log" 2>&1 ) &
+    echo $! > "$RUN_DIR/$name.pid"
+    return 0
+  done
+  echo "[run] no service named $wanted" >&2; return 1
+}
+
+case "${1:-}" in
+  stop) stop_services; exit 0 ;;
+  kill)
+    pid_file="$RUN_DIR/${2:?name}.pid"
+    [ -f "$pid_file" ] && kill -9 "$(cat "$pid_file")" 2>/dev/null && echo "[run] killed $2 (SIGKILL)"
+    rm -f "$pid_file"; exit 0 ;;
+  start) dev_settings; start_service "${2:?name}"; exit 0 ;;
+esac
 
 "$ROOT/eng/infra.sh" up
-eval "$("$ROOT/eng/infra.sh" env)"
+dev_settings
 
 echo "[run] building"
 dotnet build "$ROOT/Complaints.sln" -c Release -v quiet -nologo -clp:ErrorsOnly
 
 stop_services
-mkdir -p "$RUN_DIR"
-
-# Development settings: tokens from the local issuer, and a key-encryption key for customers'
-# personal data made once per clone and kept under .local/ (production takes it from a Secret).
-KEK_FILE="$ROOT/.local/dev-kek"
-[ -s "$KEK_FILE" ] || (umask 077 && head -c 32 /dev/urandom | base64 > "$KEK_FILE")
-export Complaints__Auth__Authority="http://127.0.0.1:5100/" Complaints__Auth__RequireHttpsMetadata=false
-export Complaints__PersonalData__ActiveKeyId=dev1 Complaints__PersonalData__KeyEncryptionKeys__dev1="$(cat "$KEK_FILE")"
-export Complaints__Grpc__Reflection=true Identity__File="$ROOT/eng/dev-identities.json"
-
+rm -f "$RUN_DIR"/*.log
 for entry in "${SERVICES[@]}"; do
-  IFS=: read -r name project port <<< "$entry"
-  relay=false; [ "$name" = relay ] && relay=true
-  for dir in "$ROOT"/services/*/"$project" "$ROOT/tools/$project"; do [ -d "$dir" ] && break; done
-  echo "[run] starting $name on 127.0.0.1:$port (log: .local/services/$name.log)"
-  ( cd "$dir" && Complaints__RunEventRelay=$relay exec nohup dotnet "bin/Release/net10.0/$project.dll" --urls "http://127.0.0.1:$port" \
-      > "$RUN_DIR/$name.log" 2>&1 ) &
-  echo $! > "$RUN_DIR/$name.pid"
+  IFS=: read -r name _ _ <<< "$entry"
+  start_service "$name"
 done
 
 CLI=(dotnet "$ROOT/tools/Complaints.Cli/bin/Release/net10.0/complaints.dll")
