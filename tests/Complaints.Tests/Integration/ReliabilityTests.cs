@@ -242,5 +242,39 @@ public sealed class ReliabilityTests(PlatformFixture platform)
         var next = await platform.Intake.FileComplaintAsync(Billing());
         await platform.WaitForComplaintAsync(next.ComplaintId, c => c.Status == ComplaintStatus.Assigned, Timeout);
     }
+
+    [Fact]
+    public async Task One_broken_case_does_not_stop_the_sla_sweep_of_the_others()
+    {
+        // A case whose stream is gone (or whose team was renamed away), already overdue ...
+        var store = platform.RoutingApp.Services.GetRequiredService<Marten.IDocumentStore>();
+        var broken = new Complaints.Routing.Assignment.OpenCase
+        {
+            Id = Guid.NewGuid(), ComplaintNumber = "C-BROKEN", Team = "renamed-away", AssigneeId = "nobody",
+            FirstResponseDue = platform.Clock.GetUtcNow().AddMinutes(-1), ResolutionDue = platform.Clock.GetUtcNow().AddHours(1),
+        };
+        broken.RecomputeNextDeadline();
+        await using (var session = store.LightweightSession())
+        {
+            session.Store(broken);
+            await session.SaveChangesAsync();
+        }
+        // ... and a real one that falls due.
+        var filed = await platform.Intake.FileComplaintAsync(Billing());
+        await platform.WaitForComplaintAsync(filed.ComplaintId, c => c.Status == ComplaintStatus.Assigned, Timeout);
+        platform.Clock.Advance(TimeSpan.FromHours(1));
+
+        var failures = new List<Guid>();
+        await platform.Sweeper.SweepOnceAsync(CancellationToken.None, (id, _) => failures.Add(id));
+
+        Assert.Contains(broken.Id, failures);
+        var swept = await platform.Intake.GetComplaintAsync(new GetComplaintRequest { ComplaintId = filed.ComplaintId });
+        Assert.Contains(swept.History, h => h.EventType == "sla_breached");
+        await using (var session = store.LightweightSession())
+        {
+            session.Delete<Complaints.Routing.Assignment.OpenCase>(broken.Id);
+            await session.SaveChangesAsync();
+        }
+    }
 }
 
