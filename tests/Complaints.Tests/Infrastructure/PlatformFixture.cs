@@ -178,6 +178,17 @@ public sealed class PlatformFixture : IAsyncLifetime
     /// <summary>Publishes a message on the bus as a channel for redelivered events would.</summary>
     public IBus IntakeBus => IntakeApp.Services.GetRequiredService<IBus>();
 
+    /// <summary>Polls <paramref name="done"/> until it holds; fails saying <paramref name="what"/> did not happen in time.</summary>
+    public static async Task UntilAsync(Func<Task<bool>> done, string what, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(60));
+        while (!await done())
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"Not in time: {what}");
+            await Task.Delay(100);
+        }
+    }
+
     /// <summary>Polls intake until the complaint satisfies <paramref name="done"/>, or fails after <paramref name="timeout"/>.</summary>
     public async Task<GetComplaintResponse> WaitForComplaintAsync(string complaintId, Func<GetComplaintResponse, bool> done, TimeSpan timeout)
     {

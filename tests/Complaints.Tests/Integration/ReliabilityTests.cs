@@ -40,14 +40,10 @@ public sealed class ReliabilityTests(PlatformFixture platform)
             context.Headers.Set(ComplaintEventRelay.StreamVersionHeader, version);
         });
         // Routing's consumer has handled it.
-        var deadline = DateTime.UtcNow + Timeout;
-        while (!platform.Spans.Snapshot().Any(a => a.Source.Name == "MassTransit" && a.Kind == ActivityKind.Consumer
+        await PlatformFixture.UntilAsync(() => Task.FromResult(platform.Spans.Snapshot().Any(a => a.Source.Name == "MassTransit" && a.Kind == ActivityKind.Consumer
                                                     && a.DisplayName.Contains("follow-case-progress")
-                                                    && Equals(a.GetTagItem("messaging.masstransit.message_id")?.ToString(), messageId.ToString())))
-        {
-            Assert.True(DateTime.UtcNow < deadline, "routing never consumed the redelivered event");
-            await Task.Delay(100);
-        }
+                                                    && Equals(a.GetTagItem("messaging.masstransit.message_id")?.ToString(), messageId.ToString()))),
+            "routing consumes the redelivered event");
     }
 
     private async Task<bool> InCasesOfAsync(string assignee, string id) =>
@@ -72,12 +68,7 @@ public sealed class ReliabilityTests(PlatformFixture platform)
     public async Task A_rejection_overtaken_by_the_resolution_escalates_nothing()
     {
         var (id, agent) = await Journeys.ResolvedAsync(platform, Billing());
-        var deadline = DateTime.UtcNow + Timeout;
-        while (await InCasesOfAsync(agent, id))
-        {
-            Assert.True(DateTime.UtcNow < deadline, "routing never closed the resolved case");
-            await Task.Delay(100);
-        }
+        await PlatformFixture.UntilAsync(async () => !await InCasesOfAsync(agent, id), "routing closes the resolved case");
         var resolved = await platform.Intake.GetComplaintAsync(new GetComplaintRequest { ComplaintId = id });
         var proposal = resolved.History.Single(h => h.EventType == "remedy_proposed");
 
@@ -153,13 +144,8 @@ public sealed class ReliabilityTests(PlatformFixture platform)
         }
 
         // Once it is back, the waiting event is consumed: routing stops the first-response clock.
-        var deadline = DateTime.UtcNow + Timeout;
-        while (!(await platform.Routing.ListAgentCasesAsync(new ListAgentCasesRequest { AgentId = assigned.AgentId }))
-                   .Cases.Single(c => c.ComplaintId == filed.ComplaintId).FirstResponseSent)
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the event consumed during the outage was lost");
-            await Task.Delay(200);
-        }
+        await PlatformFixture.UntilAsync(async () => (await platform.Routing.ListAgentCasesAsync(new ListAgentCasesRequest { AgentId = assigned.AgentId }))
+                   .Cases.Single(c => c.ComplaintId == filed.ComplaintId).FirstResponseSent, "the event consumed during the outage is consumed once PostgreSQL is back");
     }
 
     [Fact]
@@ -173,24 +159,17 @@ public sealed class ReliabilityTests(PlatformFixture platform)
             context => context.Headers.Set(ComplaintEventRelay.StreamVersionHeader, 9L));
 
         string? queue = null;
-        var deadline = DateTime.UtcNow + Timeout;
-        while (queue is null)
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the failing message was never dead-lettered");
-            await Task.Delay(200);
-            queue = (await errors.ListAsync()).FirstOrDefault(q => q.Queue.Contains("schedule-callback") && q.Messages > before.GetValueOrDefault(q.Queue)).Queue;
-        }
+        await PlatformFixture.UntilAsync(async () =>
+            (queue = (await errors.ListAsync()).FirstOrDefault(q => q.Queue.Contains("schedule-callback") && q.Messages > before.GetValueOrDefault(q.Queue)).Queue) is not null,
+            "the failing message is dead-lettered");
+        Assert.NotNull(queue);
 
         var waiting = (await errors.ListAsync()).Single(q => q.Queue == queue).Messages;
         Assert.Equal((int)waiting, await errors.ReplayAsync(queue));
 
         // Back on its queue and consumed again: still failing, it comes back, so the cause must be fixed first.
-        deadline = DateTime.UtcNow + Timeout;
-        while ((await errors.ListAsync()).Single(q => q.Queue == queue).Messages < waiting)
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the replayed message was not consumed again");
-            await Task.Delay(200);
-        }
+        await PlatformFixture.UntilAsync(async () => (await errors.ListAsync()).Single(q => q.Queue == queue).Messages >= waiting,
+            "the replayed message is consumed again (and, still failing, comes back)");
     }
 
     [Fact]
@@ -218,12 +197,7 @@ public sealed class ReliabilityTests(PlatformFixture platform)
             platform.BrokerLink.Restore();
         }
 
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(120);
-        while ((await RelayHealthAsync()).Status != HealthStatus.Healthy)
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the relay did not catch up after the broker came back");
-            await Task.Delay(200);
-        }
+        await PlatformFixture.UntilAsync(async () => (await RelayHealthAsync()).Status == HealthStatus.Healthy, "the relay catches up once the broker is back", TimeSpan.FromSeconds(120));
     }
 
     [Fact]

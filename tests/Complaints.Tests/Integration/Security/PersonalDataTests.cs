@@ -205,13 +205,5 @@ public sealed class PersonalDataTests(PlatformFixture platform)
         return kpis;
     }
 
-    private static async Task WaitAsync(Func<Task<bool>> condition)
-    {
-        var deadline = DateTime.UtcNow + Timeout;
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("The condition did not hold in time");
-            await Task.Delay(100);
-        }
-    }
+    private static Task WaitAsync(Func<Task<bool>> condition) => PlatformFixture.UntilAsync(condition, "follow-up caught up");
 }
