@@ -24,6 +24,7 @@ RABBIT_DIST_PORT="${COMPLAINTS_RABBIT_DIST_PORT:-55679}"
 APP_USER=complaints
 APP_PASSWORD=complaints
 APP_DB=complaints
+APP_VHOST=complaints
 
 PG_BIN=/usr/lib/postgresql/15/bin
 # PostgreSQL refuses to run as root, and the 'postgres' user (which exists once the package is
@@ -153,6 +154,11 @@ CONF
     rabbitmqctl_ -q set_user_tags "$APP_USER" administrator >/dev/null
     rabbitmqctl_ -q set_permissions -p / "$APP_USER" '.*' '.*' '.*' >/dev/null
   fi
+  # The platform's own virtual host (its queues are quorum queues; '/' may hold older classic ones).
+  if ! rabbitmqctl_ -q list_vhosts 2>/dev/null | grep -qx "$APP_VHOST"; then
+    rabbitmqctl_ -q add_vhost "$APP_VHOST" >/dev/null
+    rabbitmqctl_ -q set_permissions -p "$APP_VHOST" "$APP_USER" '.*' '.*' '.*' >/dev/null
+  fi
   for _ in $(seq 1 30); do
     (exec 3<>"/dev/tcp/127.0.0.1/$RABBIT_MGMT_PORT") 2>/dev/null && return 0
     sleep 1
@@ -167,7 +173,7 @@ rabbit_down() {
 print_env() {
   cat <<ENV
 export ConnectionStrings__Postgres='Host=127.0.0.1;Port=$PG_PORT;Database=$APP_DB;Username=$APP_USER;Password=$APP_PASSWORD'
-export ConnectionStrings__RabbitMq='amqp://$APP_USER:$APP_PASSWORD@127.0.0.1:$RABBIT_PORT/'
+export ConnectionStrings__RabbitMq='amqp://$APP_USER:$APP_PASSWORD@127.0.0.1:$RABBIT_PORT/$APP_VHOST'
 export COMPLAINTS_TEST_POSTGRES='Host=127.0.0.1;Port=$PG_PORT;Database=$APP_DB;Username=$APP_USER;Password=$APP_PASSWORD'
 export COMPLAINTS_TEST_RABBITMQ='amqp://$APP_USER:$APP_PASSWORD@127.0.0.1:$RABBIT_PORT/'
 export COMPLAINTS_TEST_RABBITMQ_MANAGEMENT='http://$APP_USER:$APP_PASSWORD@127.0.0.1:$RABBIT_MGMT_PORT/'

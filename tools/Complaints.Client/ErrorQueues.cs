@@ -12,6 +12,9 @@ public sealed class ErrorQueues(Uri broker, Uri management)
 {
     public const string Suffix = "_error";
 
+    /// <summary>Where the broker puts messages past their queue's delivery limit (declared by the services).</summary>
+    public const string DeadLetterQueue = "complaints-dead-letters";
+
     /// <summary>Every error queue of the broker's virtual host with the messages waiting in it (RabbitMQ's management API).</summary>
     public async Task<IReadOnlyList<(string Queue, long Messages)>> ListAsync(CancellationToken cancellationToken = default)
     {
@@ -23,7 +26,7 @@ public sealed class ErrorQueues(Uri broker, Uri management)
         using var document = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync(url, cancellationToken));
         return document.RootElement.EnumerateArray()
             .Select(q => (Queue: q.GetProperty("name").GetString()!, Messages: q.TryGetProperty("messages", out var m) && m.ValueKind == System.Text.Json.JsonValueKind.Number ? m.GetInt64() : 0))
-            .Where(q => q.Queue.EndsWith(Suffix, StringComparison.Ordinal))
+            .Where(q => q.Queue.EndsWith(Suffix, StringComparison.Ordinal) || q.Queue == DeadLetterQueue)
             .OrderBy(q => q.Queue, StringComparer.Ordinal)
             .ToList();
     }
@@ -31,16 +34,23 @@ public sealed class ErrorQueues(Uri broker, Uri management)
     /// <summary>Moves up to <paramref name="max"/> messages of <paramref name="errorQueue"/> back to the queue they failed on; returns how many.</summary>
     public async Task<int> ReplayAsync(string errorQueue, int max = int.MaxValue, CancellationToken cancellationToken = default)
     {
-        if (!errorQueue.EndsWith(Suffix, StringComparison.Ordinal)) throw new ArgumentException($"{errorQueue} is not an error queue (*{Suffix})");
-        var target = errorQueue[..^Suffix.Length];
+        var deadLetters = errorQueue == DeadLetterQueue;
+        if (!deadLetters && !errorQueue.EndsWith(Suffix, StringComparison.Ordinal))
+            throw new ArgumentException($"{errorQueue} is neither an error queue (*{Suffix}) nor {DeadLetterQueue}");
         await using var connection = await new ConnectionFactory { Uri = broker }.CreateConnectionAsync(cancellationToken);
         await using var channel = await connection.CreateChannelAsync(
             new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true), cancellationToken);
-        await channel.QueueDeclarePassiveAsync(target, cancellationToken);
 
         var moved = 0;
         while (moved < max && await channel.BasicGetAsync(errorQueue, autoAck: false, cancellationToken) is { } message)
         {
+            // An error queue's messages go back to its queue; a dead letter to the queue its x-death header names.
+            var target = deadLetters ? DeadLetteredFrom(message.BasicProperties) : errorQueue[..^Suffix.Length];
+            if (target is null)
+            {
+                await channel.BasicNackAsync(message.DeliveryTag, multiple: false, requeue: true, cancellationToken);
+                throw new InvalidOperationException($"A message in {errorQueue} does not say which queue it came from; move it by hand");
+            }
             var properties = new BasicProperties(message.BasicProperties)
             {
                 // The fault's own headers described the last failure; the replay starts afresh.
@@ -53,5 +63,12 @@ public sealed class ErrorQueues(Uri broker, Uri management)
             moved++;
         }
         return moved;
+    }
+
+    private static string? DeadLetteredFrom(IReadOnlyBasicProperties properties)
+    {
+        if (properties.Headers is null || !properties.Headers.TryGetValue("x-death", out var value)) return null;
+        if (value is not IList<object> { Count: > 0 } deaths || deaths[0] is not IDictionary<string, object?> death) return null;
+        return death.TryGetValue("queue", out var queue) && queue is byte[] name ? System.Text.Encoding.UTF8.GetString(name) : null;
     }
 }

@@ -16,6 +16,7 @@ public static class MessagingDefaults
     /// <c>Complaints:Messaging:RetryLimit</c> tries), then moved to the queue's "_error" queue, where
     /// it waits for an operator (docs/operations.md). Delayed redelivery would need RabbitMQ's
     /// delayed-message plugin, which the supported brokers do not have.
+    /// Queues are quorum queues with a delivery limit (<see cref="DeadLetters"/>).
     /// </summary>
     public static WebApplicationBuilder AddComplaintsMessaging(
         this WebApplicationBuilder builder, string serviceName, Action<IBusRegistrationConfigurator>? addConsumers = null)
@@ -29,9 +30,14 @@ public static class MessagingDefaults
         var retryStart = builder.Configuration.GetValue("Complaints:Messaging:RetryStart", TimeSpan.FromMilliseconds(50));
 
         builder.Services.AddSingleton<ComplaintLocks>();
+        builder.Services.AddHostedService(services => new DeadLetters(rabbitUri, services.GetRequiredService<Microsoft.Extensions.Logging.ILogger<DeadLetters>>()));
         builder.Services.AddMassTransit(bus =>
         {
             bus.SetEndpointNameFormatter(new KebabCaseEndpointNameFormatter(serviceName, includeNamespace: false));
+            bus.AddConfigureEndpointsCallback((_, _, endpoint) =>
+            {
+                if (endpoint is IRabbitMqReceiveEndpointConfigurator queue) DeadLetters.ConfigureQueue(queue);
+            });
             addConsumers?.Invoke(bus);
             bus.UsingRabbitMq((context, rabbit) =>
             {

@@ -115,6 +115,14 @@ public sealed class TestInfrastructure : IAsyncDisposable
             q => q.TryGetProperty("messages", out var m) && m.ValueKind == System.Text.Json.JsonValueKind.Number ? m.GetInt64() : 0);
     }
 
+    /// <summary>A queue as RabbitMQ's management API describes it (type, arguments, depth).</summary>
+    public async Task<System.Text.Json.JsonElement> QueueAsync(string name)
+    {
+        using var http = ManagementClient();
+        var json = await http.GetStringAsync($"api/queues/{runName}/{Uri.EscapeDataString(name)}");
+        return System.Text.Json.JsonDocument.Parse(json).RootElement.Clone();
+    }
+
     private HttpClient ManagementClient()
     {
         var (user, password) = Credentials(managementUri);

@@ -250,5 +250,47 @@ public sealed class ReliabilityTests(PlatformFixture platform)
             await session.SaveChangesAsync();
         }
     }
+
+    [Fact]
+    public async Task A_message_past_its_delivery_limit_is_dead_lettered_not_dropped_and_can_be_replayed()
+    {
+        // Every service queue is a quorum queue that dead-letters, at least once, past its delivery limit.
+        var serviceQueue = await platform.QueueAsync("routing-route-filed-complaint");
+        Assert.Equal("quorum", serviceQueue.GetProperty("type").GetString());
+        var arguments = serviceQueue.GetProperty("arguments");
+        Assert.Equal(DeadLetters.DeliveryLimit, arguments.GetProperty("x-delivery-limit").GetInt32());
+        Assert.Equal(DeadLetters.Exchange, arguments.GetProperty("x-dead-letter-exchange").GetString());
+
+        // A scratch queue declared with exactly those arguments, and a message that keeps failing
+        // (as one that crashes its consumer's process would): the broker dead-letters it ...
+        var factory = new RabbitMQ.Client.ConnectionFactory { Uri = platform.BrokerAddress };
+        await using var connection = await factory.CreateConnectionAsync();
+        await using var channel = await connection.CreateChannelAsync();
+        var scratch = $"scratch-{Guid.NewGuid():N}";
+        var declared = arguments.EnumerateObject().ToDictionary(a => a.Name, a => (object?)(a.Value.ValueKind == System.Text.Json.JsonValueKind.Number ? a.Value.GetInt32() : a.Value.GetString()));
+        await channel.QueueDeclareAsync(scratch, durable: true, exclusive: false, autoDelete: false, declared);
+        var body = System.Text.Encoding.UTF8.GetBytes(scratch);
+        await channel.BasicPublishAsync("", scratch, mandatory: true, new RabbitMQ.Client.BasicProperties { Persistent = true }, body);
+        var returned = 0;
+        var until = DateTime.UtcNow + Timeout;
+        while (returned <= DeadLetters.DeliveryLimit && DateTime.UtcNow < until)
+        {
+            // A returned message takes a moment to be deliverable again.
+            if (await channel.BasicGetAsync(scratch, autoAck: false) is not { } message) { await Task.Delay(20); continue; }
+            await channel.BasicNackAsync(message.DeliveryTag, multiple: false, requeue: true);
+            returned++;
+        }
+        Assert.True(returned > DeadLetters.DeliveryLimit, $"the message came back only {returned} times");
+
+        // ... into the dead-letter queue the services declare, from where the operator's replay returns it.
+        var errors = new Complaints.Client.ErrorQueues(platform.BrokerAddress, platform.BrokerManagement);
+        await PlatformFixture.UntilAsync(async () => (await errors.ListAsync()).Any(q => q.Queue == DeadLetters.Queue && q.Messages > 0),
+            "the message is dead-lettered");
+        Assert.True(await errors.ReplayAsync(DeadLetters.Queue) >= 1);
+        var back = await channel.BasicGetAsync(scratch, autoAck: true);
+        Assert.NotNull(back);
+        Assert.Equal(scratch, System.Text.Encoding.UTF8.GetString(back.Body.Span));
+        await channel.QueueDeleteAsync(scratch, ifUnused: false, ifEmpty: false);
+    }
 }
 
