@@ -111,6 +111,12 @@ pg_up() {
   if [ "$(psql_admin -c "select 1 from pg_database where datname='$APP_DB'")" != 1 ]; then
     psql_admin -c "create database $APP_DB owner $APP_USER"
   fi
+  # The development key-encryption key lives with the data it protects: a new clone at the same
+  # path, or a deleted .local/, must not leave customers' data keys wrapped under a lost key.
+  if [ ! -s "$PG_HOME/dev-kek" ]; then
+    if [ -s "$LOCAL/dev-kek" ]; then cp "$LOCAL/dev-kek" "$PG_HOME/dev-kek"; else (umask 077 && head -c 32 /dev/urandom | base64 > "$PG_HOME/dev-kek"); fi
+    chmod 600 "$PG_HOME/dev-kek"
+  fi
   for _ in $(seq 1 30); do
     PGPASSWORD="$APP_PASSWORD" psql -h 127.0.0.1 -p "$PG_PORT" -U "$APP_USER" -d "$APP_DB" -qtAc 'select 1' >/dev/null 2>&1 && return 0
     sleep 1
@@ -178,6 +184,8 @@ export COMPLAINTS_TEST_POSTGRES='Host=127.0.0.1;Port=$PG_PORT;Database=$APP_DB;U
 export COMPLAINTS_TEST_RABBITMQ='amqp://$APP_USER:$APP_PASSWORD@127.0.0.1:$RABBIT_PORT/'
 export COMPLAINTS_TEST_RABBITMQ_MANAGEMENT='http://$APP_USER:$APP_PASSWORD@127.0.0.1:$RABBIT_MGMT_PORT/'
 ENV
+  # Development only: the key-encryption key of this database's customers' data keys.
+  if [ -s "$PG_HOME/dev-kek" ]; then echo "export COMPLAINTS_DEV_KEK='$(cat "$PG_HOME/dev-kek")'"; fi
 }
 
 status() {

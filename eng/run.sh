@@ -31,15 +31,13 @@ stop_services() {
   done
 }
 
-# Development settings: tokens from the local issuer, and a key-encryption key for customers'
-# personal data made once per clone and kept under .local/ (production takes it from a Secret).
+# Development settings: tokens from the local issuer, and the key-encryption key for customers'
+# personal data that eng/infra.sh keeps beside the database (production takes it from a Secret).
 dev_settings() {
   eval "$("$ROOT/eng/infra.sh" env)"
-  local kek_file="$ROOT/.local/dev-kek"
-  mkdir -p "$ROOT/.local"
-  [ -s "$kek_file" ] || (umask 077 && head -c 32 /dev/urandom | base64 > "$kek_file")
+  : "${COMPLAINTS_DEV_KEK:?eng/infra.sh up makes the development key-encryption key; run it first}"
   export Complaints__Auth__Authority="http://127.0.0.1:5100/" Complaints__Auth__RequireHttpsMetadata=false
-  export Complaints__PersonalData__ActiveKeyId=dev1 Complaints__PersonalData__KeyEncryptionKeys__dev1="$(cat "$kek_file")"
+  export Complaints__PersonalData__ActiveKeyId=dev1 Complaints__PersonalData__KeyEncryptionKeys__dev1="$COMPLAINTS_DEV_KEK"
   export Complaints__Grpc__Reflection=true Identity__File="$ROOT/eng/dev-identities.json"
 }
 

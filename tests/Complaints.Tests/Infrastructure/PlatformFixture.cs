@@ -101,6 +101,7 @@ public sealed class PlatformFixture : IAsyncLifetime
     public TcpProxy DatabaseLink { get; private set; } = null!;
     public Task<IReadOnlyDictionary<string, long>> QueueDepthsAsync() => infrastructure.QueueDepthsAsync();
     public Task<System.Text.Json.JsonElement> QueueAsync(string name) => infrastructure.QueueAsync(name);
+    public Task<(string Postgres, Uri Broker)> CreateIsolatedScopeAsync() => infrastructure.CreateIsolatedScopeAsync();
     /// <summary>RabbitMQ's management API, for the operators' error-queue commands.</summary>
     public Uri BrokerManagement => infrastructure.ManagementAddress;
     /// <summary>This run's RabbitMQ virtual host, straight (not through <see cref="BrokerLink"/>).</summary>

@@ -115,6 +115,28 @@ public sealed class TestInfrastructure : IAsyncDisposable
             q => q.TryGetProperty("messages", out var m) && m.ValueKind == System.Text.Json.JsonValueKind.Number ? m.GetInt64() : 0);
     }
 
+    private readonly List<string> isolatedScopes = [];
+
+    /// <summary>A database and a virtual host of their own, for a test that must not share the platform's (dropped at the end).</summary>
+    public async Task<(string Postgres, Uri Broker)> CreateIsolatedScopeAsync()
+    {
+        var name = $"{runName}_{isolatedScopes.Count + 1}";
+        isolatedScopes.Add(name);
+        await using (var admin = new NpgsqlConnection(adminPostgres))
+        {
+            await admin.OpenAsync();
+            await using var create = new NpgsqlCommand($"create database {name}", admin);
+            await create.ExecuteNonQueryAsync();
+        }
+        var (user, _) = Credentials(RabbitMqServer);
+        using var http = ManagementClient();
+        (await http.PutAsync($"api/vhosts/{name}", Json("{}"))).EnsureSuccessStatusCode();
+        (await http.PutAsync($"api/permissions/{name}/{Uri.EscapeDataString(user)}",
+            Json("""{"configure":".*","write":".*","read":".*"}"""))).EnsureSuccessStatusCode();
+        return (new NpgsqlConnectionStringBuilder(adminPostgres) { Database = name }.ConnectionString,
+            new Uri($"amqp://{RabbitMqUserInfo}@{RabbitMqServer.Host}:{RabbitMqServer.Port}/{name}"));
+    }
+
     /// <summary>A queue as RabbitMQ's management API describes it (type, arguments, depth).</summary>
     public async Task<System.Text.Json.JsonElement> QueueAsync(string name)
     {
@@ -147,11 +169,15 @@ public sealed class TestInfrastructure : IAsyncDisposable
             if (Environment.GetEnvironmentVariable("COMPLAINTS_TEST_KEEP") == "1") return;
             using var http = ManagementClient();
             await http.DeleteAsync($"api/vhosts/{runName}");
+            foreach (var scope in isolatedScopes) await http.DeleteAsync($"api/vhosts/{scope}");
             NpgsqlConnection.ClearAllPools();
             await using var admin = new NpgsqlConnection(adminPostgres);
             await admin.OpenAsync();
-            await using var drop = new NpgsqlCommand($"drop database if exists {runName} with (force)", admin);
-            await drop.ExecuteNonQueryAsync();
+            foreach (var database in isolatedScopes.Append(runName))
+            {
+                await using var drop = new NpgsqlCommand($"drop database if exists {database} with (force)", admin);
+                await drop.ExecuteNonQueryAsync();
+            }
         }
         finally
         {

@@ -11,6 +11,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
 
 namespace Complaints.Tests.Integration;
 
@@ -291,6 +294,57 @@ public sealed class ReliabilityTests(PlatformFixture platform)
         Assert.NotNull(back);
         Assert.Equal(scratch, System.Text.Encoding.UTF8.GetString(back.Body.Span));
         await channel.QueueDeleteAsync(scratch, ifUnused: false, ifEmpty: false);
+    }
+
+    [Fact]
+    public async Task The_relay_does_not_confirm_an_event_that_no_queue_is_bound_for_yet()
+    {
+        // An intake with its own relay, database and virtual host, where no consumer has a queue yet.
+        var (postgres, broker) = await platform.CreateIsolatedScopeAsync();
+        var app = Complaints.Intake.IntakeHost.Build(["--contentRoot", AppContext.BaseDirectory], builder =>
+        {
+            builder.WebHost.UseUrls("http://127.0.0.1:0");
+            builder.Logging.ClearProviders();
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["ConnectionStrings:Postgres"] = postgres,
+                ["ConnectionStrings:RabbitMq"] = broker.ToString(),
+                [ComplaintsSettings.RunEventRelayKey] = "true",
+                ["Complaints:Auth:Authority"] = platform.IssuerAddress,
+                ["Complaints:Auth:RequireHttpsMetadata"] = "false",
+                ["Complaints:PersonalData:ActiveKeyId"] = "tests-1",
+                ["Complaints:PersonalData:KeyEncryptionKeys:tests-1"] = platform.KeyEncryptionKey,
+            });
+        });
+        await app.StartAsync();
+        try
+        {
+            var intake = new Contracts.Intake.V1.Intake.IntakeClient(platform.ChannelAs(app, "channel-phone"));
+            var filed = await intake.FileComplaintAsync(Billing());
+            var monitor = app.Services.GetRequiredService<RelayMonitor>();
+
+            // Returned by the broker, so retried, not confirmed: the event stays waiting.
+            await Task.Delay(TimeSpan.FromSeconds(3));
+            var (highWater, position) = await monitor.ReadAsync(CancellationToken.None);
+            Assert.True(highWater > position, "the relay confirmed an event that no queue received");
+
+            // A consumer's queue appears: the event goes out to it.
+            var factory = new RabbitMQ.Client.ConnectionFactory { Uri = broker };
+            await using var connection = await factory.CreateConnectionAsync();
+            await using var channel = await connection.CreateChannelAsync();
+            await channel.ExchangeDeclareAsync("Complaints.Contracts.Events:ComplaintFiled", "fanout", durable: true, autoDelete: false);
+            var queue = (await channel.QueueDeclareAsync("late-consumer", durable: true, exclusive: false, autoDelete: false)).QueueName;
+            await channel.QueueBindAsync(queue, "Complaints.Contracts.Events:ComplaintFiled", "");
+            RabbitMQ.Client.BasicGetResult? delivered = null;
+            await PlatformFixture.UntilAsync(async () => (delivered = await channel.BasicGetAsync(queue, autoAck: true)) is not null,
+                "the waiting event is published once a queue is bound");
+            Assert.Contains(filed.ComplaintId, System.Text.Encoding.UTF8.GetString(delivered!.Body.Span));
+        }
+        finally
+        {
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
     }
 }
 

@@ -170,7 +170,15 @@ public sealed class PersonalDataProtector
         var key = new byte[KeySize];
         using var aes = new AesGcm(kek, TagSize);
         var wrapped = document.WrappedKey;
-        aes.Decrypt(wrapped.AsSpan(0, NonceSize), wrapped.AsSpan(NonceSize, KeySize), wrapped.AsSpan(NonceSize + KeySize), key, document.Id.ToByteArray());
+        try
+        {
+            aes.Decrypt(wrapped.AsSpan(0, NonceSize), wrapped.AsSpan(NonceSize, KeySize), wrapped.AsSpan(NonceSize + KeySize), key, document.Id.ToByteArray());
+        }
+        catch (AuthenticationTagMismatchException)
+        {
+            throw new InvalidOperationException(
+                $"Data key {document.Id} does not unwrap with the configured key-encryption key '{document.KekId}': the key configured under that id is not the one it was wrapped with");
+        }
         return key;
     }
 
