@@ -18,9 +18,11 @@ CLI=(dotnet "$ROOT/tools/Complaints.Cli/bin/Release/net10.0/complaints.dll")
 log() { printf '[drill] %s %s\n' "$(date +%T)" "$*"; }
 
 log "starting the platform"
+# Whatever happens, the services this drill started are stopped at the end.
+trap 'bash "$ROOT/eng/run.sh" stop > /dev/null 2>&1 || true' EXIT
+mkdir -p "$ROOT/.local"
 bash "$ROOT/eng/run.sh" > "$ROOT/.local/drill-run.log" 2>&1 || { tail -30 "$ROOT/.local/drill-run.log"; exit 1; }
 eval "$("$ROOT/eng/infra.sh" env)"
-trap 'bash "$ROOT/eng/run.sh" stop > /dev/null 2>&1 || true' EXIT
 
 log "filing $RATE/s for $DURATION s while the faults happen"
 dotnet "$ROOT/tools/Complaints.LoadTest/bin/Release/net10.0/complaints-load.dll" --drill \

@@ -11,6 +11,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
@@ -301,21 +302,7 @@ public sealed class ReliabilityTests(PlatformFixture platform)
     {
         // An intake with its own relay, database and virtual host, where no consumer has a queue yet.
         var (postgres, broker) = await platform.CreateIsolatedScopeAsync();
-        var app = Complaints.Intake.IntakeHost.Build(["--contentRoot", AppContext.BaseDirectory], builder =>
-        {
-            builder.WebHost.UseUrls("http://127.0.0.1:0");
-            builder.Logging.ClearProviders();
-            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-            {
-                ["ConnectionStrings:Postgres"] = postgres,
-                ["ConnectionStrings:RabbitMq"] = broker.ToString(),
-                [ComplaintsSettings.RunEventRelayKey] = "true",
-                ["Complaints:Auth:Authority"] = platform.IssuerAddress,
-                ["Complaints:Auth:RequireHttpsMetadata"] = "false",
-                ["Complaints:PersonalData:ActiveKeyId"] = "tests-1",
-                ["Complaints:PersonalData:KeyEncryptionKeys:tests-1"] = platform.KeyEncryptionKey,
-            });
-        });
+        var app = IsolatedIntakeWithRelay(postgres, broker);
         await app.StartAsync();
         try
         {
@@ -339,6 +326,78 @@ public sealed class ReliabilityTests(PlatformFixture platform)
             await PlatformFixture.UntilAsync(async () => (delivered = await channel.BasicGetAsync(queue, autoAck: true)) is not null,
                 "the waiting event is published once a queue is bound");
             Assert.Contains(filed.ComplaintId, System.Text.Encoding.UTF8.GetString(delivered!.Body.Span));
+        }
+        finally
+        {
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
+    }
+
+    /// <summary>An intake that runs its own relay, on a database and virtual host of its own.</summary>
+    private WebApplication IsolatedIntakeWithRelay(string postgres, Uri broker) =>
+        Complaints.Intake.IntakeHost.Build(["--contentRoot", AppContext.BaseDirectory], builder =>
+        {
+            builder.WebHost.UseUrls("http://127.0.0.1:0");
+            builder.Logging.ClearProviders();
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["ConnectionStrings:Postgres"] = postgres,
+                ["ConnectionStrings:RabbitMq"] = broker.ToString(),
+                [ComplaintsSettings.RunEventRelayKey] = "true",
+                ["Complaints:Auth:Authority"] = platform.IssuerAddress,
+                ["Complaints:Auth:RequireHttpsMetadata"] = "false",
+                ["Complaints:PersonalData:ActiveKeyId"] = "tests-1",
+                ["Complaints:PersonalData:KeyEncryptionKeys:tests-1"] = platform.KeyEncryptionKey,
+            });
+        });
+
+    [Fact]
+    public async Task The_relay_stops_at_an_event_type_it_does_not_know_instead_of_skipping_it()
+    {
+        var (postgres, broker) = await platform.CreateIsolatedScopeAsync();
+        var app = IsolatedIntakeWithRelay(postgres, broker);
+        await app.StartAsync();
+        try
+        {
+            var factory = new RabbitMQ.Client.ConnectionFactory { Uri = broker };
+            await using var connection = await factory.CreateConnectionAsync();
+            await using var channel = await connection.CreateChannelAsync();
+            await channel.ExchangeDeclareAsync("Complaints.Contracts.Events:ComplaintFiled", "fanout", durable: true, autoDelete: false);
+            var queue = (await channel.QueueDeclareAsync("filed-watcher", durable: true, exclusive: false, autoDelete: false)).QueueName;
+            await channel.QueueBindAsync(queue, "Complaints.Contracts.Events:ComplaintFiled", "");
+            var intake = new Contracts.Intake.V1.Intake.IntakeClient(platform.ChannelAs(app, "channel-phone"));
+            var published = new List<string>();
+            async Task<bool> SeenAsync(string id)
+            {
+                while (await channel.BasicGetAsync(queue, autoAck: true) is { } message) published.Add(System.Text.Encoding.UTF8.GetString(message.Body.Span));
+                return published.Any(body => body.Contains(id));
+            }
+
+            var first = await intake.FileComplaintAsync(Billing());
+            await PlatformFixture.UntilAsync(() => SeenAsync(first.ComplaintId), "the relay publishes the first complaint");
+
+            // An event of a type this release does not know (as a newer service would write during a rolling upgrade).
+            await using (var database = NpgsqlDataSource.Create(postgres))
+            await using (var future = database.CreateCommand($"""
+                insert into {ComplaintsSettings.EventStoreSchema}.mt_events (seq_id, id, stream_id, version, data, type, timestamp, mt_dotnet_type)
+                select nextval('{ComplaintsSettings.EventStoreSchema}.mt_events_sequence'), gen_random_uuid(), s.id, s.version + 1, @data::jsonb,
+                       'complaint_future_fact', now(), 'Complaints.Future.ComplaintFutureFact, Complaints.Future'
+                from {ComplaintsSettings.EventStoreSchema}.mt_streams s where s.id = @stream;
+                update {ComplaintsSettings.EventStoreSchema}.mt_streams set version = version + 1 where id = @stream;
+                """))
+            {
+                future.Parameters.AddWithValue("stream", Guid.Parse(first.ComplaintId));
+                future.Parameters.AddWithValue("data", "{}");
+                await future.ExecuteNonQueryAsync();
+            }
+
+            // What comes after it is not published past it: the relay stops, and its lag says so.
+            var second = await intake.FileComplaintAsync(Billing());
+            await Task.Delay(TimeSpan.FromSeconds(5));
+            Assert.False(await SeenAsync(second.ComplaintId), "the relay skipped an event it could not read");
+            var (highWater, position) = await app.Services.GetRequiredService<RelayMonitor>().ReadAsync(CancellationToken.None);
+            Assert.True(highWater > position);
         }
         finally
         {
