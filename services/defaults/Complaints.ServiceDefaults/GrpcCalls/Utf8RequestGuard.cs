@@ -40,10 +40,8 @@ public sealed class Utf8RequestGuard(RequestDelegate next)
             var length = (int)Math.Min(BinaryPrimitives.ReadUInt32BigEndian(body.Span[1..5]), (uint)(body.Length - 5));
             if (Problem(requestType, body.Slice(5, length).ToArray(), "", 0) is { } field)
             {
-                context.Response.StatusCode = StatusCodes.Status200OK;
-                context.Response.ContentType = "application/grpc";
-                context.Response.Headers["grpc-status"] = ((int)global::Grpc.Core.StatusCode.InvalidArgument).ToString(System.Globalization.CultureInfo.InvariantCulture);
-                context.Response.Headers["grpc-message"] = Uri.EscapeDataString($"Invalid request: {field}: is not valid UTF-8 text (a lone surrogate or stray bytes); send valid Unicode text");
+                GrpcRefusal.Write(context, global::Grpc.Core.StatusCode.InvalidArgument,
+                    $"Invalid request: {field}: is not valid UTF-8 text (a lone surrogate or stray bytes); send valid Unicode text");
                 return;
             }
         }

@@ -96,12 +96,6 @@ public static class AuthDefaults
         private static bool IsGrpc(HttpContext context) =>
             context.Request.ContentType?.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase) == true;
 
-        private static void Refuse(HttpContext context, Grpc.Core.StatusCode code, string message)
-        {
-            context.Response.StatusCode = StatusCodes.Status200OK;
-            context.Response.ContentType = "application/grpc";
-            context.Response.Headers["grpc-status"] = ((int)code).ToString(System.Globalization.CultureInfo.InvariantCulture);
-            context.Response.Headers["grpc-message"] = Uri.EscapeDataString(message);
-        }
+        private static void Refuse(HttpContext context, Grpc.Core.StatusCode code, string message) => GrpcCalls.GrpcRefusal.Write(context, code, message);
     }
 }
