@@ -71,6 +71,7 @@ ensure_installed() {
   [ -x "$PG_BIN/initdb" ] || missing+=(postgresql-15)
   [ -x "$RABBIT_BIN/rabbitmq-server" ] || missing+=(rabbitmq-server)
   command -v psql >/dev/null || missing+=(postgresql-client-15)
+  command -v openssl >/dev/null || missing+=(openssl)
   if [ ${#missing[@]} -gt 0 ]; then log "installing ${missing[*]}"; apt_install "${missing[@]}"; fi
   # Debian's packages try to start their own system-wide servers; ours are separate and project-local.
 }
@@ -116,6 +117,13 @@ pg_up() {
   if [ ! -s "$PG_HOME/dev-kek" ]; then
     if [ -s "$LOCAL/dev-kek" ]; then cp "$LOCAL/dev-kek" "$PG_HOME/dev-kek"; else (umask 077 && head -c 32 /dev/urandom | base64 > "$PG_HOME/dev-kek"); fi
     chmod 600 "$PG_HOME/dev-kek"
+  fi
+  # Likewise the development key that signs audit checkpoints (ECDSA P-256, PKCS#8, base64): the
+  # checkpoints already in this database were signed with it.
+  if [ ! -s "$PG_HOME/dev-audit-key" ]; then
+    (umask 077 && openssl ecparam -name prime256v1 -genkey -noout -outform DER \
+      | openssl pkcs8 -topk8 -nocrypt -inform DER -outform DER | base64 -w0 > "$PG_HOME/dev-audit-key")
+    chmod 600 "$PG_HOME/dev-audit-key"
   fi
   for _ in $(seq 1 30); do
     PGPASSWORD="$APP_PASSWORD" psql -h 127.0.0.1 -p "$PG_PORT" -U "$APP_USER" -d "$APP_DB" -qtAc 'select 1' >/dev/null 2>&1 && return 0
@@ -186,6 +194,7 @@ export COMPLAINTS_TEST_RABBITMQ_MANAGEMENT='http://$APP_USER:$APP_PASSWORD@127.0
 ENV
   # Development only: the key-encryption key of this database's customers' data keys.
   if [ -s "$PG_HOME/dev-kek" ]; then echo "export COMPLAINTS_DEV_KEK='$(cat "$PG_HOME/dev-kek")'"; fi
+  if [ -s "$PG_HOME/dev-audit-key" ]; then echo "export COMPLAINTS_DEV_AUDIT_KEY='$(cat "$PG_HOME/dev-audit-key")'"; fi
 }
 
 status() {

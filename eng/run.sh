@@ -38,6 +38,8 @@ dev_settings() {
   : "${COMPLAINTS_DEV_KEK:?eng/infra.sh up makes the development key-encryption key; run it first}"
   export Complaints__Auth__Authority="http://127.0.0.1:5100/" Complaints__Auth__RequireHttpsMetadata=false
   export Complaints__PersonalData__ActiveKeyId=dev1 Complaints__PersonalData__KeyEncryptionKeys__dev1="$COMPLAINTS_DEV_KEK"
+  : "${COMPLAINTS_DEV_AUDIT_KEY:?eng/infra.sh up makes the development audit signing key; run it first}"
+  export Complaints__Audit__SigningKey="$COMPLAINTS_DEV_AUDIT_KEY" Complaints__Audit__SigningKeyId=dev1
   export Complaints__Grpc__Reflection=true Identity__File="$ROOT/eng/dev-identities.json"
 }
 

@@ -19,7 +19,9 @@ public static class MartenDefaults
     /// The instance configured with <see cref="ComplaintsSettings.RunEventRelayKey"/> also runs
     /// the async daemon (Solo) with the relay that publishes committed events to RabbitMQ.
     /// </summary>
-    public static WebApplicationBuilder AddComplaintsEventStore(this WebApplicationBuilder builder, Action<StoreOptions>? configure = null)
+    /// <param name="relayInstance">More work for the single daemon instance (Solo), e.g. subscriptions.</param>
+    public static WebApplicationBuilder AddComplaintsEventStore(this WebApplicationBuilder builder, Action<StoreOptions>? configure = null,
+        Action<MartenServiceCollectionExtensions.MartenConfigurationExpression, WebApplicationBuilder>? relayInstance = null)
     {
         var connectionString = ComplaintsSettings.Postgres(builder);
         var autoCreate = builder.Configuration.GetValue(ComplaintsSettings.AutoCreateKey, AutoCreate.CreateOrUpdate);
@@ -27,6 +29,7 @@ public static class MartenDefaults
 
         builder.Services.Configure<PersonalData.PersonalDataOptions>(builder.Configuration.GetSection(PersonalData.PersonalDataOptions.Section));
         builder.Services.AddSingleton<PersonalData.PersonalDataProtector>();
+        builder.Services.AddSingleton<Audit.PersonalDataReads>();
         builder.Services.AddSingleton(new NpgsqlDataSourceBuilder(connectionString).Build());
 
         var marten = builder.Services.AddMarten(options =>
@@ -38,9 +41,12 @@ public static class MartenDefaults
                 options.Events.AppendMode = EventAppendMode.Quick;
                 options.Events.MetadataConfig.HeadersEnabled = true;
                 options.Events.MetadataConfig.CorrelationIdEnabled = true;
+                // Causation: the event (relayed message) a consumer reacted to; auditors follow the chain of causes.
+                options.Events.MetadataConfig.CausationIdEnabled = true;
                 options.Events.AddEventTypes(ComplaintStreamEvents.All);
                 // Every service seals and reveals customers' personal data with their data keys.
                 options.Schema.For<PersonalData.CustomerDataKey>().UniqueIndex(k => k.CustomerId);
+                Audit.PersonalDataReads.Configure(options);
                 options.OpenTelemetry.TrackConnections = JasperFx.OpenTelemetry.TrackLevel.Normal;
                 // The relay must never skip an event: one it cannot read (a type from a newer release
                 // during a rolling upgrade, a payload that no longer deserialises) stops it, and the
@@ -63,6 +69,7 @@ public static class MartenDefaults
             // "Multiplexing is current incompatible with DbDataSource" (see eng/stand-in/README.md).
             marten.AddAsyncDaemon(DaemonMode.Solo)
                 .AddSubscriptionWithServices<ComplaintEventRelay>(ServiceLifetime.Singleton);
+            relayInstance?.Invoke(marten, builder);
             builder.Services.AddSingleton<RelayFence>();
             builder.Services.AddSingleton<RelayMonitor>();
             builder.Services.AddHealthChecks().AddCheck<RelayMonitor>("relay", tags: [RelayMonitor.HealthTag]);
@@ -104,6 +111,12 @@ public static class MartenDefaults
     {
         session.SetHeader(ActorHeader, actor);
         session.SetHeader(ActorRoleHeader, role);
+    }
+
+    /// <summary>Records on every event about to be appended the event (relayed message id) a consumer reacted to.</summary>
+    public static void StampCausation(this IDocumentSession session, Guid? causingEventId)
+    {
+        if (causingEventId is { } id) session.CausationId = id.ToString();
     }
 
     /// <summary>

@@ -70,6 +70,8 @@ public sealed class PlatformFixture : IAsyncLifetime
     public Contracts.Routing.V1.Routing.RoutingClient Routing => RoutingAs("mgr-care");
 
     public Contracts.Intake.V1.Intake.IntakeClient IntakeAs(string clientId) => new(ChannelAs(IntakeApp, clientId));
+    /// <summary>The audit API (on intake), as the demo auditor.</summary>
+    public Contracts.Audit.V1.Audit.AuditClient Auditor => new(ChannelAs(IntakeApp, "auditor-01"));
     public Contracts.Routing.V1.Routing.RoutingClient RoutingAs(string clientId) => new(ChannelAs(RoutingApp, clientId));
     public Contracts.Resolution.V1.Resolution.ResolutionClient ResolutionAs(string clientId) => new(ChannelAs(ResolutionApp, clientId));
     public Contracts.Followup.V1.Followup.FollowupClient FollowupAs(string clientId) => new(ChannelAs(FollowupApp, clientId));
@@ -88,6 +90,9 @@ public sealed class PlatformFixture : IAsyncLifetime
 
     /// <summary>The key-encryption key the services use in these tests (a random one per run).</summary>
     public string KeyEncryptionKey { get; } = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+
+    /// <summary>The audit checkpoints' signing key of this run, and its public half as auditors get it.</summary>
+    public ECDsa AuditSigningKey { get; } = ECDsa.Create(ECCurve.NamedCurves.nistP256);
 
     /// <summary>Retention before erasure is allowed, short so that tests move the fake clock past it.</summary>
     public static readonly TimeSpan Retention = TimeSpan.FromDays(30);
@@ -168,6 +173,9 @@ public sealed class PlatformFixture : IAsyncLifetime
                 ["Complaints:PersonalData:ActiveKeyId"] = "tests-1",
                 ["Complaints:PersonalData:KeyEncryptionKeys:tests-1"] = KeyEncryptionKey,
                 ["Complaints:PersonalData:LegalHold:RetentionPeriod"] = Retention.ToString(),
+                ["Complaints:Audit:SigningKey"] = Convert.ToBase64String(AuditSigningKey.ExportPkcs8PrivateKey()),
+                ["Complaints:Audit:SigningKeyId"] = "tests-1",
+                ["Complaints:Audit:CheckpointInterval"] = "00:00:00",
             });
         });
         await app.StartAsync();

@@ -44,6 +44,7 @@ public sealed class OutageStatusTests(PlatformFixture platform)
                 ["Complaints:Auth:RequireHttpsMetadata"] = "false",
                 ["Complaints:PersonalData:ActiveKeyId"] = "tests-1",
                 ["Complaints:PersonalData:KeyEncryptionKeys:tests-1"] = platform.KeyEncryptionKey,
+                ["Complaints:Audit:SigningKey"] = Convert.ToBase64String(platform.AuditSigningKey.ExportPkcs8PrivateKey()),
             });
         });
         await app.StartAsync();

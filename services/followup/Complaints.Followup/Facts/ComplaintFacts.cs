@@ -1,4 +1,4 @@
-using Complaints.Contracts.Events;
+using Complaints.Contracts.Stream;
 
 namespace Complaints.Followup.Facts;
 
@@ -38,40 +38,38 @@ public sealed class ComplaintFacts
     public List<string> Whys { get; set; } = [];
     public List<Guid> ImprovementActions { get; set; } = [];
 
+    /// <summary>The facts, read from the complaint's one fold; null for a stream that has no filing.</summary>
     public static ComplaintFacts? Fold(Guid complaintId, IEnumerable<(long Version, object Data)> events)
     {
-        var facts = new ComplaintFacts { Id = complaintId };
-        var filed = false;
-        foreach (var (version, data) in events)
+        var life = ComplaintLife.Fold(complaintId, events);
+        if (life.ComplaintNumber.Length == 0) return null;
+        return new ComplaintFacts
         {
-            facts.Version = version;
-            filed |= data is ComplaintFiled;
-            facts.Apply(data);
-        }
-        return filed ? facts : null;
-    }
-
-    private void Apply(object @event)
-    {
-        switch (@event)
-        {
-            case ComplaintFiled e:
-                ComplaintNumber = e.ComplaintNumber; CustomerId = e.CustomerId; SubjectKey = e.SubjectKey; FiledAt = e.FiledAt; Repeat = e.IsRepeat;
-                break;
-            case ComplaintTriaged e: Category = e.Category; break;
-            case ComplaintRouted e: Team = e.Team; break;
-            case ComplaintEscalated: Escalations++; break;
-            case SlaBreached: SlaBreaches++; break;
-            case FirstResponseSent e: FirstResponseAt ??= e.SentAt; break;
-            case ComplaintResolved e: FirstResolvedAt ??= e.ResolvedAt; Resolved = true; break;
-            case ComplaintReopened: Reopens++; Resolved = false; break;
-            case ComplaintClosed e: ClosedAt = e.ClosedAt; break;
-            case SecondComplaintLinked e: SecondComplaintOf = e.FirstComplaintId; break;
-            case SurveyRecorded e:
-                Surveyed = true; Timeliness = e.Timeliness; Solution = e.Solution; Attitude = e.Attitude; Nps = e.Nps;
-                break;
-            case RootCauseIdentified e: RootCauseCategory = e.RootCauseCategory; Whys = [.. e.Whys]; break;
-            case ImprovementActionOpened e: ImprovementActions.Add(e.ActionId); break;
-        }
+            Id = complaintId,
+            Version = life.Version,
+            ComplaintNumber = life.ComplaintNumber,
+            CustomerId = life.CustomerId,
+            SubjectKey = life.SubjectKey,
+            FiledAt = life.FiledAt,
+            Team = life.Team,
+            Category = life.Category,
+            FirstResponseAt = life.FirstResponseAt,
+            FirstResolvedAt = life.FirstResolvedAt,
+            Resolved = life.ResolvedAt is not null,
+            ClosedAt = life.ClosedAt,
+            Escalations = life.Escalations,
+            SlaBreaches = life.Breaches.Count,
+            Repeat = life.IsRepeat,
+            SecondComplaintOf = life.SecondComplaintOf,
+            Reopens = life.Reopens,
+            Surveyed = life.Survey is not null,
+            Timeliness = life.Survey?.Timeliness ?? 0,
+            Solution = life.Survey?.Solution ?? 0,
+            Attitude = life.Survey?.Attitude ?? 0,
+            Nps = life.Survey?.Nps ?? 0,
+            RootCauseCategory = life.RootCauseCategory,
+            Whys = [.. life.Whys],
+            ImprovementActions = [.. life.ImprovementActions],
+        };
     }
 }

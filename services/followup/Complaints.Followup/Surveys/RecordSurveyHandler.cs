@@ -1,5 +1,6 @@
 using Complaints.Contracts.Events;
 using Complaints.Contracts.Followup.V1;
+using Complaints.Contracts.Stream;
 using Complaints.ServiceDefaults;
 using Complaints.ServiceDefaults.PersonalData;
 using Complaints.ServiceDefaults.Security;
@@ -27,18 +28,9 @@ public sealed class RecordSurveyHandler(IDocumentSession session, PersonalDataPr
 
         var events = await session.Events.FetchStreamAsync(id, token: cancellationToken);
         if (events.Count == 0) throw new RpcException(new Status(StatusCode.NotFound, $"No complaint with id {id}"));
-        var resolved = false;
-        var closed = false;
-        Guid? customerKeyId = null;
-        foreach (var e in events)
-        {
-            if (e.Data is ComplaintFiled filed) customerKeyId = filed.CustomerKeyId;
-            if (e.Data is ComplaintResolved) resolved = true;
-            if (e.Data is ComplaintReopened) resolved = false;
-            if (e.Data is ComplaintClosed) closed = true;
-        }
-        if (closed) throw new RpcException(new Status(StatusCode.FailedPrecondition, "The complaint is already closed"));
-        if (!resolved) throw new RpcException(new Status(StatusCode.FailedPrecondition, "The complaint is not resolved; the survey follows the resolution"));
+        var life = ComplaintLife.Fold(id, events.Select(e => (e.Version, e.Data)));
+        if (life.ClosedAt is not null) throw new RpcException(new Status(StatusCode.FailedPrecondition, "The complaint is already closed"));
+        if (life.ResolvedAt is null) throw new RpcException(new Status(StatusCode.FailedPrecondition, "The complaint is not resolved; the survey follows the resolution"));
 
         var now = clock.GetUtcNow();
         var scores = new[] { request.Timeliness, request.Solution, request.Attitude };
@@ -48,12 +40,12 @@ public sealed class RecordSurveyHandler(IDocumentSession session, PersonalDataPr
             : new ComplaintReopened(id, $"customer dissatisfied at follow-up (timeliness {request.Timeliness}, solution {request.Solution}, attitude {request.Attitude})", now);
 
         // The customer's comment is their own words: sealed under their data key like everything personal.
-        var comment = customerKeyId is { } keyId && request.Comment.Length > 0
+        var comment = life.CustomerKeyId is { } keyId && request.Comment.Length > 0
             ? (await personalData.CipherAsync(keyId, cancellationToken)).Protect(PersonalField.Text, request.Comment)
             : request.Comment;
         session.StampTraceContext();
         session.StampActor(caller.Subject, caller.Role);
-        session.Events.Append(id, events[^1].Version + 2,
+        session.Events.Append(id, life.Version + 2,
             new SurveyRecorded(id, caller.Subject, request.Timeliness, request.Solution, request.Attitude, request.Nps, comment, satisfied, now),
             outcome);
         try

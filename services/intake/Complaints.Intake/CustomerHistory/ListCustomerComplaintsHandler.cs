@@ -1,6 +1,7 @@
 using Complaints.Contracts.Intake.V1;
 using Complaints.Intake.FileComplaint;
 using Complaints.ServiceDefaults;
+using Complaints.ServiceDefaults.Audit;
 using Complaints.ServiceDefaults.PersonalData;
 using Complaints.ServiceDefaults.Security;
 using Google.Protobuf.WellKnownTypes;
@@ -8,7 +9,7 @@ using Marten;
 
 namespace Complaints.Intake.CustomerHistory;
 
-public sealed class ListCustomerComplaintsHandler(IQuerySession session, PersonalDataProtector personalData)
+public sealed class ListCustomerComplaintsHandler(IQuerySession session, PersonalDataProtector personalData, PersonalDataReads reads)
 {
     public async Task<ListCustomerComplaintsResponse> HandleAsync(ListCustomerComplaintsRequest request, Caller caller, CancellationToken cancellationToken)
     {
@@ -21,6 +22,9 @@ public sealed class ListCustomerComplaintsHandler(IQuerySession session, Persona
             .OrderByDescending(c => c.FiledAt)
             .ToListAsync(cancellationToken);
 
+        if (records.Count > 0)
+            await reads.RecordAsync(records.Select(r => r.Id), caller, "complaints.intake.v1.Intake/ListCustomerComplaints",
+                caller.SeesPersonalData ? PersonalDataReadView.Clear : PersonalDataReadView.Masked, cancellationToken);
         var response = new ListCustomerComplaintsResponse { CustomerId = customerId };
         foreach (var r in records)
         {

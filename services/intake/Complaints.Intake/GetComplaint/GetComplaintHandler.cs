@@ -1,9 +1,10 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using Complaints.Contracts.Events;
 using Complaints.Contracts.Intake.V1;
+using Complaints.Contracts.Stream;
 using Complaints.Intake.FileComplaint;
 using Complaints.ServiceDefaults;
+using Complaints.ServiceDefaults.Audit;
 using Complaints.ServiceDefaults.PersonalData;
 using Complaints.ServiceDefaults.Security;
 using Google.Protobuf.WellKnownTypes;
@@ -13,11 +14,11 @@ using Marten;
 namespace Complaints.Intake.GetComplaint;
 
 /// <summary>
-/// Reads a complaint's whole stream: its current state folded from the events, and every event as
-/// recorded, for a caller allowed to see it. Personal data is revealed in clear, masked for roles
-/// that do not need it, or read as erased.
+/// Reads a complaint's whole stream: its current state (the complaint's one fold), and every event
+/// as recorded, for a caller allowed to see it. Personal data is revealed in clear, masked for roles
+/// that do not need it, or read as erased; the read itself is recorded.
 /// </summary>
-public sealed class GetComplaintHandler(IQuerySession session, PersonalDataProtector personalData, ILogger<GetComplaintHandler> logger)
+public sealed class GetComplaintHandler(IQuerySession session, PersonalDataProtector personalData, PersonalDataReads reads)
 {
     // Unescaped so that Chinese and other scripts read as written in the history.
     private static readonly JsonSerializerOptions HistoryJson = new(JsonSerializerDefaults.Web)
@@ -33,19 +34,26 @@ public sealed class GetComplaintHandler(IQuerySession session, PersonalDataProte
         }
 
         var events = await session.Events.FetchStreamAsync(complaintId, token: cancellationToken);
-        var access = new ComplaintAccess();
-        foreach (var @event in events) access.Apply(@event.Data);
+        var life = ComplaintLife.Fold(complaintId, events.Select(e => (e.Version, e.Data)));
         // A channel system is told nothing about complaints other systems filed, not even that they exist.
-        var mayRead = access.MayRead(caller, out var reason);
+        var mayRead = new ComplaintAccess(life).MayRead(caller, out var reason);
         if (events.Count == 0 || (!mayRead && caller.Is(Roles.Channel)))
             throw new RpcException(new Status(StatusCode.NotFound, $"No complaint with id {complaintId}"));
         caller.Require(mayRead, reason);
 
         var inClear = caller.SeesPersonalData;
-        var response = new GetComplaintResponse { ComplaintId = complaintId.ToString() };
+        var view = life.PersonalDataErased ? PersonalDataView.Erased : inClear ? PersonalDataView.Clear : PersonalDataView.Masked;
+        // Recorded before anything personal leaves: a read that cannot be recorded does not happen.
+        await reads.RecordAsync([complaintId], caller, "complaints.intake.v1.Intake/GetComplaint", view switch
+        {
+            PersonalDataView.Erased => PersonalDataReadView.Erased,
+            PersonalDataView.Clear => PersonalDataReadView.Clear,
+            _ => PersonalDataReadView.Masked,
+        }, cancellationToken);
+
+        var response = State(life);
         foreach (var @event in events)
         {
-            Apply(response, @event.Data);
             var data = JsonSerializer.SerializeToNode(@event.Data, @event.EventType, HistoryJson);
             response.History.Add(new HistoryEntry
             {
@@ -55,54 +63,48 @@ public sealed class GetComplaintHandler(IQuerySession session, PersonalDataProte
                 DataJson = (await personalData.DiscloseJsonAsync(data, inClear, cancellationToken))?.ToJsonString(HistoryJson) ?? "null",
             });
         }
-        response.CustomerName = await personalData.DiscloseAsync(response.CustomerName, inClear, cancellationToken);
-        response.CustomerPhone = await personalData.DiscloseAsync(response.CustomerPhone, inClear, cancellationToken);
-        response.CustomerEmail = await personalData.DiscloseAsync(response.CustomerEmail, inClear, cancellationToken);
-        response.Description = await personalData.DiscloseAsync(response.Description, inClear, cancellationToken);
-        response.PersonalData = access.Erased || response.Description == PersonalDataProtector.Erased ? PersonalDataView.Erased
-            : inClear ? PersonalDataView.Clear : PersonalDataView.Masked;
-        // Who read whose complaint is itself a record a regulator may ask for; ids only, nothing personal.
-        logger.LogInformation("Complaint {ComplaintId} read by {Role} {Subject} ({View})", complaintId, caller.Role, caller.Subject, response.PersonalData);
+        response.CustomerName = await personalData.DiscloseAsync(life.CustomerName, inClear, cancellationToken);
+        response.CustomerPhone = await personalData.DiscloseAsync(life.CustomerPhone, inClear, cancellationToken);
+        response.CustomerEmail = await personalData.DiscloseAsync(life.CustomerEmail, inClear, cancellationToken);
+        response.Description = await personalData.DiscloseAsync(life.Description, inClear, cancellationToken);
+        response.PersonalData = life.PersonalDataErased || response.Description == PersonalDataProtector.Erased ? PersonalDataView.Erased : view;
         return response;
     }
 
-    private static void Apply(GetComplaintResponse state, object @event)
+    private static GetComplaintResponse State(ComplaintLife life)
     {
-        switch (@event)
+        var state = new GetComplaintResponse
         {
-            case ComplaintFiled filed:
-                state.ComplaintNumber = filed.ComplaintNumber;
-                state.Status = ComplaintStatus.Filed;
-                state.Channel = Channels.Parse(filed.Channel);
-                state.CustomerId = filed.CustomerId;
-                state.CustomerName = filed.CustomerName;
-                state.CustomerPhone = filed.CustomerPhone;
-                state.CustomerEmail = filed.CustomerEmail;
-                state.Description = filed.Description;
-                state.FiledAt = Timestamp.FromDateTimeOffset(filed.FiledAt);
-                if (filed.FirstResponseDue is { } promisedResponse) state.FirstResponseDue = Timestamp.FromDateTimeOffset(promisedResponse);
-                if (filed.ResolutionDue is { } promisedResolution) state.ResolutionDue = Timestamp.FromDateTimeOffset(promisedResolution);
-                break;
-            case ComplaintTriaged triaged:
-                state.Priority = triaged.Priority;
-                state.Category = triaged.Category;
-                break;
-            case ComplaintRouted routed:
-                state.Status = ComplaintStatus.Routed;
-                state.Team = routed.Team;
-                break;
-            case ComplaintAssigned assigned:
-                state.Status = ComplaintStatus.Assigned;
-                state.Team = assigned.Team;
-                state.AgentId = assigned.AgentId;
-                state.Tier = assigned.Tier;
-                state.FirstResponseDue = Timestamp.FromDateTimeOffset(assigned.FirstResponseDue);
-                state.ResolutionDue = Timestamp.FromDateTimeOffset(assigned.ResolutionDue);
-                break;
-            case ComplaintEscalated escalated:
-                state.Tier = escalated.ToTier;
-                state.AgentId = escalated.AssigneeId;
-                break;
-        }
+            ComplaintId = life.Id.ToString(),
+            ComplaintNumber = life.ComplaintNumber,
+            Status = Status(life.Stage),
+            Channel = Channels.Parse(life.Channel),
+            CustomerId = life.CustomerId,
+            FiledAt = Timestamp.FromDateTimeOffset(life.FiledAt),
+            Team = life.Team,
+            AgentId = life.Owner ?? "",
+            Priority = life.Priority,
+            Category = life.Category,
+            Tier = life.Tier,
+        };
+        if (life.FirstResponseDue is { } firstResponseDue) state.FirstResponseDue = Timestamp.FromDateTimeOffset(firstResponseDue);
+        if (life.ResolutionDue is { } resolutionDue) state.ResolutionDue = Timestamp.FromDateTimeOffset(resolutionDue);
+        return state;
     }
+
+    public static ComplaintStatus Status(ComplaintStage stage) => stage switch
+    {
+        ComplaintStage.Filed => ComplaintStatus.Filed,
+        ComplaintStage.Triaged => ComplaintStatus.Triaged,
+        ComplaintStage.Routed => ComplaintStatus.Routed,
+        ComplaintStage.Assigned => ComplaintStatus.Assigned,
+        ComplaintStage.FirstResponseSent => ComplaintStatus.FirstResponseSent,
+        ComplaintStage.Investigating => ComplaintStatus.Investigating,
+        ComplaintStage.AwaitingApproval => ComplaintStatus.AwaitingApproval,
+        ComplaintStage.AwaitingCustomer => ComplaintStatus.AwaitingCustomer,
+        ComplaintStage.Resolved => ComplaintStatus.Resolved,
+        ComplaintStage.Closed => ComplaintStatus.Closed,
+        ComplaintStage.Reopened => ComplaintStatus.Reopened,
+        _ => throw new ArgumentOutOfRangeException(nameof(stage), stage, "a stage without a status"),
+    };
 }

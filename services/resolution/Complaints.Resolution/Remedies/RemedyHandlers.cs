@@ -1,5 +1,6 @@
 using System.Globalization;
 using Complaints.Contracts.Events;
+using Complaints.Contracts.Stream;
 using Complaints.Contracts.Resolution.V1;
 using Complaints.Resolution.Cases;
 using Complaints.Resolution.Wording;
@@ -59,7 +60,7 @@ public sealed class RemedyHandlers(
         {
             CaseStream.RequireWorkable(state);
             var remedy = Remedy(state, request.RemedyId);
-            CaseStream.Require(remedy.Status == RemedyStatus.PendingApproval, $"Remedy {remedy.Id} does not wait for approval (it is {remedy.Status})");
+            CaseStream.Require(remedy.Stage == RemedyStage.PendingApproval, $"Remedy {remedy.Id} does not wait for approval (it is {remedy.Stage})");
             if (remedy.ProposedBy == caller.Subject)
                 throw new RpcException(new Status(StatusCode.PermissionDenied, "Nobody approves their own proposal; another person with enough authority must decide"));
             if (request.Approve && remedy.Amount > limits.Value.LimitOf(caller.Role))
@@ -85,11 +86,11 @@ public sealed class RemedyHandlers(
         {
             CaseStream.RequireWorkable(state);
             var remedy = Remedy(state, request.RemedyId);
-            CaseStream.Require(remedy.Status is RemedyStatus.Proposed or RemedyStatus.Approved, remedy.Status switch
+            CaseStream.Require(remedy.Stage is RemedyStage.Proposed or RemedyStage.Approved, remedy.Stage switch
             {
-                RemedyStatus.PendingApproval => $"Remedy {remedy.Id} still waits for approval by a {remedy.RequiresApprovalFrom}; it cannot be offered yet",
-                RemedyStatus.Refused => $"Remedy {remedy.Id} was refused; propose an alternative",
-                _ => $"The customer already decided on remedy {remedy.Id} ({remedy.Status})",
+                RemedyStage.PendingApproval => $"Remedy {remedy.Id} still waits for approval by a {remedy.RequiresApprovalFrom}; it cannot be offered yet",
+                RemedyStage.Refused => $"Remedy {remedy.Id} was refused; propose an alternative",
+                _ => $"The customer already decided on remedy {remedy.Id} ({remedy.Stage})",
             });
 
             var now = clock.GetUtcNow();
@@ -111,7 +112,7 @@ public sealed class RemedyHandlers(
         return new RecordCustomerDecisionResponse { Version = version };
     }
 
-    private static RemedyState Remedy(CaseState state, string remedyId)
+    private static RemedyLife Remedy(CaseState state, string remedyId)
     {
         if (!Guid.TryParse(remedyId, out var id)) new FieldViolations().Add("remedy_id", "is not a remedy id").ThrowIfAny();
         return state.Remedies.GetValueOrDefault(id)

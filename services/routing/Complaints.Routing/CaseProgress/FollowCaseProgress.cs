@@ -56,6 +56,7 @@ public sealed class FollowCaseProgress(
         if (await Escalation.OneTierUpAsync(session, openCase, teams, reason, clock.GetUtcNow(), cancellationToken) is { } escalated)
         {
             session.StampTraceContext();
+            session.StampCausation(context.MessageId);
             session.StampActor("routing.escalation", "system");
             session.Events.Append(rejected.ComplaintId, stream.Version + 1, escalated);
             logger.LogInformation("Complaint {ComplaintId} escalated to {Tier} after a rejected remedy", rejected.ComplaintId, escalated.ToTier);
@@ -90,6 +91,7 @@ public sealed class FollowCaseProgress(
         if (escalated is not null)
         {
             session.StampTraceContext();
+            session.StampCausation(context.MessageId);
             session.StampActor("routing.escalation", "system");
             session.Events.Append(reopened.ComplaintId, stream.Version + 1, escalated);
         }

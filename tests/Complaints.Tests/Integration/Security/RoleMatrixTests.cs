@@ -41,6 +41,20 @@ public sealed class RoleMatrixTests(PlatformFixture platform)
         new("Intake.GetComplaint", "intake", "channel " + Readers, c => new Contracts.Intake.V1.Intake.IntakeClient(c).GetComplaintAsync(new GetComplaintRequest { ComplaintId = Unknown }).ResponseAsync),
         new("Intake.ListCustomerComplaints", "intake", Readers, c => new Contracts.Intake.V1.Intake.IntakeClient(c).ListCustomerComplaintsAsync(new ListCustomerComplaintsRequest { CustomerId = "nobody" }).ResponseAsync),
         new("Intake.EraseCustomerData", "intake", "privacy_officer", c => new Contracts.Intake.V1.Intake.IntakeClient(c).EraseCustomerDataAsync(new EraseCustomerDataRequest { CustomerId = "nobody" }).ResponseAsync),
+        new("Audit.GetComplaintHistory", "intake", "auditor", c => new Contracts.Audit.V1.Audit.AuditClient(c).GetComplaintHistoryAsync(new Contracts.Audit.V1.GetComplaintHistoryRequest { Complaint = Unknown }).ResponseAsync),
+        new("Audit.ExportComplaints", "intake", "auditor", async c =>
+        {
+            using var call = new Contracts.Audit.V1.Audit.AuditClient(c).ExportComplaints(new Contracts.Audit.V1.ExportComplaintsRequest
+            {
+                Scope = new Contracts.Audit.V1.ComplaintScope { CustomerId = "nobody" },
+            });
+            while (await call.ResponseStream.MoveNext(CancellationToken.None)) { }
+        }),
+        new("Audit.VerifyComplaints", "intake", "auditor", c => new Contracts.Audit.V1.Audit.AuditClient(c).VerifyComplaintsAsync(new Contracts.Audit.V1.VerifyComplaintsRequest
+        {
+            Scope = new Contracts.Audit.V1.ComplaintScope { CustomerId = "nobody" },
+        }).ResponseAsync),
+        new("Audit.ListPersonalDataReads", "intake", "auditor", c => new Contracts.Audit.V1.Audit.AuditClient(c).ListPersonalDataReadsAsync(new Contracts.Audit.V1.ListPersonalDataReadsRequest { Limit = 1 }).ResponseAsync),
         new("Routing.ListAgentCases", "routing", "agent supervisor manager auditor", c => new Contracts.Routing.V1.Routing.RoutingClient(c).ListAgentCasesAsync(new ListAgentCasesRequest()).ResponseAsync),
         new("Resolution.ListQueue", "resolution", CaseWorkers, c => new Contracts.Resolution.V1.Resolution.ResolutionClient(c).ListQueueAsync(new ListQueueRequest()).ResponseAsync),
         new("Resolution.SendFirstResponse", "resolution", CaseWorkers, c => new Contracts.Resolution.V1.Resolution.ResolutionClient(c).SendFirstResponseAsync(new SendFirstResponseRequest { ComplaintId = Unknown, Channel = "phone", Message = "m" }).ResponseAsync),

@@ -1,0 +1,162 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+
+namespace Complaints.Contracts.Audit;
+
+/// <summary>
+/// The export file: JSON Lines, self-contained. A header, the anchor (the global seal the walk
+/// starts from), every event of the exported complaints as stored with its seals, a link (leaf and
+/// seal only) for every other event in between, and the signed checkpoint that covers them.
+/// docs/audit.md describes each record.
+/// </summary>
+public static class AuditExportFile
+{
+    private static readonly JsonWriterOptions Writer = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    public static IEnumerable<string> Lines(AuditBundle bundle, string exportedBy, DateTimeOffset exportedAt)
+    {
+        yield return Line(w =>
+        {
+            w.WriteString("record", "header");
+            w.WriteString("format", AuditChain.ExportFormat);
+            w.WriteString("scope", bundle.Scope);
+            w.WriteString("exportedBy", exportedBy);
+            w.WriteString("exportedAt", AuditChain.Timestamp(exportedAt));
+            w.WriteStartArray("complaints");
+            foreach (var id in bundle.Complaints) w.WriteStringValue(id);
+            w.WriteEndArray();
+        });
+        yield return Line(w =>
+        {
+            w.WriteString("record", "anchor");
+            w.WriteNumber("seq", bundle.AnchorSeq);
+            w.WriteString("globalSeal", AuditChain.Hex(bundle.AnchorSeal));
+        });
+        var events = bundle.Events.Select(e => (e.Event.Seq, Line: (object)e));
+        // A sealed event no longer in the store is exported as what its seal says: the reader's checks then show the gap.
+        var links = bundle.Links.Concat(bundle.Missing.Select(m => new ChainLink(m.Seq, m.Leaf, m.GlobalSeal))).Select(l => (l.Seq, Line: (object)l));
+        foreach (var (_, item) in events.Concat(links).OrderBy(x => x.Seq))
+        {
+            yield return item switch
+            {
+                SealedEvent e => Line(w =>
+                {
+                    w.WriteString("record", "event");
+                    w.WriteNumber("seq", e.Event.Seq);
+                    w.WriteString("id", e.Event.Id);
+                    w.WriteString("stream", e.Event.StreamId);
+                    w.WriteNumber("version", e.Event.Version);
+                    w.WriteString("type", e.Event.Type);
+                    w.WriteString("timestamp", e.Event.Timestamp);
+                    w.WritePropertyName("data");
+                    w.WriteRawValue(CanonicalJson.Of(e.Event.DataJson), skipInputValidation: true);
+                    w.WritePropertyName("headers");
+                    if (e.Event.HeadersJson is null) w.WriteNullValue();
+                    else w.WriteRawValue(CanonicalJson.Of(e.Event.HeadersJson), skipInputValidation: true);
+                    w.WriteString("correlation", e.Event.CorrelationId);
+                    w.WriteString("causation", e.Event.CausationId);
+                    w.WriteString("streamSeal", e.StreamSeal is null ? null : AuditChain.Hex(e.StreamSeal));
+                    w.WriteString("globalSeal", e.GlobalSeal is null ? null : AuditChain.Hex(e.GlobalSeal));
+                }),
+                ChainLink l => Line(w =>
+                {
+                    w.WriteString("record", "link");
+                    w.WriteNumber("seq", l.Seq);
+                    w.WriteString("leaf", AuditChain.Hex(l.Leaf));
+                    w.WriteString("globalSeal", AuditChain.Hex(l.GlobalSeal));
+                }),
+                _ => throw new InvalidOperationException(),
+            };
+        }
+        foreach (var c in bundle.Checkpoints)
+        {
+            yield return Line(w =>
+            {
+                w.WriteString("record", "checkpoint");
+                w.WriteNumber("seq", c.Seq);
+                w.WriteString("globalSeal", AuditChain.Hex(c.GlobalSeal));
+                w.WriteString("signedAt", c.SignedAt);
+                w.WriteString("keyId", c.KeyId);
+                w.WriteString("algorithm", c.Algorithm);
+                w.WriteString("publicKey", Convert.ToBase64String(c.PublicKey));
+                w.WriteString("signature", Convert.ToBase64String(c.Signature));
+            });
+        }
+    }
+
+    private static string Line(Action<Utf8JsonWriter> write)
+    {
+        var buffer = new ArrayBufferWriter<byte>(512);
+        using (var w = new Utf8JsonWriter(buffer, Writer))
+        {
+            w.WriteStartObject();
+            write(w);
+            w.WriteEndObject();
+        }
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    /// <summary>Reads an export file; a line that is not a valid record is reported with its number.</summary>
+    public static AuditBundle Read(IEnumerable<string> lines)
+    {
+        var bundle = new AuditBundle();
+        var number = 0;
+        var sawHeader = false;
+        foreach (var line in lines)
+        {
+            number++;
+            if (string.IsNullOrWhiteSpace(line)) continue;
+            try
+            {
+                using var document = JsonDocument.Parse(line);
+                var r = document.RootElement;
+                switch (r.GetProperty("record").GetString())
+                {
+                    case "header":
+                        if (r.GetProperty("format").GetString() != AuditChain.ExportFormat)
+                            throw new FormatException($"format {r.GetProperty("format").GetString()} is not {AuditChain.ExportFormat}");
+                        bundle.Scope = r.GetProperty("scope").GetString() ?? "";
+                        foreach (var id in r.GetProperty("complaints").EnumerateArray()) bundle.Complaints.Add(id.GetGuid());
+                        sawHeader = true;
+                        break;
+                    case "anchor":
+                        bundle.AnchorSeq = r.GetProperty("seq").GetInt64();
+                        bundle.AnchorSeal = Bytes(r, "globalSeal")!;
+                        break;
+                    case "event":
+                        var headers = r.GetProperty("headers");
+                        bundle.Events.Add(new SealedEvent(
+                            new RecordedEvent(
+                                r.GetProperty("seq").GetInt64(), r.GetProperty("id").GetGuid(), r.GetProperty("stream").GetGuid(),
+                                r.GetProperty("version").GetInt64(), r.GetProperty("type").GetString()!, r.GetProperty("timestamp").GetString()!,
+                                r.GetProperty("data").GetRawText(), headers.ValueKind == JsonValueKind.Null ? null : headers.GetRawText(),
+                                r.GetProperty("correlation").GetString(), r.GetProperty("causation").GetString()),
+                            Bytes(r, "streamSeal"), Bytes(r, "globalSeal")));
+                        break;
+                    case "link":
+                        bundle.Links.Add(new ChainLink(r.GetProperty("seq").GetInt64(), Bytes(r, "leaf")!, Bytes(r, "globalSeal")!));
+                        break;
+                    case "checkpoint":
+                        bundle.Checkpoints.Add(new Checkpoint(
+                            r.GetProperty("seq").GetInt64(), Bytes(r, "globalSeal")!, r.GetProperty("signedAt").GetString()!,
+                            r.GetProperty("keyId").GetString()!, r.GetProperty("algorithm").GetString()!,
+                            Convert.FromBase64String(r.GetProperty("publicKey").GetString()!), Convert.FromBase64String(r.GetProperty("signature").GetString()!)));
+                        break;
+                    default:
+                        throw new FormatException("unknown record kind");
+                }
+            }
+            catch (Exception ex) when (ex is JsonException or FormatException or KeyNotFoundException or InvalidOperationException)
+            {
+                throw new FormatException($"line {number} is not a valid audit record: {ex.Message}", ex);
+            }
+        }
+        if (!sawHeader) throw new FormatException($"no header record: not a {AuditChain.ExportFormat} file");
+        return bundle;
+    }
+
+    private static byte[]? Bytes(JsonElement record, string name) =>
+        record.GetProperty(name).GetString() is { } hex ? Convert.FromHexString(hex) : null;
+}

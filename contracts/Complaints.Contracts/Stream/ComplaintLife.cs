@@ -1,0 +1,268 @@
+using System.Collections.Frozen;
+using System.Reflection;
+using Complaints.Contracts.Events;
+
+namespace Complaints.Contracts.Stream;
+
+/// <summary>Where a complaint is in its life, derived from everything that happened to it.</summary>
+public enum ComplaintStage
+{
+    Filed,
+    Triaged,
+    Routed,
+    Assigned,
+    FirstResponseSent,
+    Investigating,
+    AwaitingApproval,
+    AwaitingCustomer,
+    Resolved,
+    Closed,
+    Reopened,
+}
+
+public enum RemedyStage { Proposed, PendingApproval, Approved, Refused, Accepted, Rejected }
+
+public sealed class RemedyLife
+{
+    public Guid Id { get; set; }
+    public string Kind { get; set; } = "";
+    public decimal Amount { get; set; }
+    public string Currency { get; set; } = "";
+    public string ProposedBy { get; set; } = "";
+    public string RequiresApprovalFrom { get; set; } = "";
+    public RemedyStage Stage { get; set; }
+    /// <summary>Who approved or refused it, and why.</summary>
+    public string DecidedBy { get; set; } = "";
+    public string DecisionReason { get; set; } = "";
+}
+
+public sealed record BreachLife(string Deadline, DateTimeOffset DueAt, string Tier, DateTimeOffset DetectedAt);
+
+public sealed record SurveyLife(int Timeliness, int Solution, int Attitude, int Nps, bool Satisfied, DateTimeOffset RecordedAt);
+
+/// <summary>
+/// The one fold of a complaint's stream: every reader (GetComplaint, the audit API and CLI, the
+/// workflow's guards, follow-up's facts) takes the complaint's state from here, so a new event is
+/// handled in one place. Marten folds it live (<c>AggregateStreamAsync&lt;ComplaintLife&gt;</c>, also at a
+/// past version or instant) through the public <c>Apply</c> methods; <see cref="Fold"/> runs the same
+/// methods over events already loaded. A test fails when an event of the stream has no <c>Apply</c>.
+/// Personal fields hold what is stored: sealed values, revealed only by whoever may read them.
+/// </summary>
+public sealed class ComplaintLife
+{
+    public Guid Id { get; set; }
+    /// <summary>The stream version folded so far (Marten sets it; <see cref="Fold"/> too).</summary>
+    public long Version { get; set; }
+    public ComplaintStage Stage { get; private set; }
+
+    public string ComplaintNumber { get; private set; } = "";
+    public string Channel { get; private set; } = "";
+    public string FiledBy { get; private set; } = "";
+    public string CustomerId { get; private set; } = "";
+    public Guid? CustomerKeyId { get; private set; }
+    public string CustomerName { get; private set; } = "";
+    public string CustomerPhone { get; private set; } = "";
+    public string CustomerEmail { get; private set; } = "";
+    public string Description { get; private set; } = "";
+    public string SubjectKey { get; private set; } = "";
+    public DateTimeOffset FiledAt { get; private set; }
+    public bool IsRepeat { get; private set; }
+    public Guid? RepeatOf { get; private set; }
+
+    public string Category { get; private set; } = "";
+    public string Kind { get; private set; } = "";
+    public string Style { get; private set; } = "";
+    public string Emotion { get; private set; } = "";
+    public string Priority { get; private set; } = "";
+    public bool Complex { get; private set; }
+    public IReadOnlyList<string> EmergencyFlags { get; private set; } = [];
+
+    public string Team { get; private set; } = "";
+    /// <summary>The named owner (agent, or supervisor/manager after escalation), null until assigned.</summary>
+    public string? Owner { get; private set; }
+    public string Tier { get; private set; } = "";
+    /// <summary>Everyone the complaint was ever assigned to: they may still read it.</summary>
+    public IReadOnlySet<string> Assignees => assignees;
+    private readonly HashSet<string> assignees = [];
+    public DateTimeOffset? FirstResponseDue { get; private set; }
+    public DateTimeOffset? ResolutionDue { get; private set; }
+    public List<BreachLife> Breaches { get; } = [];
+    public int Escalations { get; private set; }
+
+    public DateTimeOffset? FirstResponseAt { get; private set; }
+    public int Findings { get; private set; }
+    public int Contacts { get; private set; }
+    public DateTimeOffset? LastProgressUpdateAt { get; private set; }
+    public int ProgressUpdatesMissed { get; private set; }
+    public int WordingOverrides { get; private set; }
+
+    public Dictionary<Guid, RemedyLife> Remedies { get; } = [];
+    /// <summary>The remedy the customer accepted, once they did.</summary>
+    public Guid? AcceptedRemedy { get; private set; }
+    public int RemediesRejected { get; private set; }
+    /// <summary>The first resolution: handling time and solve rate count from it.</summary>
+    public DateTimeOffset? FirstResolvedAt { get; private set; }
+    public DateTimeOffset? ResolvedAt { get; private set; }
+    public DateTimeOffset? ConfirmedAt { get; private set; }
+    public string ConfirmationChannel { get; private set; } = "";
+
+    public DateTimeOffset? CallbackDueAt { get; private set; }
+    public SurveyLife? Survey { get; private set; }
+    public DateTimeOffset? ClosedAt { get; private set; }
+    public int Reopens { get; private set; }
+    public Guid? SecondComplaintOf { get; private set; }
+    public string RootCauseCategory { get; private set; } = "";
+    public IReadOnlyList<string> Whys { get; private set; } = [];
+    /// <summary>Improvement actions opened from this complaint's root cause.</summary>
+    public List<Guid> ImprovementActions { get; } = [];
+    /// <summary>Improvement actions this (later) complaint was linked to, to verify them.</summary>
+    public List<Guid> LinkedImprovementActions { get; } = [];
+
+    public bool PersonalDataErased { get; private set; }
+    public DateTimeOffset? ErasedAt { get; private set; }
+
+    // Recomputed after every event from what happened, so no event can leave it stale.
+    private bool reopenedAwaitingWork;
+    private bool workRecorded;
+
+    public void Apply(ComplaintFiled e)
+    {
+        Id = e.ComplaintId; ComplaintNumber = e.ComplaintNumber; Channel = e.Channel; FiledBy = e.FiledBy;
+        CustomerId = e.CustomerId; CustomerKeyId = e.CustomerKeyId; CustomerName = e.CustomerName; CustomerPhone = e.CustomerPhone;
+        CustomerEmail = e.CustomerEmail; Description = e.Description; SubjectKey = e.SubjectKey; FiledAt = e.FiledAt;
+        IsRepeat = e.IsRepeat; RepeatOf = e.RepeatOf; FirstResponseDue = e.FirstResponseDue; ResolutionDue = e.ResolutionDue;
+        Derive();
+    }
+
+    public void Apply(ComplaintTriaged e)
+    {
+        Category = e.Category; Kind = e.Kind; Style = e.Style; Emotion = e.Emotion; Priority = e.Priority; Complex = e.Complex;
+        EmergencyFlags = [.. e.EmergencyFlags];
+        Derive();
+    }
+
+    public void Apply(ComplaintRouted e) { Team = e.Team; Derive(); }
+
+    public void Apply(ComplaintAssigned e)
+    {
+        Team = e.Team; Owner = e.AgentId; Tier = e.Tier; assignees.Add(e.AgentId);
+        FirstResponseDue = e.FirstResponseDue; ResolutionDue = e.ResolutionDue;
+        Derive();
+    }
+
+    public void Apply(SlaBreached e) { Breaches.Add(new BreachLife(e.Deadline, e.DueAt, e.Tier, e.DetectedAt)); Derive(); }
+
+    public void Apply(ComplaintEscalated e) { Owner = e.AssigneeId; Tier = e.ToTier; assignees.Add(e.AssigneeId); Escalations++; Derive(); }
+
+    public void Apply(FirstResponseSent e) { FirstResponseAt ??= e.SentAt; Derive(); }
+
+    public void Apply(CustomerContacted e) { Contacts++; Worked(); }
+
+    public void Apply(InvestigationFindingRecorded e) { Findings++; Worked(); }
+
+    public void Apply(RemedyProposed e)
+    {
+        Remedies[e.RemedyId] = new RemedyLife
+        {
+            Id = e.RemedyId, Kind = e.Kind, Amount = e.Amount, Currency = e.Currency, ProposedBy = e.ProposedBy,
+            RequiresApprovalFrom = e.RequiresApprovalFrom,
+            Stage = e.RequiresApprovalFrom.Length > 0 ? RemedyStage.PendingApproval : RemedyStage.Proposed,
+        };
+        Worked();
+    }
+
+    public void Apply(RemedyApproved e) => Decide(e.RemedyId, RemedyStage.Approved, e.ApprovedBy, e.Reason);
+
+    public void Apply(RemedyRefused e) => Decide(e.RemedyId, RemedyStage.Refused, e.RefusedBy, e.Reason);
+
+    public void Apply(RemedyAccepted e) { AcceptedRemedy = e.RemedyId; Decide(e.RemedyId, RemedyStage.Accepted, null, null); }
+
+    public void Apply(RemedyRejected e) { RemediesRejected++; Decide(e.RemedyId, RemedyStage.Rejected, null, null); }
+
+    public void Apply(ComplaintResolved e) { FirstResolvedAt ??= e.ResolvedAt; ResolvedAt = e.ResolvedAt; Derive(); }
+
+    public void Apply(ResolutionConfirmed e) { ConfirmedAt = e.SentAt; ConfirmationChannel = e.Channel; Derive(); }
+
+    public void Apply(ProgressUpdateSent e) { LastProgressUpdateAt = e.SentAt; Worked(); }
+
+    public void Apply(ProgressUpdateMissed e) { ProgressUpdatesMissed++; Derive(); }
+
+    public void Apply(WordingOverridden e) { WordingOverrides++; Derive(); }
+
+    public void Apply(CallbackScheduled e) { CallbackDueAt = e.DueAt; Derive(); }
+
+    public void Apply(CallbackDue e) => Derive();
+
+    public void Apply(SurveyRecorded e) { Survey = new SurveyLife(e.Timeliness, e.Solution, e.Attitude, e.Nps, e.Satisfied, e.RecordedAt); Derive(); }
+
+    public void Apply(ComplaintClosed e) { ClosedAt = e.ClosedAt; Derive(); }
+
+    public void Apply(ComplaintReopened e)
+    {
+        Reopens++; ResolvedAt = null; AcceptedRemedy = null; reopenedAwaitingWork = true;
+        Derive();
+    }
+
+    public void Apply(SecondComplaintLinked e) { SecondComplaintOf = e.FirstComplaintId; Derive(); }
+
+    public void Apply(RootCauseIdentified e) { RootCauseCategory = e.RootCauseCategory; Whys = [.. e.Whys]; Derive(); }
+
+    public void Apply(ImprovementActionOpened e) { ImprovementActions.Add(e.ActionId); Derive(); }
+
+    public void Apply(LinkedToImprovementAction e) { LinkedImprovementActions.Add(e.ActionId); Derive(); }
+
+    public void Apply(CustomerDataErased e) { PersonalDataErased = true; ErasedAt = e.ErasedAt; Derive(); }
+
+    private void Decide(Guid remedyId, RemedyStage stage, string? by, string? reason)
+    {
+        if (Remedies.TryGetValue(remedyId, out var remedy))
+        {
+            remedy.Stage = stage;
+            if (by is not null) { remedy.DecidedBy = by; remedy.DecisionReason = reason ?? ""; }
+        }
+        Worked();
+    }
+
+    private void Worked()
+    {
+        workRecorded = true;
+        reopenedAwaitingWork = false;
+        Derive();
+    }
+
+    private void Derive() => Stage =
+        ClosedAt is not null ? ComplaintStage.Closed
+        : ResolvedAt is not null ? ComplaintStage.Resolved
+        : reopenedAwaitingWork ? ComplaintStage.Reopened
+        : Remedies.Values.Any(r => r.Stage == RemedyStage.PendingApproval) ? ComplaintStage.AwaitingApproval
+        : Remedies.Values.Any(r => r.Stage is RemedyStage.Proposed or RemedyStage.Approved) ? ComplaintStage.AwaitingCustomer
+        : workRecorded ? ComplaintStage.Investigating
+        : FirstResponseAt is not null ? ComplaintStage.FirstResponseSent
+        : Owner is not null ? ComplaintStage.Assigned
+        : Team.Length > 0 ? ComplaintStage.Routed
+        : Category.Length > 0 ? ComplaintStage.Triaged
+        : ComplaintStage.Filed;
+
+    /// <summary>The event types this fold handles: one public Apply each.</summary>
+    public static readonly FrozenDictionary<Type, MethodInfo> Handlers = typeof(ComplaintLife)
+        .GetMethods(BindingFlags.Public | BindingFlags.Instance)
+        .Where(m => m.Name == nameof(Apply) && m.GetParameters().Length == 1)
+        .ToFrozenDictionary(m => m.GetParameters()[0].ParameterType);
+
+    /// <summary>Folds events already loaded (version, data), in order, with the same Apply methods Marten uses.</summary>
+    public static ComplaintLife Fold(Guid complaintId, IEnumerable<(long Version, object Data)> events)
+    {
+        var life = new ComplaintLife { Id = complaintId };
+        foreach (var (version, data) in events) life.ApplyLoaded(version, data);
+        return life;
+    }
+
+    /// <summary>Applies one event; an event this fold does not know is an error, never silently ignored.</summary>
+    public void ApplyLoaded(long version, object data)
+    {
+        if (!Handlers.TryGetValue(data.GetType(), out var apply))
+            throw new InvalidOperationException($"ComplaintLife has no Apply for {data.GetType().Name}");
+        apply.Invoke(this, [data]);
+        Version = version;
+    }
+}
