@@ -44,8 +44,9 @@ public sealed record SurveyLife(int Timeliness, int Solution, int Attitude, int 
 /// The one fold of a complaint's stream: every reader (GetComplaint, the audit API and CLI, the
 /// workflow's guards, follow-up's facts) takes the complaint's state from here, so a new event is
 /// handled in one place. Marten folds it live (<c>AggregateStreamAsync&lt;ComplaintLife&gt;</c>, also at a
-/// past version or instant) through the public <c>Apply</c> methods; <see cref="Fold"/> runs the same
-/// methods over events already loaded. A test fails when an event of the stream has no <c>Apply</c>.
+/// past version or instant, through ComplaintLifeFold) and <see cref="Fold"/> folds events already
+/// loaded, both with the public <c>When</c> methods, one per event. A test fails when an event of the
+/// stream has no <c>When</c>. (Not "Apply": Marten would take those for a second, conventional fold.)
 /// Personal fields hold what is stored: sealed values, revealed only by whoever may read them.
 /// </summary>
 public sealed class ComplaintLife
@@ -125,7 +126,7 @@ public sealed class ComplaintLife
     private bool reopenedAwaitingWork;
     private bool workRecorded;
 
-    public void Apply(ComplaintFiled e)
+    public void When(ComplaintFiled e)
     {
         Id = e.ComplaintId; ComplaintNumber = e.ComplaintNumber; Channel = e.Channel; FiledBy = e.FiledBy;
         CustomerId = e.CustomerId; CustomerKeyId = e.CustomerKeyId; CustomerName = e.CustomerName; CustomerPhone = e.CustomerPhone;
@@ -134,33 +135,33 @@ public sealed class ComplaintLife
         Derive();
     }
 
-    public void Apply(ComplaintTriaged e)
+    public void When(ComplaintTriaged e)
     {
         Category = e.Category; Kind = e.Kind; Style = e.Style; Emotion = e.Emotion; Priority = e.Priority; Complex = e.Complex;
         EmergencyFlags = [.. e.EmergencyFlags];
         Derive();
     }
 
-    public void Apply(ComplaintRouted e) { Team = e.Team; Derive(); }
+    public void When(ComplaintRouted e) { Team = e.Team; Derive(); }
 
-    public void Apply(ComplaintAssigned e)
+    public void When(ComplaintAssigned e)
     {
         Team = e.Team; Owner = e.AgentId; Tier = e.Tier; assignees.Add(e.AgentId);
         FirstResponseDue = e.FirstResponseDue; ResolutionDue = e.ResolutionDue;
         Derive();
     }
 
-    public void Apply(SlaBreached e) { Breaches.Add(new BreachLife(e.Deadline, e.DueAt, e.Tier, e.DetectedAt)); Derive(); }
+    public void When(SlaBreached e) { Breaches.Add(new BreachLife(e.Deadline, e.DueAt, e.Tier, e.DetectedAt)); Derive(); }
 
-    public void Apply(ComplaintEscalated e) { Owner = e.AssigneeId; Tier = e.ToTier; assignees.Add(e.AssigneeId); Escalations++; Derive(); }
+    public void When(ComplaintEscalated e) { Owner = e.AssigneeId; Tier = e.ToTier; assignees.Add(e.AssigneeId); Escalations++; Derive(); }
 
-    public void Apply(FirstResponseSent e) { FirstResponseAt ??= e.SentAt; Derive(); }
+    public void When(FirstResponseSent e) { FirstResponseAt ??= e.SentAt; Derive(); }
 
-    public void Apply(CustomerContacted e) { Contacts++; Worked(); }
+    public void When(CustomerContacted e) { Contacts++; Worked(); }
 
-    public void Apply(InvestigationFindingRecorded e) { Findings++; Worked(); }
+    public void When(InvestigationFindingRecorded e) { Findings++; Worked(); }
 
-    public void Apply(RemedyProposed e)
+    public void When(RemedyProposed e)
     {
         Remedies[e.RemedyId] = new RemedyLife
         {
@@ -171,47 +172,47 @@ public sealed class ComplaintLife
         Worked();
     }
 
-    public void Apply(RemedyApproved e) => Decide(e.RemedyId, RemedyStage.Approved, e.ApprovedBy, e.Reason);
+    public void When(RemedyApproved e) => Decide(e.RemedyId, RemedyStage.Approved, e.ApprovedBy, e.Reason);
 
-    public void Apply(RemedyRefused e) => Decide(e.RemedyId, RemedyStage.Refused, e.RefusedBy, e.Reason);
+    public void When(RemedyRefused e) => Decide(e.RemedyId, RemedyStage.Refused, e.RefusedBy, e.Reason);
 
-    public void Apply(RemedyAccepted e) { AcceptedRemedy = e.RemedyId; Decide(e.RemedyId, RemedyStage.Accepted, null, null); }
+    public void When(RemedyAccepted e) { AcceptedRemedy = e.RemedyId; Decide(e.RemedyId, RemedyStage.Accepted, null, null); }
 
-    public void Apply(RemedyRejected e) { RemediesRejected++; Decide(e.RemedyId, RemedyStage.Rejected, null, null); }
+    public void When(RemedyRejected e) { RemediesRejected++; Decide(e.RemedyId, RemedyStage.Rejected, null, null); }
 
-    public void Apply(ComplaintResolved e) { FirstResolvedAt ??= e.ResolvedAt; ResolvedAt = e.ResolvedAt; Derive(); }
+    public void When(ComplaintResolved e) { FirstResolvedAt ??= e.ResolvedAt; ResolvedAt = e.ResolvedAt; Derive(); }
 
-    public void Apply(ResolutionConfirmed e) { ConfirmedAt = e.SentAt; ConfirmationChannel = e.Channel; Derive(); }
+    public void When(ResolutionConfirmed e) { ConfirmedAt = e.SentAt; ConfirmationChannel = e.Channel; Derive(); }
 
-    public void Apply(ProgressUpdateSent e) { LastProgressUpdateAt = e.SentAt; Worked(); }
+    public void When(ProgressUpdateSent e) { LastProgressUpdateAt = e.SentAt; Worked(); }
 
-    public void Apply(ProgressUpdateMissed e) { ProgressUpdatesMissed++; Derive(); }
+    public void When(ProgressUpdateMissed e) { ProgressUpdatesMissed++; Derive(); }
 
-    public void Apply(WordingOverridden e) { WordingOverrides++; Derive(); }
+    public void When(WordingOverridden e) { WordingOverrides++; Derive(); }
 
-    public void Apply(CallbackScheduled e) { CallbackDueAt = e.DueAt; Derive(); }
+    public void When(CallbackScheduled e) { CallbackDueAt = e.DueAt; Derive(); }
 
-    public void Apply(CallbackDue e) => Derive();
+    public void When(CallbackDue e) => Derive();
 
-    public void Apply(SurveyRecorded e) { Survey = new SurveyLife(e.Timeliness, e.Solution, e.Attitude, e.Nps, e.Satisfied, e.RecordedAt); Derive(); }
+    public void When(SurveyRecorded e) { Survey = new SurveyLife(e.Timeliness, e.Solution, e.Attitude, e.Nps, e.Satisfied, e.RecordedAt); Derive(); }
 
-    public void Apply(ComplaintClosed e) { ClosedAt = e.ClosedAt; Derive(); }
+    public void When(ComplaintClosed e) { ClosedAt = e.ClosedAt; Derive(); }
 
-    public void Apply(ComplaintReopened e)
+    public void When(ComplaintReopened e)
     {
         Reopens++; ResolvedAt = null; AcceptedRemedy = null; reopenedAwaitingWork = true;
         Derive();
     }
 
-    public void Apply(SecondComplaintLinked e) { SecondComplaintOf = e.FirstComplaintId; Derive(); }
+    public void When(SecondComplaintLinked e) { SecondComplaintOf = e.FirstComplaintId; Derive(); }
 
-    public void Apply(RootCauseIdentified e) { RootCauseCategory = e.RootCauseCategory; Whys = [.. e.Whys]; Derive(); }
+    public void When(RootCauseIdentified e) { RootCauseCategory = e.RootCauseCategory; Whys = [.. e.Whys]; Derive(); }
 
-    public void Apply(ImprovementActionOpened e) { ImprovementActions.Add(e.ActionId); Derive(); }
+    public void When(ImprovementActionOpened e) { ImprovementActions.Add(e.ActionId); Derive(); }
 
-    public void Apply(LinkedToImprovementAction e) { LinkedImprovementActions.Add(e.ActionId); Derive(); }
+    public void When(LinkedToImprovementAction e) { LinkedImprovementActions.Add(e.ActionId); Derive(); }
 
-    public void Apply(CustomerDataErased e) { PersonalDataErased = true; ErasedAt = e.ErasedAt; Derive(); }
+    public void When(CustomerDataErased e) { PersonalDataErased = true; ErasedAt = e.ErasedAt; Derive(); }
 
     private void Decide(Guid remedyId, RemedyStage stage, string? by, string? reason)
     {
@@ -243,25 +244,25 @@ public sealed class ComplaintLife
         : Category.Length > 0 ? ComplaintStage.Triaged
         : ComplaintStage.Filed;
 
-    /// <summary>The event types this fold handles: one public Apply each.</summary>
+    /// <summary>The event types this fold handles: one public When each.</summary>
     public static readonly FrozenDictionary<Type, MethodInfo> Handlers = typeof(ComplaintLife)
         .GetMethods(BindingFlags.Public | BindingFlags.Instance)
-        .Where(m => m.Name == nameof(Apply) && m.GetParameters().Length == 1)
+        .Where(m => m.Name == nameof(When) && m.GetParameters().Length == 1)
         .ToFrozenDictionary(m => m.GetParameters()[0].ParameterType);
 
-    /// <summary>Folds events already loaded (version, data), in order, with the same Apply methods Marten uses.</summary>
+    /// <summary>Folds events already loaded (version, data), in order, with the same When methods Marten's live fold uses.</summary>
     public static ComplaintLife Fold(Guid complaintId, IEnumerable<(long Version, object Data)> events)
     {
         var life = new ComplaintLife { Id = complaintId };
-        foreach (var (version, data) in events) life.ApplyLoaded(version, data);
+        foreach (var (version, data) in events) life.Evolve(version, data);
         return life;
     }
 
     /// <summary>Applies one event; an event this fold does not know is an error, never silently ignored.</summary>
-    public void ApplyLoaded(long version, object data)
+    public void Evolve(long version, object data)
     {
         if (!Handlers.TryGetValue(data.GetType(), out var apply))
-            throw new InvalidOperationException($"ComplaintLife has no Apply for {data.GetType().Name}");
+            throw new InvalidOperationException($"ComplaintLife has no When for {data.GetType().Name}");
         apply.Invoke(this, [data]);
         Version = version;
     }

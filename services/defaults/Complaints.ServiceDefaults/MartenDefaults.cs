@@ -3,6 +3,7 @@ using Complaints.Contracts.Events;
 using JasperFx;
 using JasperFx.Events;
 using JasperFx.Events.Daemon;
+using JasperFx.Events.Projections;
 using Marten;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
@@ -44,6 +45,7 @@ public static class MartenDefaults
                 // Causation: the event (relayed message) a consumer reacted to; auditors follow the chain of causes.
                 options.Events.MetadataConfig.CausationIdEnabled = true;
                 options.Events.AddEventTypes(ComplaintStreamEvents.All);
+                options.Projections.Add(new ComplaintLifeFold(), ProjectionLifecycle.Live);
                 // Every service seals and reveals customers' personal data with their data keys.
                 options.Schema.For<PersonalData.CustomerDataKey>().UniqueIndex(k => k.CustomerId);
                 Audit.PersonalDataReads.Configure(options);

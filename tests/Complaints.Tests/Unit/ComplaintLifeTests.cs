@@ -17,21 +17,21 @@ public sealed class ComplaintLifeTests
         ComplaintLife.Fold(Id, events.Select((e, i) => ((long)i + 1, e)));
 
     [Fact]
-    public void Every_event_of_the_stream_has_an_Apply_in_the_fold()
+    public void Every_event_of_the_stream_has_a_When_in_the_fold()
     {
         var events = typeof(IComplaintEvent).Assembly.GetTypes()
             .Where(t => t is { IsClass: true, IsAbstract: false } && typeof(IComplaintEvent).IsAssignableFrom(t))
             .ToList();
         Assert.True(events.Count >= 28, $"found only {events.Count} event types");
         var unhandled = events.Where(t => !ComplaintLife.Handlers.ContainsKey(t)).Select(t => t.Name).ToList();
-        Assert.True(unhandled.Count == 0, $"ComplaintLife has no Apply for: {string.Join(", ", unhandled)}");
+        Assert.True(unhandled.Count == 0, $"ComplaintLife has no When for: {string.Join(", ", unhandled)}");
     }
 
     [Fact]
     public void An_event_the_fold_does_not_know_is_an_error_not_silence()
     {
         var life = new ComplaintLife();
-        Assert.Throws<InvalidOperationException>(() => life.ApplyLoaded(1, new { Unknown = true }));
+        Assert.Throws<InvalidOperationException>(() => life.Evolve(1, new { Unknown = true }));
     }
 
     [Fact]

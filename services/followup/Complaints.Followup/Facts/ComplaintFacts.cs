@@ -1,3 +1,4 @@
+using Complaints.Contracts.Events;
 using Complaints.Contracts.Stream;
 
 namespace Complaints.Followup.Facts;
@@ -41,8 +42,10 @@ public sealed class ComplaintFacts
     /// <summary>The facts, read from the complaint's one fold; null for a stream that has no filing.</summary>
     public static ComplaintFacts? Fold(Guid complaintId, IEnumerable<(long Version, object Data)> events)
     {
-        var life = ComplaintLife.Fold(complaintId, events);
-        if (life.ComplaintNumber.Length == 0) return null;
+        // Only complaint streams: Marten keeps its own (tombstones of failed appends) beside them.
+        var loaded = events.ToList();
+        if (loaded.Count == 0 || loaded[0].Data is not ComplaintFiled) return null;
+        var life = ComplaintLife.Fold(complaintId, loaded);
         return new ComplaintFacts
         {
             Id = complaintId,

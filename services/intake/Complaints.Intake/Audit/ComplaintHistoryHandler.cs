@@ -44,8 +44,11 @@ public sealed class ComplaintHistoryHandler(IQuerySession session, AuditBundles 
             ?? throw new RpcException(new Status(StatusCode.NotFound, $"No complaint with id {id}"));
         if (version > state.Version)
             new FieldViolations().Add("at_version", $"the complaint has {state.Version} events").ThrowIfAny();
-        var life = await session.Events.AggregateStreamAsync<ComplaintLife>(id, version ?? 0, asOf, token: cancellationToken);
         var events = await session.Events.FetchStreamAsync(id, version ?? 0, asOf, token: cancellationToken);
+        if (events.Count > 0 && events[0].Data is not Contracts.Events.ComplaintFiled)
+            throw new RpcException(new Status(StatusCode.NotFound, $"No complaint with id {id}"));
+        // The state from Marten's own fold up to the version or instant; the history is the same cut.
+        var life = events.Count == 0 ? null : await session.Events.AggregateStreamAsync<ComplaintLife>(id, version ?? 0, asOf, token: cancellationToken);
         if (life is null || events.Count == 0)
             throw new RpcException(new Status(StatusCode.FailedPrecondition, $"The complaint did not exist yet at {asOf:O}; it was filed at {state.Created:O}"));
 

@@ -1,5 +1,6 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using Complaints.Contracts.Events;
 using Complaints.Contracts.Intake.V1;
 using Complaints.Contracts.Stream;
 using Complaints.Intake.FileComplaint;
@@ -34,6 +35,9 @@ public sealed class GetComplaintHandler(IQuerySession session, PersonalDataProte
         }
 
         var events = await session.Events.FetchStreamAsync(complaintId, token: cancellationToken);
+        // Marten keeps streams of its own (tombstones) beside complaints': they are no complaint.
+        if (events.Count == 0 || events[0].Data is not ComplaintFiled)
+            throw new RpcException(new Status(StatusCode.NotFound, $"No complaint with id {complaintId}"));
         var life = ComplaintLife.Fold(complaintId, events.Select(e => (e.Version, e.Data)));
         // A channel system is told nothing about complaints other systems filed, not even that they exist.
         var mayRead = new ComplaintAccess(life).MayRead(caller, out var reason);
