@@ -8,6 +8,7 @@
 //                     moves an error queue's messages back onto their queue, once the cause is fixed
 //                     (--broker AMQP_URI and --management URL, default ConnectionStrings__RabbitMq and
 //                     the local management port; docs/operations.md)
+//   complaints audit  history|export|verify|reads ...   the auditors' commands (docs/audit.md)
 //   complaints demo   [--intake URL] [--resolution URL] [--followup URL] [--timeout 60]
 //                     files the seed-004 bank case and takes it through triage, assignment, the
 //                     agent's work, the customer's decision and the follow-up survey.
@@ -34,6 +35,7 @@ return command switch
     "token" when args.Length > 1 => await PrintToken(args[1]),
     "errors" when args.Length > 1 && args[1] == "list" => await ListErrors(),
     "errors" when args.Length > 2 && args[1] == "replay" => await ReplayErrors(args[2]),
+    "audit" => await new Complaints.Cli.AuditCommands(args, Identity, intakeAddress).RunAsync(),
     "demo" => await Demo(),
     _ => Usage(),
 };
@@ -80,7 +82,7 @@ string? Option(string name)
 
 int Usage()
 {
-    Console.Error.WriteLine("usage: complaints health [address...] | complaints token CLIENT_ID | complaints errors list | complaints errors replay QUEUE [--max N] | complaints demo [--intake URL] [--timeout SECONDS] [--issuer URL]");
+    Console.Error.WriteLine("usage: complaints health [address...] | complaints token CLIENT_ID | complaints errors list | complaints errors replay QUEUE [--max N] | complaints audit (history|export|verify|reads) ... | complaints demo [--intake URL] [--timeout SECONDS] [--issuer URL]");
     return 2;
 }
 
@@ -215,5 +217,13 @@ async Task<int> Demo()
     Console.WriteLine("History (stored sealed; revealed for this reader):");
     foreach (var entry in complaint.History)
         Console.WriteLine($"  v{entry.Version} {entry.RecordedAt.ToDateTimeOffset():O} {entry.EventType}\n      {entry.DataJson}");
-    return complaint.History.Any(h => h.EventType == "complaint_closed") ? 0 : 1;
+    if (!complaint.History.Any(h => h.EventType == "complaint_closed")) return 1;
+
+    // An auditor replays it as filed, exports it with its seals, and verifies the file offline.
+    Console.WriteLine("As auditor-01: the complaint as it stood at version 1, then exported and verified offline:");
+    var audit = new Complaints.Cli.AuditCommands(["audit", "history", filed.ComplaintNumber, "--at-version", "1"], Identity, intakeAddress);
+    if (await audit.RunAsync() != 0) return 1;
+    var export = Path.Combine(Path.GetTempPath(), $"complaint-{filed.ComplaintNumber}.jsonl");
+    if (await new Complaints.Cli.AuditCommands(["audit", "export", "--complaint", filed.ComplaintNumber, "--out", export], Identity, intakeAddress).RunAsync() != 0) return 1;
+    return await new Complaints.Cli.AuditCommands(["audit", "verify", export], Identity, intakeAddress).RunAsync();
 }
