@@ -41,7 +41,9 @@ log "rendering the chart with the default values and the local endpoints"
   --set-string "postgresql.connectionString=Host=127.0.0.1;Port=${COMPLAINTS_PG_PORT:-55432};Database=$database;Username=complaints;Password=complaints" \
   --set-string "rabbitmq.connectionString=amqp://complaints:complaints@127.0.0.1:${COMPLAINTS_RABBIT_PORT:-55672}/$run_id" \
   --set-string "auth.authority=http://127.0.0.1:$ISSUER_PORT/" --set auth.requireHttpsMetadata=false \
-  --set-string "personalData.keyEncryptionKeys.k1=$(head -c 32 /dev/urandom | base64)" > "$WORK/rendered.yaml"
+  --set-string "personalData.keyEncryptionKeys.k1=$(head -c 32 /dev/urandom | base64)" \
+  --set-string "audit.signingKey=$(openssl ecparam -name prime256v1 -genkey -noout -outform DER | openssl pkcs8 -topk8 -nocrypt -inform DER -outform DER | base64 -w0)" \
+  > "$WORK/rendered.yaml"
 
 node "$ROOT/eng/helm/chart-run.mjs" "$WORK/rendered.yaml" --root "$ROOT" --work "$WORK" --base-port 5301 \
   --issuer "http://127.0.0.1:$ISSUER_PORT/" --rabbit-management "$COMPLAINTS_TEST_RABBITMQ_MANAGEMENT" --vhost "$run_id"

@@ -40,9 +40,15 @@ fi
 (cd "$ROOT/eng/helm" && npm ci --no-audit --no-fund --silent)
 
 rm -rf "$OUT" && mkdir -p "$OUT"
-# The chart makes no key-encryption key of its own (a random one per upgrade would make every
-# customer's data unreadable): the default render is given one, as an installer must.
-DEFAULT_ARGS=(--set-string "personalData.keyEncryptionKeys.k1=$(head -c 32 /dev/urandom | base64)")
+# The chart makes no key-encryption key or audit signing key of its own (a random one per upgrade
+# would make every customer's data unreadable, or every checkpoint unverifiable with the key
+# auditors hold): the default render is given both, as an installer must.
+KEK_ARG=(--set-string "personalData.keyEncryptionKeys.k1=$(head -c 32 /dev/urandom | base64)")
+AUDIT_KEY=$(openssl ecparam -name prime256v1 -genkey -noout -outform DER | openssl pkcs8 -topk8 -nocrypt -inform DER -outform DER | base64 -w0)
+DEFAULT_ARGS=("${KEK_ARG[@]}" --set-string "audit.signingKey=$AUDIT_KEY")
+if "$HELM" template complaints "$CHART" "${KEK_ARG[@]}" > /dev/null 2>&1; then
+  log "the default values rendered without an audit signing key"; exit 1
+fi
 for values in default production; do
   args=("${DEFAULT_ARGS[@]}")
   [ "$values" = production ] && args=(-f "$CHART/values-production.yaml")

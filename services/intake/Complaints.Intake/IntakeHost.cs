@@ -35,9 +35,11 @@ public static class IntakeHost
         builder.Services.AddScoped<ListCustomerComplaintsHandler>();
         builder.Services.Configure<LegalHoldOptions>(builder.Configuration.GetSection(LegalHoldOptions.Section));
         builder.Services.AddScoped<EraseCustomerDataHandler>();
-        builder.Services.AddOptions<AuditOptions>().BindConfiguration(AuditOptions.Section);
+        // Checked when the service starts (not for --apply-schema): an instance without a valid key fails then, not at an auditor's first export.
+        builder.Services.AddOptions<AuditOptions>().BindConfiguration(AuditOptions.Section)
+            .Validate(o => CheckpointSigner.KeyProblem(o) is null, "Complaints:Audit:SigningKey must be an ECDSA P-256 private key, PKCS#8 DER in base64 (docs/audit.md)")
+            .ValidateOnStart();
         builder.Services.AddSingleton<AuditStore>();
-        // Built at start: an instance without a valid signing key fails then, not at an auditor's first export.
         builder.Services.AddSingleton<CheckpointSigner>();
         builder.Services.AddScoped<AuditBundles>();
         builder.Services.AddScoped<ComplaintHistoryHandler>();
@@ -48,7 +50,6 @@ public static class IntakeHost
         var app = builder.Build();
         app.MapGrpcService<IntakeApi>();
         app.MapGrpcService<AuditApi>();
-        _ = app.Services.GetRequiredService<CheckpointSigner>();
         app.MapServiceDefaults();
         return app;
     }

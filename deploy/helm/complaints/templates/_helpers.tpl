@@ -147,6 +147,16 @@ spec:
         {{- include "complaints.connectionEnv" $root | nindent 8 }}
         - name: Complaints__RunEventRelay
           value: {{ .runEventRelay | quote }}
+        {{- if has .component (list "intake" "relay") }}
+        # Only intake (the audit API) and the relay (which signs checkpoints) hold the audit signing key.
+        - name: Complaints__Audit__SigningKey
+          valueFrom:
+            secretKeyRef: { name: {{ include "complaints.secretName" $root }}, key: audit-signing-key }
+        - name: Complaints__Audit__SigningKeyId
+          value: {{ $root.Values.audit.signingKeyId | quote }}
+        - name: Complaints__Audit__CheckpointInterval
+          value: {{ $root.Values.audit.checkpointInterval | quote }}
+        {{- end }}
         - name: Complaints__SchemaAutoCreate
           value: {{ ternary "None" "CreateOrUpdate" $root.Values.schemaMigration.enabled | quote }}
         - name: Complaints__ConfigDirectory

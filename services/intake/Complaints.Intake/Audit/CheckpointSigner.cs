@@ -44,6 +44,22 @@ public sealed class CheckpointSigner : IDisposable
         }
     }
 
+    /// <summary>What is wrong with the configured key, or null when it is a usable ECDSA private key.</summary>
+    public static string? KeyProblem(AuditOptions options)
+    {
+        if (string.IsNullOrWhiteSpace(options.SigningKey)) return "not set";
+        try
+        {
+            using var key = ECDsa.Create();
+            key.ImportPkcs8PrivateKey(Convert.FromBase64String(options.SigningKey), out _);
+            return null;
+        }
+        catch (Exception ex) when (ex is FormatException or CryptographicException)
+        {
+            return ex.Message;
+        }
+    }
+
     /// <summary>The public key (SubjectPublicKeyInfo) auditors verify checkpoints with.</summary>
     public byte[] PublicKey => key.ExportSubjectPublicKeyInfo();
 
