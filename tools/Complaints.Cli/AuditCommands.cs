@@ -104,7 +104,7 @@ public sealed class AuditCommands(string[] args, Func<string, ClientCredentials>
         AuditBundle bundle;
         try
         {
-            bundle = AuditExportFile.Read(File.ReadLines(file));
+            bundle = AuditExportFile.ReadFile(file);
         }
         catch (FormatException ex)
         {

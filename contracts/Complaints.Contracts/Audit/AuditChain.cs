@@ -10,7 +10,14 @@ namespace Complaints.Contracts.Audit;
 /// </summary>
 public sealed record RecordedEvent(
     long Seq, Guid Id, Guid StreamId, long Version, string Type, string Timestamp,
-    string DataJson, string? HeadersJson, string? CorrelationId, string? CausationId);
+    string DataJson, string? HeadersJson, string? CorrelationId, string? CausationId)
+{
+    /// <summary>
+    /// Data and headers are already in canonical form (read from an export file, which writes them
+    /// so): they are hashed byte for byte. Any other spelling, even of the same values, no longer matches.
+    /// </summary>
+    public bool JsonIsCanonical { get; init; }
+}
 
 /// <summary>
 /// The hash chains that make a complaint's history tamper-evident. Each committed event gets a
@@ -37,8 +44,8 @@ public static class AuditChain
         var text = new StringBuilder(e.DataJson.Length + 512);
         text.Append("{\"causation\":"); Optional(e.CausationId, text);
         text.Append(",\"correlation\":"); Optional(e.CorrelationId, text);
-        text.Append(",\"data\":").Append(CanonicalJson.Of(e.DataJson));
-        text.Append(",\"headers\":").Append(e.HeadersJson is null ? "null" : CanonicalJson.Of(e.HeadersJson));
+        text.Append(",\"data\":").Append(e.JsonIsCanonical ? e.DataJson : CanonicalJson.Of(e.DataJson));
+        text.Append(",\"headers\":").Append(e.HeadersJson is null ? "null" : e.JsonIsCanonical ? e.HeadersJson : CanonicalJson.Of(e.HeadersJson));
         text.Append(",\"id\":\"").Append(e.Id.ToString("D")).Append('"');
         text.Append(",\"seq\":").Append(e.Seq.ToString(CultureInfo.InvariantCulture));
         text.Append(",\"stream\":\"").Append(e.StreamId.ToString("D")).Append('"');

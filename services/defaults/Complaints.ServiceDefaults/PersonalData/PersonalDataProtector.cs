@@ -93,11 +93,22 @@ public sealed class PersonalDataProtector
         {
             case JsonValue value when value.TryGetValue<string>(out var text) && IsProtected(text):
                 return JsonValue.Create(await DiscloseAsync(text, inClear, cancellationToken));
+            // In place: only sealed strings are replaced (a history holds thousands of nodes; copying each costs).
             case JsonObject obj:
-                foreach (var (name, child) in obj.ToList()) obj[name] = await DiscloseJsonAsync(child?.DeepClone(), inClear, cancellationToken);
+                foreach (var (name, child) in obj.ToList())
+                {
+                    if (child is JsonObject or JsonArray) await DiscloseJsonAsync(child, inClear, cancellationToken);
+                    else if (child is JsonValue v && v.TryGetValue<string>(out var sealedText) && IsProtected(sealedText))
+                        obj[name] = JsonValue.Create(await DiscloseAsync(sealedText, inClear, cancellationToken));
+                }
                 return obj;
             case JsonArray array:
-                for (var i = 0; i < array.Count; i++) array[i] = await DiscloseJsonAsync(array[i]?.DeepClone(), inClear, cancellationToken);
+                for (var i = 0; i < array.Count; i++)
+                {
+                    if (array[i] is JsonObject or JsonArray) await DiscloseJsonAsync(array[i], inClear, cancellationToken);
+                    else if (array[i] is JsonValue v && v.TryGetValue<string>(out var sealedText) && IsProtected(sealedText))
+                        array[i] = JsonValue.Create(await DiscloseAsync(sealedText, inClear, cancellationToken));
+                }
                 return array;
             default:
                 return node;

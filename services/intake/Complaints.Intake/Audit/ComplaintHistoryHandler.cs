@@ -16,9 +16,10 @@ using ComplaintStatus = Complaints.Contracts.Audit.V1.ComplaintStatus;
 namespace Complaints.Intake.Audit;
 
 /// <summary>
-/// A complaint as it stood at a version or an instant: Marten folds the stream up to there
-/// (AggregateStreamAsync with version or timestamp) with the one fold, and returns the events up
-/// to there with their envelope (who, why, correlation, causation, trace) and their seals.
+/// A complaint as it stood at a version or an instant: Marten reads the stream up to there
+/// (FetchStreamAsync with version or timestamp, the cut AggregateStreamAsync makes), the one fold
+/// gives the state, and the events come with their envelope (who, why, correlation, causation,
+/// trace) and their seals.
 /// </summary>
 public sealed class ComplaintHistoryHandler(IQuerySession session, AuditBundles bundles, AuditStore audit, PersonalDataProtector personalData, PersonalDataReads reads)
 {
@@ -47,8 +48,9 @@ public sealed class ComplaintHistoryHandler(IQuerySession session, AuditBundles 
         var events = await session.Events.FetchStreamAsync(id, version ?? 0, asOf, token: cancellationToken);
         if (events.Count > 0 && events[0].Data is not Contracts.Events.ComplaintFiled)
             throw new RpcException(new Status(StatusCode.NotFound, $"No complaint with id {id}"));
-        // The state from Marten's own fold up to the version or instant; the history is the same cut.
-        var life = events.Count == 0 ? null : await session.Events.AggregateStreamAsync<ComplaintLife>(id, version ?? 0, asOf, token: cancellationToken);
+        // Marten cuts the stream at the version or instant (FetchStreamAsync, as AggregateStreamAsync
+        // does); the state is the one fold of exactly those events, read once.
+        var life = events.Count == 0 ? null : ComplaintLife.Fold(id, events.Select(e => (e.Version, e.Data)));
         if (life is null || events.Count == 0)
             throw new RpcException(new Status(StatusCode.FailedPrecondition, $"The complaint did not exist yet at {asOf:O}; it was filed at {state.Created:O}"));
 
