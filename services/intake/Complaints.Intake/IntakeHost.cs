@@ -25,7 +25,7 @@ public static class IntakeHost
         }, relayInstance: (marten, relay) =>
         {
             // The daemon instance seals every committed event and signs the chain's head periodically.
-            marten.AddSubscriptionWithServices<EventSealer>(ServiceLifetime.Singleton);
+            relay.Services.AddHostedService<EventSealer>();
             relay.Services.AddHostedService<PeriodicCheckpoints>();
         });
         builder.Services.Configure<IntakeOptions>(builder.Configuration.GetSection(IntakeOptions.Section));

@@ -19,7 +19,6 @@ public sealed record SealRow(long Seq, Guid StreamId, long Version, byte[] Leaf,
 public sealed class AuditStore(NpgsqlDataSource database)
 {
     private const string Schema = ComplaintsSettings.EventStoreSchema;
-    public const string SealerName = "audit-event-sealer";
 
     public static void Configure(StoreOptions options)
     {
@@ -33,6 +32,12 @@ public sealed class AuditStore(NpgsqlDataSource database)
         seals.AddColumn("sealed_at", "timestamptz").NotNull().DefaultValueByExpression("now()");
         seals.Indexes.Add(new IndexDefinition("ix_audit_seals_stream") { Columns = ["stream_id", "version"] });
         options.Storage.ExtendedSchemaObjects.Add(seals);
+
+        // Where the sealer is: every complaint event up to here is sealed. One row, locked while sealing.
+        var position = new Table(new PostgresqlObjectName(Schema, "audit_sealer_position", SchemaUtils.IdentifierUsage.General));
+        position.AddColumn<int>("id").AsPrimaryKey();
+        position.AddColumn<long>("last_seq").NotNull();
+        options.Storage.ExtendedSchemaObjects.Add(position);
 
         var checkpoints = new Table(new PostgresqlObjectName(Schema, "audit_checkpoints", SchemaUtils.IdentifierUsage.General));
         checkpoints.AddColumn<long>("seq").AsPrimaryKey();
@@ -57,53 +62,70 @@ public sealed class AuditStore(NpgsqlDataSource database)
         r.IsDBNull(7) ? null : r.GetString(7), r.IsDBNull(8) ? null : r.GetString(8), r.IsDBNull(9) ? null : r.GetString(9));
 
     /// <summary>
-    /// Seals committed events, in sequence order, in one transaction: each gets a leaf and its
-    /// complaint's and the global chain's next seal. Sealing the same events again changes nothing.
+    /// Seals the next committed complaint events, in sequence order, in one transaction: each gets a
+    /// leaf and its complaint's and the global chain's next seal, and the position moves past them.
+    /// Only events below Marten's high-water mark are taken, so one still being committed under a
+    /// lower sequence number is never skipped. The position row is locked, so two sealers (a second
+    /// relay by mistake) take turns. Returns how many events were sealed.
     /// </summary>
-    public async Task SealAsync(long[] sequences, CancellationToken cancellationToken)
+    public async Task<int> SealNextAsync(int batchSize, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var events = new List<RecordedEvent>(sequences.Length);
-        await using (var read = new NpgsqlCommand($"select {EventColumns} from {Schema}.mt_events where seq_id = any(@seqs) order by seq_id", connection, transaction))
+        async Task<object?> Scalar(string sql, params (string Name, object Value)[] parameters)
         {
-            read.Parameters.AddWithValue("seqs", sequences);
+            await using var command = new NpgsqlCommand(sql, connection, transaction);
+            foreach (var (name, value) in parameters) command.Parameters.AddWithValue(name, value);
+            return await command.ExecuteScalarAsync(cancellationToken);
+        }
+
+        await Scalar($"insert into {Schema}.audit_sealer_position (id, last_seq) values (1, 0) on conflict (id) do nothing");
+        var position = Convert.ToInt64(await Scalar($"select last_seq from {Schema}.audit_sealer_position where id = 1 for update"));
+        var highWaterMark = await Scalar($"select last_seq_id from {Schema}.mt_event_progression where name = 'HighWaterMark'") is long mark ? mark : 0;
+        if (highWaterMark <= position) return 0;
+
+        var events = new List<RecordedEvent>(batchSize);
+        await using (var read = new NpgsqlCommand(
+            $"select {EventColumns} from {Schema}.mt_events where seq_id > @position and seq_id <= @mark and type = any(@types) order by seq_id limit @batch",
+            connection, transaction))
+        {
+            read.Parameters.AddWithValue("position", position);
+            read.Parameters.AddWithValue("mark", highWaterMark);
+            read.Parameters.AddWithValue("types", ComplaintEventTypes);
+            read.Parameters.AddWithValue("batch", batchSize);
             await using var reader = await read.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken)) events.Add(ReadEvent(reader));
         }
-        if (events.Count == 0) return;
-        var first = events[0].Seq;
+        // A full batch stops at its last event; a short one has seen everything up to the mark.
+        var newPosition = events.Count == batchSize ? events[^1].Seq : highWaterMark;
 
-        var global = AuditChain.Genesis;
-        await using (var previous = new NpgsqlCommand($"select global_seal from {Schema}.audit_seals where seq < @first order by seq desc limit 1", connection, transaction))
+        if (events.Count > 0)
         {
-            previous.Parameters.AddWithValue("first", first);
-            if (await previous.ExecuteScalarAsync(cancellationToken) is byte[] seal) global = seal;
-        }
-        var streams = new Dictionary<Guid, byte[]>();
-        await using (var heads = new NpgsqlCommand(
-            $"select distinct on (stream_id) stream_id, stream_seal from {Schema}.audit_seals where stream_id = any(@streams) and seq < @first order by stream_id, seq desc",
-            connection, transaction))
-        {
-            heads.Parameters.AddWithValue("streams", events.Select(e => e.StreamId).Distinct().ToArray());
-            heads.Parameters.AddWithValue("first", first);
-            await using var reader = await heads.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken)) streams[reader.GetGuid(0)] = reader.GetFieldValue<byte[]>(1);
-        }
+            var global = await Scalar($"select global_seal from {Schema}.audit_seals where seq <= @position order by seq desc limit 1", ("position", position))
+                as byte[] ?? AuditChain.Genesis;
+            var streams = new Dictionary<Guid, byte[]>();
+            await using (var heads = new NpgsqlCommand(
+                $"select distinct on (stream_id) stream_id, stream_seal from {Schema}.audit_seals where stream_id = any(@streams) order by stream_id, version desc",
+                connection, transaction))
+            {
+                heads.Parameters.AddWithValue("streams", events.Select(e => e.StreamId).Distinct().ToArray());
+                await using var reader = await heads.ExecuteReaderAsync(cancellationToken);
+                while (await reader.ReadAsync(cancellationToken)) streams[reader.GetGuid(0)] = reader.GetFieldValue<byte[]>(1);
+            }
 
-        var rows = new List<SealRow>(events.Count);
-        foreach (var e in events)
-        {
-            var leaf = AuditChain.Leaf(e);
-            var streamSeal = AuditChain.Link(streams.GetValueOrDefault(e.StreamId) ?? AuditChain.Genesis, leaf);
-            global = AuditChain.Link(global, leaf);
-            streams[e.StreamId] = streamSeal;
-            rows.Add(new SealRow(e.Seq, e.StreamId, e.Version, leaf, streamSeal, global));
-        }
-        await using (var insert = new NpgsqlCommand(
-            $"insert into {Schema}.audit_seals (seq, stream_id, version, leaf, stream_seal, global_seal) " +
-            "select * from unnest(@seq, @stream, @version, @leaf, @stream_seal, @global_seal) on conflict (seq) do nothing", connection, transaction))
-        {
+            var rows = new List<SealRow>(events.Count);
+            foreach (var e in events)
+            {
+                var leaf = AuditChain.Leaf(e);
+                var streamSeal = AuditChain.Link(streams.GetValueOrDefault(e.StreamId) ?? AuditChain.Genesis, leaf);
+                global = AuditChain.Link(global, leaf);
+                streams[e.StreamId] = streamSeal;
+                rows.Add(new SealRow(e.Seq, e.StreamId, e.Version, leaf, streamSeal, global));
+            }
+            await using var insert = new NpgsqlCommand(
+                $"insert into {Schema}.audit_seals (seq, stream_id, version, leaf, stream_seal, global_seal) " +
+                // Seals are deterministic: ones already there (a store sealed before this position was kept) are the same.
+                "select * from unnest(@seq, @stream, @version, @leaf, @stream_seal, @global_seal) on conflict (seq) do nothing", connection, transaction);
             insert.Parameters.AddWithValue("seq", rows.Select(r => r.Seq).ToArray());
             insert.Parameters.AddWithValue("stream", rows.Select(r => r.StreamId).ToArray());
             insert.Parameters.AddWithValue("version", rows.Select(r => r.Version).ToArray());
@@ -112,14 +134,15 @@ public sealed class AuditStore(NpgsqlDataSource database)
             insert.Parameters.Add(new NpgsqlParameter("global_seal", NpgsqlDbType.Array | NpgsqlDbType.Bytea) { Value = rows.Select(r => r.GlobalSeal).ToArray() });
             await insert.ExecuteNonQueryAsync(cancellationToken);
         }
+        await Scalar($"update {Schema}.audit_sealer_position set last_seq = @position where id = 1", ("position", newPosition));
         await transaction.CommitAsync(cancellationToken);
+        return events.Count;
     }
 
-    /// <summary>How far the sealer has read the store (every committed event up to here is sealed, or was never a complaint event).</summary>
+    /// <summary>How far the sealer has read the store: every committed complaint event up to here is sealed.</summary>
     public async Task<long> SealerPositionAsync(CancellationToken cancellationToken)
     {
-        await using var command = database.CreateCommand($"select coalesce(max(last_seq_id), 0) from {Schema}.mt_event_progression where name like @name");
-        command.Parameters.AddWithValue("name", SealerName + "%");
+        await using var command = database.CreateCommand($"select coalesce(max(last_seq), 0) from {Schema}.audit_sealer_position");
         return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken));
     }
 

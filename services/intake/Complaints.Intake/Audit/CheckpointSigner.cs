@@ -12,6 +12,8 @@ public sealed class AuditOptions
     public string SigningKeyId { get; set; } = "k1";
     /// <summary>How often the daemon instance signs the global chain's head (when it moved).</summary>
     public TimeSpan CheckpointInterval { get; set; } = TimeSpan.FromMinutes(1);
+    /// <summary>How often the sealer looks for newly committed events when it has caught up.</summary>
+    public TimeSpan SealPollInterval { get; set; } = TimeSpan.FromMilliseconds(250);
     /// <summary>How long an export or verification waits for the newest events to be sealed.</summary>
     public TimeSpan SealWait { get; set; } = TimeSpan.FromSeconds(30);
 }

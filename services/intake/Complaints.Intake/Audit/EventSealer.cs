@@ -1,33 +1,40 @@
-using Complaints.ServiceDefaults;
-using JasperFx.Events;
-using JasperFx.Events.Daemon;
-using JasperFx.Events.Projections;
-using Marten;
-using Marten.Subscriptions;
+using Microsoft.Extensions.Options;
 
 namespace Complaints.Intake.Audit;
 
 /// <summary>
-/// Seals every committed complaint event into the hash chains, seconds after commit. A Marten
-/// subscription in the single daemon instance: it sees committed events only, in sequence order,
-/// and advances past a page only once its seals are stored.
+/// Seals every committed complaint event into the hash chains, within a second or so of commit. It
+/// runs in the single daemon instance (the relay), reads the store's own rows up to Marten's
+/// high-water mark and records its position in the same transaction as the seals: sealing is never
+/// half done, never skips, and resumes where it stopped.
 /// </summary>
-public sealed class EventSealer : SubscriptionBase
+public sealed class EventSealer(AuditStore audit, IOptions<AuditOptions> options, ILogger<EventSealer> logger) : BackgroundService
 {
-    private static readonly HashSet<Type> Sealed = [.. ComplaintStreamEvents.All];
-    private readonly AuditStore audit;
+    private const int BatchSize = 1000;
 
-    public EventSealer(AuditStore audit)
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        this.audit = audit;
-        Name = AuditStore.SealerName;
-    }
-
-    public override async Task<IChangeListener> ProcessEventsAsync(
-        EventRange page, ISubscriptionController controller, IDocumentOperations operations, CancellationToken cancellationToken)
-    {
-        var sequences = page.Events.Where(e => Sealed.Contains(e.EventType)).Select(e => e.Sequence).ToArray();
-        if (sequences.Length > 0) await audit.SealAsync(sequences, cancellationToken);
-        return NullChangeListener.Instance;
+        var failures = 0;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                // A full batch means more are waiting: go on at once; otherwise wait for new commits.
+                if (await audit.SealNextAsync(BatchSize, stoppingToken) < BatchSize)
+                    await Task.Delay(options.Value.SealPollInterval, stoppingToken);
+                failures = 0;
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                failures++;
+                logger.Log(failures >= 10 ? LogLevel.Error : LogLevel.Warning, ex,
+                    "Sealing audit events failed (attempt {Attempt}); retrying. Exports and verifications wait until sealing catches up", failures);
+                await Task.Delay(TimeSpan.FromSeconds(Math.Min(30, failures)), stoppingToken);
+            }
+        }
     }
 }
