@@ -137,4 +137,37 @@ public sealed class TriageEngineTests
         }
         finally { File.Delete(path); }
     }
+
+    /// <summary>The substring traps the issue found: a keyword inside another word is not that keyword.</summary>
+    [Theory]
+    [InlineData("I feel the agent did not listen to my question about the new card.", "category", "billing_fees")]
+    [InlineData("Your staff clearly lack the skills to configure the router.", "emotion", "out_of_control")]
+    [InlineData("The issue is that nobody called me back about the router.", "emergency", "legal_threat")]
+    [InlineData("The agent was courteous but the router still does not connect.", "emergency", "legal_threat")]
+    [InlineData("Please fix it immediately, the router drops every hour.", "emergency", "media_exposure")]
+    [InlineData("我申请的信用卡到现在还没寄到。", "emotion", "calm")]
+    public void A_keyword_inside_another_word_does_not_fire(string description, string aspect, string value)
+    {
+        var result = Engine.Triage(Complaint(description));
+        Assert.DoesNotContain(result.Decisions, d => d.Aspect == aspect && d.Value == value);
+    }
+
+    [Theory]
+    [InlineData("I will sue you if this is not fixed.", "legal_threat")]
+    [InlineData("My lawyer will take this to court.", "legal_threat")]
+    [InlineData("The charger sparks and burned my hand.", "safety")]
+    [InlineData("我已经投诉至了96169。", "regulator_exposure")]
+    [InlineData("我要找媒體曝光你們。", "media_exposure")]
+    [InlineData("如果再不解決，我就請律師起訴你們", "legal_threat")]
+    public void Emergencies_are_found_in_whole_words_and_in_Traditional_script(string description, string flag)
+    {
+        Assert.Contains(flag, Engine.Triage(Complaint(description)).EmergencyFlags);
+    }
+
+    [Fact]
+    public void Full_width_and_zero_width_characters_do_not_hide_a_keyword()
+    {
+        Assert.Contains("legal_threat", Engine.Triage(Complaint("ＩＷＩＬＬ ｓｕｅ ｙｏｕ")).EmergencyFlags);
+        Assert.Contains("legal_threat", Engine.Triage(Complaint("我要起\u200B诉你们")).EmergencyFlags);
+    }
 }

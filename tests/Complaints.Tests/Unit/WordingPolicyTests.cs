@@ -49,4 +49,52 @@ public sealed class WordingPolicyTests
         var kinds = Policy.Check("You are wrong and I don't know; we'll see, as soon as possible.").Select(v => v.Kind).ToHashSet();
         Assert.Equal(new HashSet<string> { "contradicting", "ignorance", "vague_promise" }, kinds);
     }
+
+    /// <summary>The seeds' own lists, verbatim: seed 000's forbidden phrases and seed 003's (Traditional script).</summary>
+    [Theory]
+    [InlineData("公司的规定就是这样的")]
+    [InlineData("公司的规定就这样的")]
+    [InlineData("你看不懂中文(英文)吗")]
+    [InlineData("改天再和你联络(通知你)")]
+    [InlineData("这种问题我们见得多了….")]
+    [InlineData("这种问题练小孩子都明白")]
+    [InlineData("这种问题连小孩子都明白")]
+    [InlineData("一分钱,一分货")]
+    [InlineData("这不是我们公司的原因")]
+    [InlineData("我不清楚")]
+    [InlineData("这种问题我们见多了")]
+    [InlineData("这个事情我不知道,不清楚")]
+    [InlineData("您错了")]
+    [InlineData("您不应该这样做")]
+    [InlineData("嚴禁使用“這不是我們的責任”")]
+    [InlineData("“您找其他部門吧”等推卸責任的表述")]
+    [InlineData("避免直接否定客戶，如“您錯了”")]
+    [InlineData("禁止出現“盡快處理”“大概明天”等不確定表述")]
+    public void The_seeds_forbidden_phrases_are_caught_verbatim_in_both_scripts(string message)
+    {
+        Assert.NotEmpty(Policy.Check(message));
+    }
+
+    [Theory]
+    [InlineData("I don\u2019t know when it will arrive.", "ignorance")]
+    [InlineData("ＹＯＵ ＡＲＥ ＷＲＯＮＧ.", "contradicting")]
+    [InlineData("我们会尽\u200B快处理。", "vague_promise")]
+    [InlineData("这 不是 我们的 责任。", "shifting_blame")]
+    [InlineData("一分钱，一分货。", "contempt")]
+    [InlineData("You   are\twrong.", "contradicting")]
+    public void Full_width_zero_width_curly_quotes_and_spacing_do_not_hide_a_phrase(string message, string kind)
+    {
+        Assert.Contains(Policy.Check(System.Text.RegularExpressions.Regex.Unescape(message)), v => v.Kind == kind);
+    }
+
+    [Theory]
+    [InlineData("If anything is not clear, call me on 1024.")]
+    [InlineData("如有不清楚的地方，请随时联系我，我的工号是1024。")]
+    [InlineData("I have cleared the duplicate fee; you will see it within 2 hours.")]
+    [InlineData("The technician will be there at 10:00; I know this is urgent for you.")]
+    [InlineData("We asked the asapro team to confirm the delivery by 15:00.")]
+    public void Ordinary_sentences_with_a_word_like_clear_are_not_hits(string message)
+    {
+        Assert.Empty(Policy.Check(message));
+    }
 }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Complaints.Contracts.Resolution.V1;
 using Complaints.ServiceDefaults;
 using Complaints.ServiceDefaults.Security;
+using Complaints.ServiceDefaults.Text;
 
 namespace Complaints.Resolution.Wording;
 
@@ -12,10 +13,11 @@ namespace Complaints.Resolution.Wording;
 /// </summary>
 public sealed class WordingPolicy
 {
-    private readonly List<(string Phrase, string Kind, string Preferred)> phrases;
+    private readonly List<(CustomerText.Phrase Phrase, string Kind, string Preferred)> phrases;
 
     private WordingPolicy(IEnumerable<WordingRule> rules) =>
-        phrases = rules.SelectMany(r => r.Phrases.Select(p => (p, r.Kind, r.Preferred))).ToList();
+        phrases = rules.SelectMany(r => r.Phrases.Select(p => (new CustomerText.Phrase(p), r.Kind, r.Preferred)))
+            .OrderByDescending(p => p.Item1.Text.Length).ToList();
 
     public static WordingPolicy Load(string path)
     {
@@ -29,16 +31,20 @@ public sealed class WordingPolicy
 
     public IReadOnlyList<WordingViolation> Check(string message)
     {
-        // Longest first, and a phrase inside one already found ("not our responsibility" inside
-        // "this is not our responsibility") is the same mistake, reported once.
-        var found = new List<WordingViolation>();
-        foreach (var (phrase, kind, preferred) in phrases.OrderByDescending(p => p.Phrase.Length))
+        // Folded first, so full-width forms, zero-width characters, curly quotes, spacing and
+        // Traditional script do not hide a phrase. Longest first, and a phrase inside one already
+        // found ("not our responsibility" inside "this is not our responsibility") is reported once.
+        var normalized = CustomerText.Normalize(message);
+        var compacted = CustomerText.Compact(normalized);
+        var found = new List<(string Folded, WordingViolation Violation)>();
+        foreach (var (phrase, kind, preferred) in phrases)
         {
-            if (!message.Contains(phrase, StringComparison.OrdinalIgnoreCase)) continue;
-            if (found.Any(f => f.Phrase.Contains(phrase, StringComparison.OrdinalIgnoreCase))) continue;
-            found.Add(new WordingViolation { Phrase = phrase, Kind = kind, Preferred = preferred });
+            if (!phrase.IsIn(normalized, compacted)) continue;
+            var folded = CustomerText.Compact(CustomerText.Normalize(phrase.Text));
+            if (found.Any(f => f.Folded.Contains(folded, StringComparison.Ordinal))) continue;
+            found.Add((folded, new WordingViolation { Phrase = phrase.Text, Kind = kind, Preferred = preferred }));
         }
-        return found;
+        return found.Select(f => f.Violation).ToList();
     }
 
     /// <summary>

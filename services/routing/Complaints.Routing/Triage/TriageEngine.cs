@@ -1,5 +1,6 @@
 using Complaints.Contracts.Events;
 using Complaints.ServiceDefaults.ServiceLevels;
+using Complaints.ServiceDefaults.Text;
 
 namespace Complaints.Routing.Triage;
 
@@ -34,7 +35,7 @@ public sealed class TriageEngine(TriageRuleSet rules)
     public TriageResult Triage(ComplaintFiled complaint)
     {
         var decisions = new List<TriageDecision>();
-        var text = complaint.Description;
+        var text = new FoldedText(complaint.Description);
 
         string Single(TriageAspect aspect, string fallback, string? category = null)
         {
@@ -98,14 +99,14 @@ public sealed class TriageEngine(TriageRuleSet rules)
     }
 
     /// <summary>Why the rule holds for this complaint, or null when it does not.</summary>
-    private static string? Matches(TriageRule rule, ComplaintFiled complaint, string text, string? category)
+    private static string? Matches(TriageRule rule, ComplaintFiled complaint, FoldedText text, string? category)
     {
         var reasons = new List<string>();
         if (rule.Keywords.Count > 0)
         {
-            var keyword = rule.Keywords.FirstOrDefault(k => text.Contains(k, StringComparison.OrdinalIgnoreCase));
+            var keyword = rule.Phrases.FirstOrDefault(k => k.IsIn(text.Normalized, text.Compacted));
             if (keyword is null) return null;
-            reasons.Add($"keyword \"{keyword}\" in the description");
+            reasons.Add($"keyword \"{keyword.Text}\" in the description");
         }
         if (rule.Channels.Count > 0)
         {
@@ -127,4 +128,12 @@ public sealed class TriageEngine(TriageRuleSet rules)
     }
 
     private static string Name(TriageAspect aspect) => aspect.ToString().ToLowerInvariant();
+
+    /// <summary>The description folded once (full-width, zero-width, quotes, Traditional script, case) for every rule.</summary>
+    private sealed class FoldedText(string description)
+    {
+        public string Normalized { get; } = CustomerText.Normalize(description);
+        public string Compacted => compacted ??= CustomerText.Compact(Normalized);
+        private string? compacted;
+    }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Complaints.ServiceDefaults.Text;
 
 namespace Complaints.Routing.Triage;
 
@@ -47,8 +48,16 @@ public sealed class TriageRule
     public string Name { get; init; } = "";
     public TriageAspect Aspect { get; init; }
     public string Value { get; init; } = "";
-    /// <summary>Any of these in the description (case-insensitive substring, so it works for Chinese, which has no spaces).</summary>
+    /// <summary>
+    /// Any of these in the description, after folding (CustomerText): English ones as whole words
+    /// ("fee" is not in "feel"; "overcharg*" is a prefix), Chinese ones anywhere.
+    /// </summary>
     public List<string> Keywords { get; init; } = [];
+
+    private IReadOnlyList<CustomerText.Phrase>? phrases;
+
+    /// <summary>The keywords, compiled once.</summary>
+    public IReadOnlyList<CustomerText.Phrase> Phrases => phrases ??= Keywords.Select(k => new CustomerText.Phrase(k)).ToList();
     /// <summary>Any of these channels ("regulator_hotline").</summary>
     public List<string> Channels { get; init; } = [];
     /// <summary>Any of these customer requests ("refund_or_compensation").</summary>

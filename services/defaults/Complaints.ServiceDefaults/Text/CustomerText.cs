@@ -1,0 +1,125 @@
+using System.Collections.Frozen;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace Complaints.ServiceDefaults.Text;
+
+/// <summary>
+/// Text as customers and agents type it, folded to one form before any phrase is looked for:
+/// Unicode compatibility forms (NFKC: full-width letters, digits and punctuation become ordinary
+/// ones), zero-width characters removed, curly quotes and apostrophes straightened, Traditional
+/// Chinese characters folded to Simplified, lower case, runs of spaces made one.
+/// </summary>
+public static class CustomerText
+{
+    public static string Normalize(string text)
+    {
+        var folded = text.Normalize(NormalizationForm.FormKC);
+        var result = new StringBuilder(folded.Length);
+        var lastWasSpace = false;
+        foreach (var c in folded)
+        {
+            switch (c)
+            {
+                case '\u200B' or '\u200C' or '\u200D' or '\u2060' or '\uFEFF' or '\u00AD':
+                    continue;
+                case '\u2018' or '\u2019' or '\u201B' or '\u2032' or '`':
+                    Append('\'');
+                    continue;
+                case '\u201C' or '\u201D' or '\u201F' or '\u2033' or '\u300C' or '\u300D':
+                    Append('"');
+                    continue;
+            }
+            if (char.IsWhiteSpace(c))
+            {
+                if (!lastWasSpace && result.Length > 0) result.Append(' ');
+                lastWasSpace = true;
+                continue;
+            }
+            Append(TraditionalToSimplified.TryGetValue(c, out var simplified) ? simplified : char.ToLowerInvariant(c));
+        }
+        return result.ToString().TrimEnd();
+
+        void Append(char c)
+        {
+            result.Append(c);
+            lastWasSpace = false;
+        }
+    }
+
+    /// <summary>The normalized text without spaces or punctuation: how Chinese phrases are compared ("一分钱，一分货" = "一分钱一分货").</summary>
+    public static string Compact(string normalized)
+    {
+        var result = new StringBuilder(normalized.Length);
+        foreach (var c in normalized)
+            if (!char.IsWhiteSpace(c) && !char.IsPunctuation(c) && !char.IsSymbol(c)) result.Append(c);
+        return result.ToString();
+    }
+
+    /// <summary>True when the text has a Latin letter: such phrases are matched as whole words.</summary>
+    public static bool IsLatin(string phrase) => phrase.Any(c => c is >= 'a' and <= 'z' or >= 'A' and <= 'Z');
+
+    /// <summary>
+    /// A phrase to look for. Latin phrases match whole words ("fee" is not in "feel", "sue" not in
+    /// "issue"); a trailing * makes the last word a prefix ("overcharg*": overcharged, overcharging).
+    /// Chinese phrases match anywhere, ignoring spaces and punctuation.
+    /// </summary>
+    public sealed class Phrase
+    {
+        private readonly Regex? latin;
+        private readonly string compact = "";
+
+        public Phrase(string text)
+        {
+            Text = text;
+            var normalized = Normalize(text);
+            if (IsLatin(normalized))
+            {
+                var prefix = normalized.EndsWith('*');
+                var words = normalized.TrimEnd('*').Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(Regex.Escape);
+                latin = new Regex(@"(?<![a-z0-9])" + string.Join(@"\s+", words) + (prefix ? "" : @"(?![a-z0-9])"),
+                    RegexOptions.CultureInvariant | RegexOptions.Compiled);
+            }
+            else
+            {
+                compact = Compact(normalized);
+            }
+        }
+
+        /// <summary>The phrase as configured.</summary>
+        public string Text { get; }
+
+        /// <param name="normalized">The text after <see cref="Normalize"/>.</param>
+        /// <param name="compacted">The same after <see cref="Compact"/>.</param>
+        public bool IsIn(string normalized, string compacted) =>
+            latin?.IsMatch(normalized) ?? (compact.Length > 0 && compacted.Contains(compact, StringComparison.Ordinal));
+    }
+
+    // Traditional characters that complaints, forbidden phrases and triage keywords use, with their
+    // Simplified forms. Not a full converter (that would be OpenCC's tables); grow it as text needs.
+    private const string Pairs =
+        "溝沟 術术 訓训 設设 計计 類类 統统 項项 級级 況况 狀状 壓压 輪轮 獨独 鬥斗 衝冲 環环 節节 邊边 選选 擇择 嚴严 懶懒 惱恼 聲声 響响 鐵铁 鋼钢 貼贴 斷断 壽寿 練练 習习 絕绝 繼继 續续 終终 於于 處处 齡龄 竊窃 騙骗 詐诈 盜盗 偽伪 濫滥 顧顾 擔担 憂忧 慮虑 嚇吓 驚惊 險险 壞坏 亂乱 劃划 欄栏 檔档 雜杂 雙双 憑凭 麼么 麵面 鋪铺 舖铺 " +
+        "這这 們们 責责 錯错 盡尽 處处 門门 規规 則则 見见 過过 個个 問问 題题 氣气 樣样 沒没 麼么 說说 話话 會会 時时 間间 後后 " +
+        "還还 來来 對对 經经 應应 該该 給给 電电 錢钱 貨货 種种 聯联 絡络 開开 關关 無无 與与 為为 從从 員员 務务 當当 認认 讓让 " +
+        "謝谢 請请 難难 買买 賣卖 壞坏 換换 質质 費费 帳账 單单 號号 碼码 銀银 險险 訴诉 監监 達达 據据 歡欢 實实 際际 現现 發发 " +
+        "嗎吗 幾几 萬万 億亿 塊块 報报 紙纸 視视 體体 記记 網网 師师 訟讼 傷伤 燒烧 觸触 滅灭 殺杀 離离 辦办 導导 產产 廠厂 戶户 " +
+        "決决 歲岁 兒儿 連连 聽听 讀读 書书 寫写 語语 誤误 誰谁 總总 頭头 東东 車车 傳传 復复 複复 參参 並并 剛刚 纔才 態态 惡恶 " +
+        "罵骂 煩烦 隱隐 資资 訊讯 洩泄 賠赔 償偿 補补 遞递 運运 維维 議议 準准 確确 證证 櫃柜 檯台 隊队 續续 瑣琐 憤愤 慘惨 損损 " +
+        "額额 熱热 協协 調调 罰罚 災灾 燙烫 裡里 裏里 麵面 線线 歷历 曆历 舊旧 鐘钟 錶表 點点 鬧闹 須须 禮礼 專专 業业 負负 進进 " +
+        "備备 註注 週周 約约 閱阅 標标 識识 機机 構构 醫医 療疗 藥药 衛卫 屬属 緊紧 順顺 遲迟 訂订 購购 價价 幣币 圓圆 領领 營营 " +
+        "職职 稱称 節节 紀纪 錄录 驗验 權权 齊齐 閉闭 啟启 動动 勢势 戲戏 樂乐 愛爱 燈灯 飯饭 館馆 鎖锁 鑰钥 廳厅 樓楼 層层 ";
+
+    private static readonly FrozenDictionary<char, char> TraditionalToSimplified = BuildMap();
+
+    private static FrozenDictionary<char, char> BuildMap()
+    {
+        var map = new Dictionary<char, char>();
+        foreach (var pair in Pairs.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (pair.Length != 2) throw new InvalidOperationException($"\"{pair}\" is not a Traditional-Simplified pair");
+            map.TryAdd(pair[0], pair[1]);
+        }
+        return map.ToFrozenDictionary();
+    }
+
+}
