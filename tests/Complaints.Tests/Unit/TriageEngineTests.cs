@@ -170,4 +170,33 @@ public sealed class TriageEngineTests
         Assert.Contains("legal_threat", Engine.Triage(Complaint("ＩＷＩＬＬ ｓｕｅ ｙｏｕ")).EmergencyFlags);
         Assert.Contains("legal_threat", Engine.Triage(Complaint("我要起\u200B诉你们")).EmergencyFlags);
     }
+
+    [Theory]
+    [InlineData("理财产品亏了三万五千元，没人跟我说过风险。", true)]
+    [InlineData("账户被盗刷了5万元。", true)]
+    [InlineData("帳戶被盜刷了兩萬塊。", true)]
+    [InlineData("They took $12,500 from my savings account without asking.", true)]
+    [InlineData("I lost 3.5k dollars because the transfer bounced.", true)]
+    [InlineData("ＲＭＢ ２０，０００ vanished from my card.", true)]
+    [InlineData("多扣了30元手续费。", false)]
+    [InlineData("I was overcharged $45 on my bill.", false)]
+    [InlineData("Order 20261124 placed on 2026-11-24, call me on 13800000004.", false)]
+    public void A_sum_of_money_is_compared_with_the_major_loss_threshold(string description, bool major)
+    {
+        var result = Engine.Triage(Complaint(description));
+        Assert.Equal(major, result.EmergencyFlags.Contains("major_economic_loss"));
+        if (major) Assert.Contains(result.Decisions, d => d.Rule is "major-loss-amount" or "emergency-economic-loss");
+    }
+
+    [Theory]
+    [InlineData("三万五千", 35000)]
+    [InlineData("十二万", 120000)]
+    [InlineData("两千", 2000)]
+    [InlineData("十几万", 110000)]
+    [InlineData("一百万", 1000000)]
+    [InlineData("三千万", 30000000)]
+    public void Chinese_numerals_are_read(string text, int value)
+    {
+        Assert.Equal(value, MoneyAmounts.ChineseNumber(text));
+    }
 }

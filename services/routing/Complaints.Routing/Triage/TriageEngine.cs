@@ -32,6 +32,8 @@ public static class Emotions
 /// </summary>
 public sealed class TriageEngine(TriageRuleSet rules)
 {
+    private const string MajorEconomicLoss = "major_economic_loss";
+
     public TriageResult Triage(ComplaintFiled complaint)
     {
         var decisions = new List<TriageDecision>();
@@ -80,6 +82,16 @@ public sealed class TriageEngine(TriageRuleSet rules)
 
         var expectations = Many(TriageAspect.Expectation, category);
         var emergencies = Many(TriageAspect.Emergency, category);
+        // A sum the customer names, compared with the configured threshold: "损失了三万五千元", "$12,500".
+        var loss = MoneyAmounts.Find(text.Normalized)
+            .Where(a => rules.MajorLoss.TryGetValue(a.Currency, out var threshold) && a.Value >= threshold)
+            .MaxBy(a => a.Value / rules.MajorLoss[a.Currency]);
+        if (loss is not null && !emergencies.Contains(MajorEconomicLoss))
+        {
+            emergencies.Add(MajorEconomicLoss);
+            decisions.Add(new TriageDecision("emergency", MajorEconomicLoss, "major-loss-amount",
+                $"\"{loss.AsWritten}\" is {loss.Value:#,0.##} {loss.Currency}, at least the major-loss threshold of {rules.MajorLoss[loss.Currency]:#,0} {loss.Currency}"));
+        }
         var complex = rules.Rules.Where(r => r.Aspect == TriageAspect.Complex)
             .Select(r => (Rule: r, Reason: Matches(r, complaint, text, category)))
             .FirstOrDefault(m => m.Reason is not null);

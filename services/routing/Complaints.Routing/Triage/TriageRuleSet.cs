@@ -12,6 +12,11 @@ public sealed class TriageRuleSet
 {
     public List<TriageRule> Rules { get; init; } = [];
     public TriageDefaults Defaults { get; init; } = new();
+    /// <summary>
+    /// A sum of money at least this large, per currency (ISO code), written in the description makes
+    /// the complaint a major-economic-loss emergency. A currency not listed is not compared.
+    /// </summary>
+    public Dictionary<string, decimal> MajorLoss { get; init; } = [];
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {

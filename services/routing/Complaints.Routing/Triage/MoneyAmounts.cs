@@ -1,0 +1,104 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace Complaints.Routing.Triage;
+
+/// <summary>A sum of money a customer wrote, in a currency (ISO code).</summary>
+public sealed record MoneyAmount(decimal Value, string Currency, string AsWritten);
+
+/// <summary>
+/// Finds sums of money in a complaint, as customers write them: Western digits with thousands
+/// separators and decimals ("$12,500", "3.5k dollars", "RMB 20000"), Chinese numerals and units
+/// ("三万五千元", "两万块", "十几万", "5万元"), in yuan, dollars, euros, pounds, Hong Kong dollars. Only a
+/// number with a currency next to it counts, so dates, phone and order numbers do not.
+/// Works on folded text (CustomerText.Normalize: full-width digits and ￥ are already plain).
+/// </summary>
+public static class MoneyAmounts
+{
+    private static readonly (string Pattern, string Currency)[] Prefixes =
+    [
+        ("hk\\$", "HKD"), ("us\\$", "USD"), ("\\$", "USD"), ("¥", "CNY"), ("rmb ?", "CNY"), ("cny ?", "CNY"), ("usd ?", "USD"),
+        ("€", "EUR"), ("eur ?", "EUR"), ("£", "GBP"), ("gbp ?", "GBP"),
+    ];
+
+    private static readonly (string Pattern, string Currency)[] Suffixes =
+    [
+        ("元|块钱|块|圆|人民币|yuan|rmb|cny", "CNY"), ("美元|美金|dollars?|usd|bucks", "USD"), ("港币|港元|hkd", "HKD"),
+        ("欧元|euros?|eur", "EUR"), ("英镑|pounds?|gbp", "GBP"),
+    ];
+
+    private const string WesternNumber = @"(?<n>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)";
+    private const string Chinese = @"(?<c>[零一二两三四五六七八九十百千万亿几]+)";
+    private const string Multiplier = @"(?<m>\s?(?:k|thousand|million|m|百万|千万|万|千|亿))?";
+
+    private static readonly Regex Prefixed = new(
+        $@"(?<![a-z0-9])(?<cur>{string.Join("|", Prefixes.Select(p => p.Pattern))})\s?{WesternNumber}{Multiplier}(?![a-z0-9])",
+        RegexOptions.Compiled | RegexOptions.CultureInvariant);
+
+    private static readonly Regex Suffixed = new(
+        $@"(?:(?<![a-z0-9.,]){WesternNumber}{Multiplier}|{Chinese})\s?(?<cur>{string.Join("|", Suffixes.Select(s => s.Pattern))})(?![a-z])",
+        RegexOptions.Compiled | RegexOptions.CultureInvariant);
+
+    public static IReadOnlyList<MoneyAmount> Find(string folded)
+    {
+        var found = new List<MoneyAmount>();
+        foreach (Match m in Prefixed.Matches(folded))
+            if (Western(m) is { } value) found.Add(new MoneyAmount(value, CurrencyOf(m.Groups["cur"].Value, Prefixes), m.Value));
+        foreach (Match m in Suffixed.Matches(folded))
+        {
+            var value = m.Groups["c"].Success ? ChineseNumber(m.Groups["c"].Value) : Western(m);
+            if (value is { } v && v > 0) found.Add(new MoneyAmount(v, CurrencyOf(m.Groups["cur"].Value, Suffixes), m.Value));
+        }
+        return found;
+    }
+
+    private static string CurrencyOf(string written, (string Pattern, string Currency)[] table) =>
+        table.First(t => Regex.IsMatch(written.Trim(), $"^(?:{t.Pattern})$", RegexOptions.CultureInvariant)).Currency;
+
+    private static decimal? Western(Match m)
+    {
+        if (!m.Groups["n"].Success || !decimal.TryParse(m.Groups["n"].Value.Replace(",", ""), NumberStyles.Number, CultureInfo.InvariantCulture, out var value))
+            return null;
+        return value * m.Groups["m"].Value.Trim() switch
+        {
+            "k" or "thousand" or "千" => 1_000m,
+            "万" => 10_000m,
+            "m" or "million" or "百万" => 1_000_000m,
+            "千万" => 10_000_000m,
+            "亿" => 100_000_000m,
+            _ => 1m,
+        };
+    }
+
+    /// <summary>
+    /// Chinese numerals: 三万五千 = 35,000; 十二万 = 120,000; 两千 = 2,000. "几" (a few) counts as 1,
+    /// so "十几万" is at least 110,000 and "几万" at least 10,000: the smallest sum meant.
+    /// </summary>
+    public static decimal? ChineseNumber(string text)
+    {
+        decimal total = 0, section = 0, digit = 0;
+        var any = false;
+        foreach (var c in text)
+        {
+            var d = "零一二三四五六七八九".IndexOf(c);
+            if (c == '两') d = 2;
+            if (c == '几') d = 1;
+            if (d >= 0) { digit = d; any = true; continue; }
+            decimal unit = c switch { '十' => 10, '百' => 100, '千' => 1_000, '万' => 10_000, '亿' => 100_000_000, _ => 0 };
+            if (unit == 0) return null;
+            any = true;
+            if (unit >= 10_000)
+            {
+                section += digit;
+                total = (total + (section == 0 ? 1 : section)) * unit;
+                section = 0;
+            }
+            else
+            {
+                section += (digit == 0 ? 1 : digit) * unit;
+            }
+            digit = 0;
+        }
+        return any ? total + section + digit : null;
+    }
+}
