@@ -53,5 +53,9 @@ public sealed class ResolutionApi(IServiceProvider services) : Contracts.Resolut
 
     [Authorize(Roles = Roles.CaseWorkers + "," + Roles.Analyst)]
     public override Task<CheckWordingResponse> CheckWording(CheckWordingRequest request, ServerCallContext context) =>
-        Task.FromResult(new CheckWordingResponse { Violations = { Slice<WordingPolicy>().Check(request.Message) } });
+        Task.FromResult(new CheckWordingResponse
+        {
+            Violations = { Slice<WordingPolicy>().Check(request.Message) },
+            Advisories = { WordingAdvisor.Advise(request.Message, request.FirstResponse) },
+        });
 }

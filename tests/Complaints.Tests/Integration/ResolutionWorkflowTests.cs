@@ -31,11 +31,14 @@ public sealed class ResolutionWorkflowTests(PlatformFixture platform)
         var queue = await WaitForQueueAsync(agent, id);
         Assert.False(queue.FirstResponseSent);
 
-        await platform.ResolutionAs(agent).SendFirstResponseAsync(new SendFirstResponseRequest
+        var sent = await platform.ResolutionAs(agent).SendFirstResponseAsync(new SendFirstResponseRequest
         {
             ComplaintId = id, Channel = "phone",
             Message = "I am sorry for the double charge. I will check the billing record and call you back within 2 hours.",
         });
+        // Sent, with the handbook's advice shown: a first response gives the staff number.
+        Assert.True(sent.Version > 0);
+        Assert.Equal(["no_staff_number"], sent.Advisories.Select(a => a.Kind));
         await platform.ResolutionAs(agent).RecordContactAsync(new RecordContactRequest { ComplaintId = id, Channel = "phone", Reached = true, Note = "Customer confirmed the two charges." });
         await platform.ResolutionAs(agent).RecordFindingAsync(new RecordFindingRequest { ComplaintId = id, Finding = "The billing batch ran twice on the 3rd." });
         var remedy = await platform.ResolutionAs(agent).ProposeRemedyAsync(new ProposeRemedyRequest

@@ -21,6 +21,6 @@ public sealed class SendFirstResponseHandler(CaseStream cases, WordingPolicy wor
             events.Add(new FirstResponseSent(state.ComplaintId, caller.Subject, request.Channel, state.Seal(request.Message), now));
             return events;
         }, cancellationToken);
-        return new SendFirstResponseResponse { Version = version };
+        return new SendFirstResponseResponse { Version = version, Advisories = { WordingAdvisor.Advise(request.Message, firstResponse: true) } };
     }
 }

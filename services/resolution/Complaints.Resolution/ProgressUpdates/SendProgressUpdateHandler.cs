@@ -20,6 +20,6 @@ public sealed class SendProgressUpdateHandler(CaseStream cases, WordingPolicy wo
             events.Add(new ProgressUpdateSent(state.ComplaintId, caller.Subject, request.Channel, state.Seal(request.Message), now));
             return events;
         }, cancellationToken);
-        return new SendProgressUpdateResponse { Version = version };
+        return new SendProgressUpdateResponse { Version = version, Advisories = { WordingAdvisor.Advise(request.Message, firstResponse: false) } };
     }
 }
