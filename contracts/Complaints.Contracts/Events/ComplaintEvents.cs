@@ -191,3 +191,10 @@ public sealed record LinkedToImprovementAction(Guid ComplaintId, Guid ActionId, 
 /// was destroyed, so every sealed value of this complaint now reads as erased. The history stays whole.
 /// </summary>
 public sealed record CustomerDataErased(Guid ComplaintId, Guid CustomerKeyId, string ErasedBy, string Reason, DateTimeOffset ErasedAt) : IComplaintEvent;
+
+/// <summary>
+/// An agent's message promised the customer something by a concrete time ("2小时内给您书面答复", "I will
+/// call you back within 10 minutes"). Kept by news reaching the customer before <see cref="DueBy"/>
+/// (a contact, a progress update, the resolution); routing's SLA sweeper escalates a broken one.
+/// </summary>
+public sealed record CommitmentMade(Guid ComplaintId, Guid CommitmentId, string Promise, DateTimeOffset DueBy, string MadeBy, DateTimeOffset MadeAt) : IComplaintEvent;

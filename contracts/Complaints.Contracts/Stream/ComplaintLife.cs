@@ -38,6 +38,18 @@ public sealed class RemedyLife
 
 public sealed record BreachLife(string Deadline, DateTimeOffset DueAt, string Tier, DateTimeOffset DetectedAt);
 
+/// <summary>A promise to the customer: kept when news reached them by its time, broken when the sweeper found it was not.</summary>
+public sealed class CommitmentLife
+{
+    public Guid Id { get; init; }
+    public string Promise { get; init; } = "";
+    public DateTimeOffset DueBy { get; init; }
+    public DateTimeOffset MadeAt { get; init; }
+    public string MadeBy { get; init; } = "";
+    public DateTimeOffset? KeptAt { get; set; }
+    public bool Broken { get; set; }
+}
+
 public sealed record SurveyLife(int Timeliness, int Solution, int Attitude, int Nps, bool Satisfied, DateTimeOffset RecordedAt);
 
 /// <summary>
@@ -98,6 +110,7 @@ public sealed class ComplaintLife
     public int WordingOverrides { get; private set; }
 
     public Dictionary<Guid, RemedyLife> Remedies { get; } = [];
+    public List<CommitmentLife> Commitments { get; } = [];
     /// <summary>The remedy the customer accepted, once they did.</summary>
     public Guid? AcceptedRemedy { get; private set; }
     public int RemediesRejected { get; private set; }
@@ -151,13 +164,25 @@ public sealed class ComplaintLife
         Derive();
     }
 
-    public void When(SlaBreached e) { Breaches.Add(new BreachLife(e.Deadline, e.DueAt, e.Tier, e.DetectedAt)); Derive(); }
+    public void When(SlaBreached e)
+    {
+        Breaches.Add(new BreachLife(e.Deadline, e.DueAt, e.Tier, e.DetectedAt));
+        if (e.Deadline == "commitment")
+            foreach (var broken in Commitments.Where(c => c.KeptAt is null && c.DueBy == e.DueAt)) broken.Broken = true;
+        Derive();
+    }
 
     public void When(ComplaintEscalated e) { Owner = e.AssigneeId; Tier = e.ToTier; assignees.Add(e.AssigneeId); Escalations++; Derive(); }
 
     public void When(FirstResponseSent e) { FirstResponseAt ??= e.SentAt; Derive(); }
 
-    public void When(CustomerContacted e) { Contacts++; Worked(); }
+    public void When(CustomerContacted e) { Contacts++; Kept(e.ContactedAt); Worked(); }
+
+    public void When(CommitmentMade e)
+    {
+        Commitments.Add(new CommitmentLife { Id = e.CommitmentId, Promise = e.Promise, DueBy = e.DueBy, MadeAt = e.MadeAt, MadeBy = e.MadeBy });
+        Derive();
+    }
 
     public void When(InvestigationFindingRecorded e) { Findings++; Worked(); }
 
@@ -180,11 +205,11 @@ public sealed class ComplaintLife
 
     public void When(RemedyRejected e) { RemediesRejected++; Decide(e.RemedyId, RemedyStage.Rejected, null, null); }
 
-    public void When(ComplaintResolved e) { FirstResolvedAt ??= e.ResolvedAt; ResolvedAt = e.ResolvedAt; Derive(); }
+    public void When(ComplaintResolved e) { FirstResolvedAt ??= e.ResolvedAt; ResolvedAt = e.ResolvedAt; Kept(e.ResolvedAt); Derive(); }
 
-    public void When(ResolutionConfirmed e) { ConfirmedAt = e.SentAt; ConfirmationChannel = e.Channel; Derive(); }
+    public void When(ResolutionConfirmed e) { ConfirmedAt = e.SentAt; ConfirmationChannel = e.Channel; Kept(e.SentAt); Derive(); }
 
-    public void When(ProgressUpdateSent e) { LastProgressUpdateAt = e.SentAt; Worked(); }
+    public void When(ProgressUpdateSent e) { LastProgressUpdateAt = e.SentAt; Kept(e.SentAt); Worked(); }
 
     public void When(ProgressUpdateMissed e) { ProgressUpdatesMissed++; Derive(); }
 
@@ -213,6 +238,13 @@ public sealed class ComplaintLife
     public void When(LinkedToImprovementAction e) { LinkedImprovementActions.Add(e.ActionId); Derive(); }
 
     public void When(CustomerDataErased e) { PersonalDataErased = true; ErasedAt = e.ErasedAt; Derive(); }
+
+    /// <summary>News reached the customer: every promise still open and not yet due is kept.</summary>
+    private void Kept(DateTimeOffset at)
+    {
+        foreach (var commitment in Commitments.Where(c => c.KeptAt is null && !c.Broken && c.MadeAt <= at && at <= c.DueBy))
+            commitment.KeptAt = at;
+    }
 
     private void Decide(Guid remedyId, RemedyStage stage, string? by, string? reason)
     {

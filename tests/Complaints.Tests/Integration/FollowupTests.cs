@@ -53,7 +53,7 @@ public sealed class FollowupTests(PlatformFixture platform)
         var history = await HistoryAsync(id);
         Assert.Equal(
             ["complaint_filed", "complaint_triaged", "complaint_routed", "complaint_assigned",
-             "first_response_sent", "remedy_proposed", "remedy_accepted", "complaint_resolved", "resolution_confirmed",
+             "first_response_sent", "commitment_made", "remedy_proposed", "remedy_accepted", "complaint_resolved", "resolution_confirmed",
              "callback_scheduled", "callback_due", "survey_recorded", "complaint_closed"],
             history.History.Select(h => h.EventType));
 

@@ -54,8 +54,8 @@ public sealed class ResolutionWorkflowTests(PlatformFixture platform)
 
         var history = await HistoryAsync(id);
         Assert.Equal(
-            ["complaint_filed", "complaint_triaged", "complaint_routed", "complaint_assigned", "first_response_sent", "customer_contacted",
-             "investigation_finding_recorded", "remedy_proposed", "remedy_accepted", "complaint_resolved", "resolution_confirmed"],
+            ["complaint_filed", "complaint_triaged", "complaint_routed", "complaint_assigned", "first_response_sent", "commitment_made",
+             "customer_contacted", "investigation_finding_recorded", "remedy_proposed", "remedy_accepted", "complaint_resolved", "resolution_confirmed"],
             history.History.Select(h => h.EventType));
         Assert.Contains("within 3 working days", history.History[^1].DataJson);
         Assert.Contains("\"channel\":\"email\"", history.History[^1].DataJson);

@@ -34,7 +34,7 @@ public sealed class ComplaintStreamEventsTests
         Assert.Equal(
             new[]
             {
-                "CallbackDue", "CallbackScheduled", "ComplaintAssigned", "ComplaintClosed", "ComplaintEscalated", "ComplaintFiled",
+                "CallbackDue", "CallbackScheduled", "CommitmentMade", "ComplaintAssigned", "ComplaintClosed", "ComplaintEscalated", "ComplaintFiled",
                 "ComplaintReopened", "ComplaintResolved", "ComplaintRouted", "ComplaintTriaged", "CustomerContacted", "CustomerDataErased", "FirstResponseSent",
                 "ImprovementActionOpened", "InvestigationFindingRecorded", "LinkedToImprovementAction", "ProgressUpdateMissed", "ProgressUpdateSent", "RemedyAccepted",
                 "RemedyApproved", "RemedyProposed", "RemedyRefused", "RemedyRejected", "ResolutionConfirmed", "RootCauseIdentified",

@@ -98,7 +98,7 @@ public static class CustomerText
     // Traditional characters that complaints, forbidden phrases and triage keywords use, with their
     // Simplified forms. Not a full converter (that would be OpenCC's tables); grow it as text needs.
     private const string Pairs =
-        "溝沟 術术 訓训 設设 計计 類类 統统 項项 級级 況况 狀状 壓压 輪轮 獨独 鬥斗 衝冲 環环 節节 邊边 選选 擇择 嚴严 懶懒 惱恼 聲声 響响 鐵铁 鋼钢 貼贴 斷断 壽寿 練练 習习 絕绝 繼继 續续 終终 於于 處处 齡龄 竊窃 騙骗 詐诈 盜盗 偽伪 濫滥 顧顾 擔担 憂忧 慮虑 嚇吓 驚惊 險险 壞坏 亂乱 劃划 欄栏 檔档 雜杂 雙双 憑凭 麼么 麵面 鋪铺 舖铺 " +
+        "兩两 內内 溝沟 術术 訓训 設设 計计 類类 統统 項项 級级 況况 狀状 壓压 輪轮 獨独 鬥斗 衝冲 環环 節节 邊边 選选 擇择 嚴严 懶懒 惱恼 聲声 響响 鐵铁 鋼钢 貼贴 斷断 壽寿 練练 習习 絕绝 繼继 續续 終终 於于 處处 齡龄 竊窃 騙骗 詐诈 盜盗 偽伪 濫滥 顧顾 擔担 憂忧 慮虑 嚇吓 驚惊 險险 壞坏 亂乱 劃划 欄栏 檔档 雜杂 雙双 憑凭 麼么 麵面 鋪铺 舖铺 " +
         "這这 們们 責责 錯错 盡尽 處处 門门 規规 則则 見见 過过 個个 問问 題题 氣气 樣样 沒没 麼么 說说 話话 會会 時时 間间 後后 " +
         "還还 來来 對对 經经 應应 該该 給给 電电 錢钱 貨货 種种 聯联 絡络 開开 關关 無无 與与 為为 從从 員员 務务 當当 認认 讓让 " +
         "謝谢 請请 難难 買买 賣卖 壞坏 換换 質质 費费 帳账 單单 號号 碼码 銀银 險险 訴诉 監监 達达 據据 歡欢 實实 際际 現现 發发 " +

@@ -18,6 +18,9 @@ public sealed class SendProgressUpdateHandler(CaseStream cases, WordingPolicy wo
             var now = clock.GetUtcNow();
             var events = wording.Enforce(state.ComplaintId, "message", request.Message, request.Override, caller, now).ToList();
             events.Add(new ProgressUpdateSent(state.ComplaintId, caller.Subject, request.Channel, state.Seal(request.Message), now));
+            // A concrete time promised becomes a commitment the SLA sweeper holds the case to.
+            if (Promises.Find(request.Message) is { } promise)
+                events.Add(new CommitmentMade(state.ComplaintId, Guid.CreateVersion7(now), promise.AsWritten, Promises.DueBy(promise, now), caller.Subject, now));
             return events;
         }, cancellationToken);
         return new SendProgressUpdateResponse { Version = version, Advisories = { WordingAdvisor.Advise(request.Message, firstResponse: false) } };

@@ -36,14 +36,24 @@ public sealed class OpenCase
     /// </summary>
     public long OpenStateVersion { get; set; }
     public DateTimeOffset? LastReopenedAt { get; set; }
+    /// <summary>Promises agents made to the customer (CommitmentMade) whose time has not been checked yet.</summary>
+    public List<PendingCommitment> Commitments { get; set; } = [];
     /// <summary>The earliest deadline not yet breached; null when none is pending.</summary>
     public DateTimeOffset? NextDeadline { get; set; }
 
+    /// <summary>The promise due first, when it falls due before the SLA deadlines.</summary>
+    public PendingCommitment? CommitmentDueFirst(DateTimeOffset? slaDeadline) =>
+        Commitments.OrderBy(c => c.DueBy).FirstOrDefault() is { } first && (slaDeadline is null || first.DueBy <= slaDeadline) ? first : null;
+
     public bool AwaitsFirstResponse => !FirstResponded && !FirstResponseBreached;
 
+    private DateTimeOffset? SlaDeadline => AwaitsFirstResponse ? FirstResponseDue : !ResolutionBreached ? ResolutionDue : null;
+
     public void RecomputeNextDeadline() =>
-        NextDeadline = !Open ? null
-            : AwaitsFirstResponse ? FirstResponseDue
-            : !ResolutionBreached ? ResolutionDue
-            : null;
+        NextDeadline = !Open ? null : CommitmentDueFirst(SlaDeadline)?.DueBy ?? SlaDeadline;
+
+    /// <summary>What falls due at <see cref="NextDeadline"/>: a promise, or the SLA deadline.</summary>
+    public PendingCommitment? DueCommitment => Open ? CommitmentDueFirst(SlaDeadline) : null;
 }
+
+public sealed record PendingCommitment(Guid Id, string Promise, DateTimeOffset DueBy);

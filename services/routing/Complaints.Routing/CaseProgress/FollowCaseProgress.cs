@@ -16,8 +16,20 @@ namespace Complaints.Routing.CaseProgress;
 /// </summary>
 public sealed class FollowCaseProgress(
     IDocumentSession session, TeamDirectory teams, SlaPolicy sla, TimeProvider clock, ILogger<FollowCaseProgress> logger) :
-    IConsumer<FirstResponseSent>, IConsumer<ComplaintResolved>, IConsumer<RemedyRejected>, IConsumer<ComplaintReopened>
+    IConsumer<FirstResponseSent>, IConsumer<ComplaintResolved>, IConsumer<RemedyRejected>, IConsumer<ComplaintReopened>, IConsumer<CommitmentMade>
 {
+    /// <summary>A promise to the customer joins the case's clocks; the sweeper checks it when it falls due.</summary>
+    public async Task Consume(ConsumeContext<CommitmentMade> context)
+    {
+        var made = context.Message;
+        if (await OpenCaseAsync(made.ComplaintId, context.CancellationToken) is not { } openCase
+            || openCase.Commitments.Any(c => c.Id == made.CommitmentId)) return;
+        openCase.Commitments.Add(new PendingCommitment(made.CommitmentId, made.Promise, made.DueBy));
+        openCase.RecomputeNextDeadline();
+        session.Store(openCase);
+        await session.SaveChangesAsync(context.CancellationToken);
+    }
+
     public async Task Consume(ConsumeContext<FirstResponseSent> context)
     {
         if (await OpenCaseAsync(context.Message.ComplaintId, context.CancellationToken) is not { FirstResponded: false } openCase) return;

@@ -91,6 +91,9 @@ public sealed class SlaSweeper(
         var history = await session.Events.FetchStreamAsync(complaintId, token: cancellationToken);
         if (history.Count == 0) throw new InvalidOperationException($"Open case {complaintId} has no stream");
 
+        if (openCase.DueCommitment is { } promise)
+            return await CheckCommitmentAsync(session, openCase, promise, history, now, cancellationToken);
+
         var deadline = openCase.AwaitsFirstResponse ? "first_response" : "resolution";
         // The open case follows the stream a little behind: a first response or a resolution already
         // committed but not yet consumed must not be recorded as a breach for ever.
@@ -114,6 +117,40 @@ public sealed class SlaSweeper(
         logger.LogWarning("Complaint {ComplaintNumber}: {Deadline} deadline breached; now at {Tier} ({Assignee})",
             openCase.ComplaintNumber, deadline, openCase.Tier, openCase.AssigneeId);
         return true;
+    }
+
+    /// <summary>
+    /// A promise's time came: kept when news reached the customer in time (the complaint's fold says),
+    /// otherwise recorded as a broken commitment and escalated like any missed deadline.
+    /// </summary>
+    private async Task<bool> CheckCommitmentAsync(
+        IDocumentSession session, OpenCase openCase, PendingCommitment promise, IReadOnlyList<JasperFx.Events.IEvent> history, DateTimeOffset now,
+        CancellationToken cancellationToken)
+    {
+        var life = Contracts.Stream.ComplaintLife.Fold(openCase.Id, history.Select(e => (e.Version, e.Data)));
+        var commitment = life.Commitments.FirstOrDefault(c => c.Id == promise.Id);
+        openCase.Commitments.RemoveAll(c => c.Id == promise.Id);
+        var kept = commitment is null || commitment.KeptAt is not null || commitment.Broken || life.ResolvedAt is not null || life.ClosedAt is not null;
+        var events = new List<object>();
+        if (!kept)
+        {
+            events.Add(new SlaBreached(openCase.Id, "commitment", promise.DueBy, openCase.Tier, now));
+            var reason = $"promise \"{promise.Promise}\" to the customer, due {promise.DueBy:yyyy-MM-dd HH:mm} UTC, was not kept";
+            if (await Escalation.OneTierUpAsync(session, openCase, teams, reason, now, cancellationToken) is { } escalated)
+                events.Add(escalated);
+        }
+        openCase.RecomputeNextDeadline();
+        session.Store(openCase);
+        if (events.Count > 0)
+        {
+            session.StampActor("routing.sla-sweeper", "system");
+            session.Events.Append(openCase.Id, history[^1].Version + events.Count, events.ToArray());
+        }
+        await session.SaveChangesAsync(cancellationToken);
+        if (!kept)
+            logger.LogWarning("Complaint {ComplaintNumber}: a promise to the customer was broken; now at {Tier} ({Assignee})",
+                openCase.ComplaintNumber, openCase.Tier, openCase.AssigneeId);
+        return !kept;
     }
 
     private static bool AlreadyMet(IEnumerable<object> events, string deadline)
