@@ -182,6 +182,25 @@ public sealed class PlatformFixture : IAsyncLifetime
         return app;
     }
 
+    /// <summary>An intake (with the event relay, the sealer and checkpoints) on a database and virtual host of its own.</summary>
+    public WebApplication IsolatedIntakeWithRelay(string postgres, Uri broker) =>
+        IntakeHost.Build(["--contentRoot", AppContext.BaseDirectory], builder =>
+        {
+            builder.WebHost.UseUrls("http://127.0.0.1:0");
+            builder.Logging.ClearProviders();
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["ConnectionStrings:Postgres"] = postgres,
+                ["ConnectionStrings:RabbitMq"] = broker.ToString(),
+                [ComplaintsSettings.RunEventRelayKey] = "true",
+                ["Complaints:Auth:Authority"] = IssuerAddress,
+                ["Complaints:Auth:RequireHttpsMetadata"] = "false",
+                ["Complaints:PersonalData:ActiveKeyId"] = "tests-1",
+                ["Complaints:PersonalData:KeyEncryptionKeys:tests-1"] = KeyEncryptionKey,
+                ["Complaints:Audit:SigningKey"] = Convert.ToBase64String(AuditSigningKey.ExportPkcs8PrivateKey()),
+            });
+        });
+
     public static string AddressOf(WebApplication app) =>
         app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
 

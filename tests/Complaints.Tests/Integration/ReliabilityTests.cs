@@ -302,7 +302,7 @@ public sealed class ReliabilityTests(PlatformFixture platform)
     {
         // An intake with its own relay, database and virtual host, where no consumer has a queue yet.
         var (postgres, broker) = await platform.CreateIsolatedScopeAsync();
-        var app = IsolatedIntakeWithRelay(postgres, broker);
+        var app = platform.IsolatedIntakeWithRelay(postgres, broker);
         await app.StartAsync();
         try
         {
@@ -334,30 +334,11 @@ public sealed class ReliabilityTests(PlatformFixture platform)
         }
     }
 
-    /// <summary>An intake that runs its own relay, on a database and virtual host of its own.</summary>
-    private WebApplication IsolatedIntakeWithRelay(string postgres, Uri broker) =>
-        Complaints.Intake.IntakeHost.Build(["--contentRoot", AppContext.BaseDirectory], builder =>
-        {
-            builder.WebHost.UseUrls("http://127.0.0.1:0");
-            builder.Logging.ClearProviders();
-            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-            {
-                ["ConnectionStrings:Postgres"] = postgres,
-                ["ConnectionStrings:RabbitMq"] = broker.ToString(),
-                [ComplaintsSettings.RunEventRelayKey] = "true",
-                ["Complaints:Auth:Authority"] = platform.IssuerAddress,
-                ["Complaints:Auth:RequireHttpsMetadata"] = "false",
-                ["Complaints:PersonalData:ActiveKeyId"] = "tests-1",
-                ["Complaints:PersonalData:KeyEncryptionKeys:tests-1"] = platform.KeyEncryptionKey,
-                ["Complaints:Audit:SigningKey"] = Convert.ToBase64String(platform.AuditSigningKey.ExportPkcs8PrivateKey()),
-            });
-        });
-
     [Fact]
     public async Task The_relay_stops_at_an_event_type_it_does_not_know_instead_of_skipping_it()
     {
         var (postgres, broker) = await platform.CreateIsolatedScopeAsync();
-        var app = IsolatedIntakeWithRelay(postgres, broker);
+        var app = platform.IsolatedIntakeWithRelay(postgres, broker);
         await app.StartAsync();
         try
         {

@@ -78,3 +78,16 @@ public sealed class ComplaintLifeTests
         Assert.Equal("channel-phone", life.FiledBy);
     }
 }
+
+public sealed class StageStatusTests
+{
+    [Fact]
+    public void Every_stage_has_a_status_in_both_apis()
+    {
+        foreach (var stage in Enum.GetValues<ComplaintStage>())
+        {
+            Assert.Equal(stage.ToString(), Complaints.Intake.GetComplaint.GetComplaintHandler.Status(stage).ToString());
+            Assert.Equal(stage.ToString(), Complaints.Intake.Audit.ComplaintHistoryHandler.Status(stage).ToString());
+        }
+    }
+}

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Complaints.Contracts.Audit;
 using Complaints.Contracts.Audit.V1;
 using Complaints.Contracts.Stream;
+using Complaints.Intake.GetComplaint;
 using Complaints.ServiceDefaults;
 using Complaints.ServiceDefaults.Audit;
 using Complaints.ServiceDefaults.PersonalData;
@@ -148,19 +149,5 @@ public sealed class ComplaintHistoryHandler(IQuerySession session, AuditBundles 
         return state;
     }
 
-    public static ComplaintStatus Status(ComplaintStage stage) => stage switch
-    {
-        ComplaintStage.Filed => ComplaintStatus.Filed,
-        ComplaintStage.Triaged => ComplaintStatus.Triaged,
-        ComplaintStage.Routed => ComplaintStatus.Routed,
-        ComplaintStage.Assigned => ComplaintStatus.Assigned,
-        ComplaintStage.FirstResponseSent => ComplaintStatus.FirstResponseSent,
-        ComplaintStage.Investigating => ComplaintStatus.Investigating,
-        ComplaintStage.AwaitingApproval => ComplaintStatus.AwaitingApproval,
-        ComplaintStage.AwaitingCustomer => ComplaintStatus.AwaitingCustomer,
-        ComplaintStage.Resolved => ComplaintStatus.Resolved,
-        ComplaintStage.Closed => ComplaintStatus.Closed,
-        ComplaintStage.Reopened => ComplaintStatus.Reopened,
-        _ => throw new ArgumentOutOfRangeException(nameof(stage), stage, "a stage without a status"),
-    };
+    public static ComplaintStatus Status(ComplaintStage stage) => StageStatus.As<ComplaintStatus>(stage);
 }

@@ -96,19 +96,5 @@ public sealed class GetComplaintHandler(IQuerySession session, PersonalDataProte
         return state;
     }
 
-    public static ComplaintStatus Status(ComplaintStage stage) => stage switch
-    {
-        ComplaintStage.Filed => ComplaintStatus.Filed,
-        ComplaintStage.Triaged => ComplaintStatus.Triaged,
-        ComplaintStage.Routed => ComplaintStatus.Routed,
-        ComplaintStage.Assigned => ComplaintStatus.Assigned,
-        ComplaintStage.FirstResponseSent => ComplaintStatus.FirstResponseSent,
-        ComplaintStage.Investigating => ComplaintStatus.Investigating,
-        ComplaintStage.AwaitingApproval => ComplaintStatus.AwaitingApproval,
-        ComplaintStage.AwaitingCustomer => ComplaintStatus.AwaitingCustomer,
-        ComplaintStage.Resolved => ComplaintStatus.Resolved,
-        ComplaintStage.Closed => ComplaintStatus.Closed,
-        ComplaintStage.Reopened => ComplaintStatus.Reopened,
-        _ => throw new ArgumentOutOfRangeException(nameof(stage), stage, "a stage without a status"),
-    };
+    public static ComplaintStatus Status(ComplaintStage stage) => StageStatus.As<ComplaintStatus>(stage);
 }

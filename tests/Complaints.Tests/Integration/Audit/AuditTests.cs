@@ -211,22 +211,7 @@ public sealed class AuditTests(PlatformFixture platform)
     public async Task An_export_verifies_offline_after_its_database_is_dropped()
     {
         var (postgres, broker) = await platform.CreateIsolatedScopeAsync();
-        var app = Complaints.Intake.IntakeHost.Build(["--contentRoot", AppContext.BaseDirectory], builder =>
-        {
-            builder.WebHost.UseUrls("http://127.0.0.1:0");
-            builder.Logging.ClearProviders();
-            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-            {
-                ["ConnectionStrings:Postgres"] = postgres,
-                ["ConnectionStrings:RabbitMq"] = broker.ToString(),
-                [ComplaintsSettings.RunEventRelayKey] = "true",
-                ["Complaints:Auth:Authority"] = platform.IssuerAddress,
-                ["Complaints:Auth:RequireHttpsMetadata"] = "false",
-                ["Complaints:PersonalData:ActiveKeyId"] = "tests-1",
-                ["Complaints:PersonalData:KeyEncryptionKeys:tests-1"] = platform.KeyEncryptionKey,
-                ["Complaints:Audit:SigningKey"] = Convert.ToBase64String(platform.AuditSigningKey.ExportPkcs8PrivateKey()),
-            });
-        });
+        var app = platform.IsolatedIntakeWithRelay(postgres, broker);
         await app.StartAsync();
         List<string> file;
         string number;
