@@ -58,8 +58,11 @@ public sealed record ComplaintFiled(
     public DateTimeOffset? ResolutionDue { get; init; }
 }
 
-/// <summary>One decision of triage, with the rule that made it and why.</summary>
-public sealed record TriageDecision(string Aspect, string Value, string Rule, string Reason);
+/// <summary>One decision of triage, with the rule that made it, why, and how sure it is (0 to 1).</summary>
+public sealed record TriageDecision(string Aspect, string Value, string Rule, string Reason)
+{
+    public double Confidence { get; init; } = 1;
+}
 
 /// <summary>Routing classified the complaint (the brief's category, kind, style, emotion, expectation, emergency).</summary>
 public sealed record ComplaintTriaged(
@@ -73,7 +76,12 @@ public sealed record ComplaintTriaged(
     string Priority,
     bool Complex,
     IReadOnlyList<TriageDecision> Decisions,
-    DateTimeOffset TriagedAt) : IComplaintEvent;
+    DateTimeOffset TriagedAt) : IComplaintEvent
+{
+    /// <summary>Triage was unsure (nothing matched, or signals conflicted): the agent and supervisor should check it.</summary>
+    public bool NeedsReview { get; init; }
+    public IReadOnlyList<string> ReviewReasons { get; init; } = [];
+}
 
 /// <summary>Routing picked the team that owns the complaint, and says which rule decided.</summary>
 public sealed record ComplaintRouted(

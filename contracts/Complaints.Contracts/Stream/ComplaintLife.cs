@@ -89,6 +89,9 @@ public sealed class ComplaintLife
     public string Priority { get; private set; } = "";
     public bool Complex { get; private set; }
     public IReadOnlyList<string> EmergencyFlags { get; private set; } = [];
+    /// <summary>Triage was unsure; the reasons say why.</summary>
+    public bool TriageNeedsReview { get; private set; }
+    public IReadOnlyList<string> TriageReviewReasons { get; private set; } = [];
 
     public string Team { get; private set; } = "";
     /// <summary>The named owner (agent, or supervisor/manager after escalation), null until assigned.</summary>
@@ -152,6 +155,8 @@ public sealed class ComplaintLife
     {
         Category = e.Category; Kind = e.Kind; Style = e.Style; Emotion = e.Emotion; Priority = e.Priority; Complex = e.Complex;
         EmergencyFlags = [.. e.EmergencyFlags];
+        TriageNeedsReview = e.NeedsReview;
+        TriageReviewReasons = [.. e.ReviewReasons];
         Derive();
     }
 

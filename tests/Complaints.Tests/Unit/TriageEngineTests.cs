@@ -199,4 +199,20 @@ public sealed class TriageEngineTests
     {
         Assert.Equal(value, MoneyAmounts.ChineseNumber(text));
     }
+
+    [Fact]
+    public void Each_category_decision_says_how_sure_it_is_and_unsure_ones_ask_for_review()
+    {
+        var clear = Engine.Triage(Complaint("快递三天了还没送到，一直没人联系我"));
+        Assert.Empty(clear.ReviewReasons);
+        Assert.Equal(0.8, clear.Decisions.Single(d => d.Aspect == "category").Confidence);
+
+        var nothing = Engine.Triage(Complaint("Nobody ever calls me back about my case."));
+        Assert.Equal(0.3, nothing.Decisions.Single(d => d.Aspect == "category").Confidence);
+        Assert.Contains(nothing.ReviewReasons, r => r.Contains("no category rule"));
+
+        var both = Engine.Triage(Complaint("The courier charged me a delivery fee twice for one parcel."));
+        Assert.Equal(0.5, both.Decisions.Single(d => d.Aspect == "category").Confidence);
+        Assert.Contains(both.ReviewReasons, r => r.Contains("several categories"));
+    }
 }

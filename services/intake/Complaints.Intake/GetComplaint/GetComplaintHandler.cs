@@ -90,6 +90,8 @@ public sealed class GetComplaintHandler(IQuerySession session, PersonalDataProte
             Priority = life.Priority,
             Category = life.Category,
             Tier = life.Tier,
+            TriageNeedsReview = life.TriageNeedsReview,
+            TriageReviewReasons = { life.TriageReviewReasons },
         };
         if (life.FirstResponseDue is { } firstResponseDue) state.FirstResponseDue = Timestamp.FromDateTimeOffset(firstResponseDue);
         if (life.ResolutionDue is { } resolutionDue) state.ResolutionDue = Timestamp.FromDateTimeOffset(resolutionDue);

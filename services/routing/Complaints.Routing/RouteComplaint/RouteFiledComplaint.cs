@@ -63,7 +63,10 @@ public sealed class RouteFiledComplaint(
         var events = new List<object>
         {
             new ComplaintTriaged(filed.ComplaintId, result.Category, result.Kind, result.Style, result.Emotion,
-                result.Expectations, result.EmergencyFlags, result.Priority, result.Complex, result.Decisions, now),
+                result.Expectations, result.EmergencyFlags, result.Priority, result.Complex, result.Decisions, now)
+            {
+                NeedsReview = result.ReviewReasons.Count > 0, ReviewReasons = result.ReviewReasons,
+            },
             new ComplaintRouted(filed.ComplaintId, team.Name, routeRule, now),
         };
         var tier = choice.Tier;

@@ -15,6 +15,8 @@ public sealed record TriageResult(
     bool Complex,
     IReadOnlyList<TriageDecision> Decisions)
 {
+    /// <summary>Reasons triage is unsure; empty when it is sure enough.</summary>
+    public IReadOnlyList<string> ReviewReasons { get; init; } = [];
     public bool Hostile => Emotion is Emotions.Angry or Emotions.OutOfControl;
 }
 
@@ -66,6 +68,19 @@ public sealed class TriageEngine(TriageRuleSet rules)
         }
 
         var category = Single(TriageAspect.Category, rules.Defaults.Category);
+        // Unsure when no category rule matched, or when rules of several categories did (the first wins).
+        var review = new List<string>();
+        var categoriesMatched = rules.Rules.Where(r => r.Aspect == TriageAspect.Category && Matches(r, complaint, text, null) is not null)
+            .Select(r => r.Value).Distinct().ToList();
+        if (categoriesMatched.Count == 0)
+            review.Add("no category rule matched the description");
+        else if (categoriesMatched.Count > 1)
+            review.Add($"the description fits several categories ({string.Join(", ", categoriesMatched)}); {category} was taken");
+        var categoryDecision = decisions.FindIndex(d => d.Aspect == "category");
+        decisions[categoryDecision] = decisions[categoryDecision] with
+        {
+            Confidence = categoriesMatched.Count switch { 0 => 0.3, 1 => 0.8, _ => 0.5 },
+        };
         var kind = Single(TriageAspect.Kind, rules.Defaults.Kind, category);
         var style = Single(TriageAspect.Style, rules.Defaults.Style, category);
 
@@ -107,7 +122,10 @@ public sealed class TriageEngine(TriageRuleSet rules)
                     : (Priorities.General, "no emergency, not a repeat");
         decisions.Add(new TriageDecision("priority", priority, "priority", why));
 
-        return new TriageResult(category, kind, style, emotion, expectations, emergencies, priority, complex.Reason is not null, decisions);
+        return new TriageResult(category, kind, style, emotion, expectations, emergencies, priority, complex.Reason is not null, decisions)
+        {
+            ReviewReasons = review,
+        };
     }
 
     /// <summary>Why the rule holds for this complaint, or null when it does not.</summary>
