@@ -230,7 +230,7 @@ public sealed class ComplaintLife
 
     public void When(ComplaintReopened e)
     {
-        Reopens++; ResolvedAt = null; AcceptedRemedy = null; reopenedAwaitingWork = true;
+        Reopens++; ResolvedAt = null; ClosedAt = null; AcceptedRemedy = null; reopenedAwaitingWork = true;
         Derive();
     }
 
@@ -287,11 +287,20 @@ public sealed class ComplaintLife
         .Where(m => m.Name == nameof(When) && m.GetParameters().Length == 1)
         .ToFrozenDictionary(m => m.GetParameters()[0].ParameterType);
 
-    /// <summary>Folds events already loaded (version, data), in order, with the same When methods Marten's live fold uses.</summary>
-    public static ComplaintLife Fold(Guid complaintId, IEnumerable<(long Version, object Data)> events)
+    /// <summary>
+    /// Folds events already loaded (version, data), in order, with the same When methods Marten's live
+    /// fold uses. Null when the stream is no complaint: empty, or not starting with its filing (Marten
+    /// keeps streams of its own, tombstones, beside the complaints').
+    /// </summary>
+    public static ComplaintLife? Fold(Guid complaintId, IEnumerable<(long Version, object Data)> events)
     {
-        var life = new ComplaintLife { Id = complaintId };
-        foreach (var (version, data) in events) life.Evolve(version, data);
+        ComplaintLife? life = null;
+        foreach (var (version, data) in events)
+        {
+            life ??= data is ComplaintFiled ? new ComplaintLife { Id = complaintId } : null;
+            if (life is null) return null;
+            life.Evolve(version, data);
+        }
         return life;
     }
 

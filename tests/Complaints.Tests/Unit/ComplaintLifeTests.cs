@@ -14,7 +14,7 @@ public sealed class ComplaintLifeTests
     private static ComplaintAssigned Assigned(string agent = "care-01") => new(Id, "care", agent, "agent", "least loaded", T0.AddHours(1), T0.AddDays(1), T0);
 
     private static ComplaintLife Given(params object[] events) =>
-        ComplaintLife.Fold(Id, events.Select((e, i) => ((long)i + 1, e)));
+        ComplaintLife.Fold(Id, events.Select((e, i) => ((long)i + 1, e)))!;
 
     [Fact]
     public void Every_event_of_the_stream_has_a_When_in_the_fold()

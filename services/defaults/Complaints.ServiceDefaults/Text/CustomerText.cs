@@ -73,6 +73,7 @@ public static class CustomerText
         {
             Text = text;
             var normalized = Normalize(text);
+            Folded = Compact(normalized);
             if (IsLatin(normalized))
             {
                 var prefix = normalized.EndsWith('*');
@@ -88,6 +89,9 @@ public static class CustomerText
 
         /// <summary>The phrase as configured.</summary>
         public string Text { get; }
+
+        /// <summary>The phrase folded and compacted: one phrase inside another is the same finding.</summary>
+        public string Folded { get; }
 
         /// <param name="normalized">The text after <see cref="Normalize"/>.</param>
         /// <param name="compacted">The same after <see cref="Compact"/>.</param>

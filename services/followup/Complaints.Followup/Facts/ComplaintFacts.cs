@@ -1,4 +1,3 @@
-using Complaints.Contracts.Events;
 using Complaints.Contracts.Stream;
 
 namespace Complaints.Followup.Facts;
@@ -42,10 +41,7 @@ public sealed class ComplaintFacts
     /// <summary>The facts, read from the complaint's one fold; null for a stream that has no filing.</summary>
     public static ComplaintFacts? Fold(Guid complaintId, IEnumerable<(long Version, object Data)> events)
     {
-        // Only complaint streams: Marten keeps its own (tombstones of failed appends) beside them.
-        var loaded = events.ToList();
-        if (loaded.Count == 0 || loaded[0].Data is not ComplaintFiled) return null;
-        var life = ComplaintLife.Fold(complaintId, loaded);
+        if (ComplaintLife.Fold(complaintId, events) is not { } life) return null;
         return new ComplaintFacts
         {
             Id = complaintId,

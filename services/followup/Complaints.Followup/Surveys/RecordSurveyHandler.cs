@@ -27,8 +27,8 @@ public sealed class RecordSurveyHandler(IDocumentSession session, PersonalDataPr
         violations.ThrowIfAny();
 
         var events = await session.Events.FetchStreamAsync(id, token: cancellationToken);
-        if (events.Count == 0 || events[0].Data is not ComplaintFiled) throw new RpcException(new Status(StatusCode.NotFound, $"No complaint with id {id}"));
-        var life = ComplaintLife.Fold(id, events.Select(e => (e.Version, e.Data)));
+        if (ComplaintLife.Fold(id, events.Select(e => (e.Version, e.Data))) is not { } life)
+            throw new RpcException(new Status(StatusCode.NotFound, $"No complaint with id {id}"));
         if (life.ClosedAt is not null) throw new RpcException(new Status(StatusCode.FailedPrecondition, "The complaint is already closed"));
         if (life.ResolvedAt is null) throw new RpcException(new Status(StatusCode.FailedPrecondition, "The complaint is not resolved; the survey follows the resolution"));
 

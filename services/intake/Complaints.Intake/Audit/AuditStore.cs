@@ -56,6 +56,8 @@ public sealed class AuditStore(NpgsqlDataSource database)
     private const string EventColumns =
         "seq_id, id, stream_id, version, type, timestamp, data::text, headers::text, correlation_id, causation_id";
 
+    private const string SealColumns = "seq, stream_id, version, leaf, stream_seal, global_seal";
+
     private static RecordedEvent ReadEvent(NpgsqlDataReader r) => new(
         r.GetInt64(0), r.GetGuid(1), r.GetGuid(2), r.GetInt64(3), r.GetString(4),
         AuditChain.Timestamp(r.GetFieldValue<DateTimeOffset>(5)), r.GetString(6),
@@ -148,16 +150,16 @@ public sealed class AuditStore(NpgsqlDataSource database)
 
     public async Task<SealRow?> HeadAsync(CancellationToken cancellationToken)
     {
-        var rows = await SealsAsync($"select seq, stream_id, version, leaf, stream_seal, global_seal from {Schema}.audit_seals order by seq desc limit 1", _ => { }, cancellationToken);
+        var rows = await SealsAsync($"select {SealColumns} from {Schema}.audit_seals order by seq desc limit 1", _ => { }, cancellationToken);
         return rows.FirstOrDefault();
     }
 
     public Task<List<SealRow>> SealsOfStreamAsync(Guid streamId, CancellationToken cancellationToken) =>
-        SealsAsync($"select seq, stream_id, version, leaf, stream_seal, global_seal from {Schema}.audit_seals where stream_id = @stream order by seq",
+        SealsAsync($"select {SealColumns} from {Schema}.audit_seals where stream_id = @stream order by seq",
             p => p.AddWithValue("stream", streamId), cancellationToken);
 
     public Task<List<SealRow>> SealsBetweenAsync(long first, long last, CancellationToken cancellationToken) =>
-        SealsAsync($"select seq, stream_id, version, leaf, stream_seal, global_seal from {Schema}.audit_seals where seq between @first and @last order by seq",
+        SealsAsync($"select {SealColumns} from {Schema}.audit_seals where seq between @first and @last order by seq",
             p => { p.AddWithValue("first", first); p.AddWithValue("last", last); }, cancellationToken);
 
     /// <summary>The first seal of any of these complaints (their events may have been deleted since).</summary>
@@ -171,7 +173,7 @@ public sealed class AuditStore(NpgsqlDataSource database)
     /// <summary>The global seal just before <paramref name="seq"/>: where a walk from there starts.</summary>
     public async Task<(long Seq, byte[] Seal)> AnchorBeforeAsync(long seq, CancellationToken cancellationToken)
     {
-        var rows = await SealsAsync($"select seq, stream_id, version, leaf, stream_seal, global_seal from {Schema}.audit_seals where seq < @seq order by seq desc limit 1",
+        var rows = await SealsAsync($"select {SealColumns} from {Schema}.audit_seals where seq < @seq order by seq desc limit 1",
             p => p.AddWithValue("seq", seq), cancellationToken);
         return rows.Count == 0 ? (0, AuditChain.Genesis) : (rows[0].Seq, rows[0].GlobalSeal);
     }

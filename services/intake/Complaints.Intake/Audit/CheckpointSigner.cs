@@ -31,19 +31,12 @@ public sealed class CheckpointSigner : IDisposable
         this.audit = audit;
         this.clock = clock;
         keyId = options.Value.SigningKeyId;
-        if (string.IsNullOrWhiteSpace(options.Value.SigningKey))
+        if (KeyProblem(options.Value) is { } problem)
             throw new InvalidOperationException(
-                $"{AuditOptions.Section}:SigningKey is not set: give an ECDSA P-256 private key, PKCS#8 in base64 " +
+                $"{AuditOptions.Section}:SigningKey is unusable ({problem}): give an ECDSA P-256 private key, PKCS#8 in base64 " +
                 "(openssl ecparam -name prime256v1 -genkey -noout -outform DER | openssl pkcs8 -topk8 -nocrypt -inform DER -outform DER | base64 -w0)");
         key = ECDsa.Create();
-        try
-        {
-            key.ImportPkcs8PrivateKey(Convert.FromBase64String(options.Value.SigningKey), out _);
-        }
-        catch (Exception ex) when (ex is FormatException or CryptographicException)
-        {
-            throw new InvalidOperationException($"{AuditOptions.Section}:SigningKey is not an ECDSA private key in PKCS#8 base64: {ex.Message}", ex);
-        }
+        key.ImportPkcs8PrivateKey(Convert.FromBase64String(options.Value.SigningKey), out _);
     }
 
     /// <summary>What is wrong with the configured key, or null when it is a usable ECDSA private key.</summary>

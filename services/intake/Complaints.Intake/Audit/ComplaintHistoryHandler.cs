@@ -47,13 +47,12 @@ public sealed class ComplaintHistoryHandler(IQuerySession session, AuditBundles 
         if (version > state.Version)
             new FieldViolations().Add("at_version", $"the complaint has {state.Version} events").ThrowIfAny();
         var events = await session.Events.FetchStreamAsync(id, version ?? 0, asOf, token: cancellationToken);
-        if (events.Count > 0 && events[0].Data is not Contracts.Events.ComplaintFiled)
-            throw new RpcException(new Status(StatusCode.NotFound, $"No complaint with id {id}"));
+        if (events.Count == 0)
+            throw new RpcException(new Status(StatusCode.FailedPrecondition, $"The complaint did not exist yet at {asOf:O}; it was filed at {state.Created:O}"));
         // Marten cuts the stream at the version or instant (FetchStreamAsync, as AggregateStreamAsync
         // does); the state is the one fold of exactly those events, read once.
-        var life = events.Count == 0 ? null : ComplaintLife.Fold(id, events.Select(e => (e.Version, e.Data)));
-        if (life is null || events.Count == 0)
-            throw new RpcException(new Status(StatusCode.FailedPrecondition, $"The complaint did not exist yet at {asOf:O}; it was filed at {state.Created:O}"));
+        var life = ComplaintLife.Fold(id, events.Select(e => (e.Version, e.Data)))
+            ?? throw new RpcException(new Status(StatusCode.NotFound, $"No complaint with id {id}"));
 
         await reads.RecordAsync([id], caller, "complaints.audit.v1.Audit/GetComplaintHistory",
             life.PersonalDataErased ? PersonalDataReadView.Erased : PersonalDataReadView.Clear, cancellationToken);

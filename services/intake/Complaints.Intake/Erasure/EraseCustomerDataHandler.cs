@@ -1,4 +1,5 @@
 using Complaints.Contracts.Events;
+using Complaints.Contracts.Stream;
 using Complaints.Contracts.Intake.V1;
 using Complaints.Intake.CustomerHistory;
 using Complaints.ServiceDefaults;
@@ -35,14 +36,14 @@ public sealed class EraseCustomerDataHandler(
             .Where(c => c.CustomerId == customerId).Select(c => c.Id).ToListAsync(cancellationToken);
         if (complaintIds.Count == 0) throw new RpcException(new Status(StatusCode.NotFound, "No complaints for that customer id"));
 
-        var lives = new List<(ComplaintLife Life, long Version)>();
+        var lives = new List<ComplaintLife>();
         foreach (var id in complaintIds)
         {
             var events = await session.Events.FetchStreamAsync(id, token: cancellationToken);
-            lives.Add((Fold(id, events.Select(e => e.Data)), events.Count == 0 ? 0 : events[^1].Version));
+            if (ComplaintLife.Fold(id, events.Select(e => (e.Version, e.Data))) is { } life) lives.Add(life);
         }
         var now = clock.GetUtcNow();
-        if (LegalHold.Blocks(lives.Select(l => l.Life), hold.Value.RetentionPeriod, now) is { } reason)
+        if (LegalHold.Blocks(lives, hold.Value.RetentionPeriod, now) is { } reason)
             throw new RpcException(new Status(StatusCode.FailedPrecondition, $"Erasure refused under legal hold: {reason}"));
 
         var keyId = await personalData.DestroyKeyAsync(session, customerId, cancellationToken);
@@ -55,8 +56,8 @@ public sealed class EraseCustomerDataHandler(
 
         session.StampTraceContext();
         session.StampActor(caller.Subject, caller.Role);
-        foreach (var (life, version) in lives)
-            session.Events.Append(life.ComplaintId, version + 1, new CustomerDataErased(life.ComplaintId, keyId.Value, caller.Subject, request.Reason, now));
+        foreach (var life in lives)
+            session.Events.Append(life.Id, life.Version + 1, new CustomerDataErased(life.Id, keyId.Value, caller.Subject, request.Reason, now));
         try
         {
             await session.SaveChangesAsync(cancellationToken);
@@ -67,21 +68,5 @@ public sealed class EraseCustomerDataHandler(
         }
         logger.LogInformation("Personal data of {Complaints} complaints erased by {Role} {Subject}", complaintIds.Count, caller.Role, caller.Subject);
         return response;
-    }
-
-    private static ComplaintLife Fold(Guid id, IEnumerable<object> events)
-    {
-        var life = new ComplaintLife(id, id.ToString(), null, null);
-        foreach (var @event in events)
-        {
-            life = @event switch
-            {
-                ComplaintFiled filed => life with { ComplaintNumber = filed.ComplaintNumber, CustomerKeyId = filed.CustomerKeyId },
-                ComplaintClosed closed => life with { ClosedAt = closed.ClosedAt },
-                ComplaintReopened => life with { ClosedAt = null },
-                _ => life,
-            };
-        }
-        return life;
     }
 }

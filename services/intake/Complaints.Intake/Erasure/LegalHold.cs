@@ -1,3 +1,5 @@
+using Complaints.Contracts.Stream;
+
 namespace Complaints.Intake.Erasure;
 
 /// <summary>
@@ -11,9 +13,6 @@ public sealed class LegalHoldOptions
 
     public TimeSpan RetentionPeriod { get; set; } = TimeSpan.FromDays(3 * 365);
 }
-
-/// <summary>What erasure needs to know of one of the customer's complaints, folded from its stream.</summary>
-public sealed record ComplaintLife(Guid ComplaintId, string ComplaintNumber, DateTimeOffset? ClosedAt, Guid? CustomerKeyId);
 
 public static class LegalHold
 {

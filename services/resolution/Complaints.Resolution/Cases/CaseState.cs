@@ -25,6 +25,7 @@ public sealed class CaseState(ComplaintLife life)
 
     public string Seal(string text) => Customer.Protect(PersonalField.Text, text);
 
-    public static CaseState From(Guid complaintId, IEnumerable<(long Version, object Data)> events) =>
-        new(ComplaintLife.Fold(complaintId, events));
+    /// <summary>The case, or null when the stream is no complaint.</summary>
+    public static CaseState? From(Guid complaintId, IEnumerable<(long Version, object Data)> events) =>
+        ComplaintLife.Fold(complaintId, events) is { } life ? new CaseState(life) : null;
 }

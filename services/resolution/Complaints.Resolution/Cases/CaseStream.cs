@@ -20,8 +20,8 @@ public sealed class CaseStream(IDocumentSession session, PersonalDataProtector p
         violations.ThrowIfAny();
 
         var events = await session.Events.FetchStreamAsync(id, token: cancellationToken);
-        if (events.Count == 0 || events[0].Data is not Contracts.Events.ComplaintFiled) throw new RpcException(new Status(StatusCode.NotFound, $"No complaint with id {id}"));
-        var state = CaseState.From(id, events.Select(e => (e.Version, e.Data)));
+        var state = CaseState.From(id, events.Select(e => (e.Version, e.Data)))
+            ?? throw new RpcException(new Status(StatusCode.NotFound, $"No complaint with id {id}"));
         RequireMayWork(state, caller);
         if (expectedVersion > 0 && expectedVersion != state.Version) throw Conflict(expectedVersion, state.Version);
         if (state.CustomerKeyId is { } keyId) state.Customer = await personalData.CipherAsync(keyId, cancellationToken);

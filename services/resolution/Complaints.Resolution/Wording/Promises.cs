@@ -60,22 +60,6 @@ public static class Promises
         "a" or "an" or "one" => 1, "two" => 2, "three" => 3, "four" => 4, "five" => 5, "six" => 6, "seven" => 7, "eight" => 8,
         "nine" => 9, "ten" => 10, "twelve" => 12, "twenty" => 20, "thirty" => 30, "forty-five" => 45,
         _ when decimal.TryParse(written, NumberStyles.None, CultureInfo.InvariantCulture, out var n) => n,
-        _ => ChineseDigits(written),
+        _ => ChineseNumerals.Parse(written),
     };
-
-    private static decimal? ChineseDigits(string written)
-    {
-        decimal total = 0, digit = 0;
-        foreach (var c in written)
-        {
-            var d = "零一二三四五六七八九".IndexOf(c);
-            if (c == '两') d = 2;
-            if (d >= 0) { digit = d; continue; }
-            if (c != '十') return null;
-            total += (digit == 0 ? 1 : digit) * 10;
-            digit = 0;
-        }
-        var value = total + digit;
-        return value > 0 ? value : null;
-    }
 }

@@ -40,9 +40,8 @@ public sealed class WordingPolicy
         foreach (var (phrase, kind, preferred) in phrases)
         {
             if (!phrase.IsIn(normalized, compacted)) continue;
-            var folded = CustomerText.Compact(CustomerText.Normalize(phrase.Text));
-            if (found.Any(f => f.Folded.Contains(folded, StringComparison.Ordinal))) continue;
-            found.Add((folded, new WordingViolation { Phrase = phrase.Text, Kind = kind, Preferred = preferred }));
+            if (found.Any(f => f.Folded.Contains(phrase.Folded, StringComparison.Ordinal))) continue;
+            found.Add((phrase.Folded, new WordingViolation { Phrase = phrase.Text, Kind = kind, Preferred = preferred }));
         }
         return found.Select(f => f.Violation).ToList();
     }

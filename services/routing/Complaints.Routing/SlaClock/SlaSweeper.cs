@@ -128,9 +128,9 @@ public sealed class SlaSweeper(
         CancellationToken cancellationToken)
     {
         var life = Contracts.Stream.ComplaintLife.Fold(openCase.Id, history.Select(e => (e.Version, e.Data)));
-        var commitment = life.Commitments.FirstOrDefault(c => c.Id == promise.Id);
+        var commitment = life?.Commitments.FirstOrDefault(c => c.Id == promise.Id);
         openCase.Commitments.RemoveAll(c => c.Id == promise.Id);
-        var kept = commitment is null || commitment.KeptAt is not null || commitment.Broken || life.ResolvedAt is not null || life.ClosedAt is not null;
+        var kept = commitment is null || commitment.KeptAt is not null || commitment.Broken || life!.ResolvedAt is not null || life.ClosedAt is not null;
         var events = new List<object>();
         if (!kept)
         {

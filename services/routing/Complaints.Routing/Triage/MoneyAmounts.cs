@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Complaints.ServiceDefaults.Text;
 
 namespace Complaints.Routing.Triage;
 
@@ -46,7 +47,7 @@ public static class MoneyAmounts
             if (Western(m) is { } value) found.Add(new MoneyAmount(value, CurrencyOf(m.Groups["cur"].Value, Prefixes), m.Value));
         foreach (Match m in Suffixed.Matches(folded))
         {
-            var value = m.Groups["c"].Success ? ChineseNumber(m.Groups["c"].Value) : Western(m);
+            var value = m.Groups["c"].Success ? ChineseNumerals.Parse(m.Groups["c"].Value) : Western(m);
             if (value is { } v && v > 0) found.Add(new MoneyAmount(v, CurrencyOf(m.Groups["cur"].Value, Suffixes), m.Value));
         }
         return found;
@@ -68,37 +69,5 @@ public static class MoneyAmounts
             "亿" => 100_000_000m,
             _ => 1m,
         };
-    }
-
-    /// <summary>
-    /// Chinese numerals: 三万五千 = 35,000; 十二万 = 120,000; 两千 = 2,000. "几" (a few) counts as 1,
-    /// so "十几万" is at least 110,000 and "几万" at least 10,000: the smallest sum meant.
-    /// </summary>
-    public static decimal? ChineseNumber(string text)
-    {
-        decimal total = 0, section = 0, digit = 0;
-        var any = false;
-        foreach (var c in text)
-        {
-            var d = "零一二三四五六七八九".IndexOf(c);
-            if (c == '两') d = 2;
-            if (c == '几') d = 1;
-            if (d >= 0) { digit = d; any = true; continue; }
-            decimal unit = c switch { '十' => 10, '百' => 100, '千' => 1_000, '万' => 10_000, '亿' => 100_000_000, _ => 0 };
-            if (unit == 0) return null;
-            any = true;
-            if (unit >= 10_000)
-            {
-                section += digit;
-                total = (total + (section == 0 ? 1 : section)) * unit;
-                section = 0;
-            }
-            else
-            {
-                section += (digit == 0 ? 1 : digit) * unit;
-            }
-            digit = 0;
-        }
-        return any ? total + section + digit : null;
     }
 }

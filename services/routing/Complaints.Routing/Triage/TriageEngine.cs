@@ -67,20 +67,23 @@ public sealed class TriageEngine(TriageRuleSet rules)
             return values;
         }
 
-        var category = Single(TriageAspect.Category, rules.Defaults.Category);
-        // Unsure when no category rule matched, or when rules of several categories did (the first wins).
+        // Every category rule is tried: the first match decides, and several categories matching (or
+        // none) make the triage unsure.
+        var categoryMatches = rules.Rules.Where(r => r.Aspect == TriageAspect.Category)
+            .Select(r => (Rule: r, Reason: Matches(r, complaint, text, null)))
+            .Where(m => m.Reason is not null)
+            .ToList();
+        var categoriesMatched = categoryMatches.Select(m => m.Rule.Value).Distinct().ToList();
+        var confidence = categoriesMatched.Count switch { 0 => 0.3, 1 => 0.8, _ => 0.5 };
+        var category = categoryMatches.Count > 0 ? categoryMatches[0].Rule.Value : rules.Defaults.Category;
+        decisions.Add(categoryMatches.Count > 0
+            ? new TriageDecision("category", category, categoryMatches[0].Rule.Name, categoryMatches[0].Reason!) { Confidence = confidence }
+            : new TriageDecision("category", category, "default", "no rule matched") { Confidence = confidence });
         var review = new List<string>();
-        var categoriesMatched = rules.Rules.Where(r => r.Aspect == TriageAspect.Category && Matches(r, complaint, text, null) is not null)
-            .Select(r => r.Value).Distinct().ToList();
         if (categoriesMatched.Count == 0)
             review.Add("no category rule matched the description");
         else if (categoriesMatched.Count > 1)
             review.Add($"the description fits several categories ({string.Join(", ", categoriesMatched)}); {category} was taken");
-        var categoryDecision = decisions.FindIndex(d => d.Aspect == "category");
-        decisions[categoryDecision] = decisions[categoryDecision] with
-        {
-            Confidence = categoriesMatched.Count switch { 0 => 0.3, 1 => 0.8, _ => 0.5 },
-        };
         var kind = Single(TriageAspect.Kind, rules.Defaults.Kind, category);
         var style = Single(TriageAspect.Style, rules.Defaults.Style, category);
 
@@ -105,7 +108,8 @@ public sealed class TriageEngine(TriageRuleSet rules)
         {
             emergencies.Add(MajorEconomicLoss);
             decisions.Add(new TriageDecision("emergency", MajorEconomicLoss, "major-loss-amount",
-                $"\"{loss.AsWritten}\" is {loss.Value:#,0.##} {loss.Currency}, at least the major-loss threshold of {rules.MajorLoss[loss.Currency]:#,0} {loss.Currency}"));
+                // The sum only, never the customer's words around it: decisions are published in clear.
+                $"a sum of {loss.Value:#,0.##} {loss.Currency} in the description, at least the major-loss threshold of {rules.MajorLoss[loss.Currency]:#,0} {loss.Currency}"));
         }
         var complex = rules.Rules.Where(r => r.Aspect == TriageAspect.Complex)
             .Select(r => (Rule: r, Reason: Matches(r, complaint, text, category)))

@@ -78,7 +78,7 @@ public sealed class AuditTests(PlatformFixture platform)
         var seen = new HashSet<AuditStatus>();
         for (var version = 1; version <= events.Count; version++)
         {
-            var expected = ComplaintLife.Fold(Guid.Parse(id), events.Take(version).Select(e => (e.Version, e.Data)));
+            var expected = ComplaintLife.Fold(Guid.Parse(id), events.Take(version).Select(e => (e.Version, e.Data)))!;
             var at = await platform.Auditor.GetComplaintHistoryAsync(new GetComplaintHistoryRequest { Complaint = id, AtVersion = version });
             var state = at.State;
             Assert.Equal(version, at.History.Count);
