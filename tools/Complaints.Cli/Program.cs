@@ -9,6 +9,10 @@
 //                     (--broker AMQP_URI and --management URL, default ConnectionStrings__RabbitMq and
 //                     the local management port; docs/operations.md)
 //   complaints audit  history|export|verify|reads ...   the auditors' commands (docs/audit.md)
+//   complaints triage-eval CORPUS [--rules FILE] [--misses] [--cv-only]
+//                     trains triage's model on the corpus's training part, cross-validates it there,
+//                     then scores the held-out part: accuracy per aspect, the category confusion
+//                     matrix, emergency recall, false emergencies (docs/triage.md). Exits 1 below target.
 //   complaints demo   [--intake URL] [--resolution URL] [--followup URL] [--timeout 60]
 //                     files the seed-004 bank case and takes it through triage, assignment, the
 //                     agent's work, the customer's decision and the follow-up survey.
@@ -36,6 +40,7 @@ return command switch
     "errors" when args.Length > 1 && args[1] == "list" => await ListErrors(),
     "errors" when args.Length > 2 && args[1] == "replay" => await ReplayErrors(args[2]),
     "audit" => await new Complaints.Cli.AuditCommands(args, Identity, intakeAddress).RunAsync(),
+    "triage-eval" when args.Length > 1 => Complaints.Cli.TriageEvalCommand.Run(args[1], Option("--rules"), args.Contains("--misses"), args),
     "demo" => await Demo(),
     _ => Usage(),
 };
@@ -82,7 +87,7 @@ string? Option(string name)
 
 int Usage()
 {
-    Console.Error.WriteLine("usage: complaints health [address...] | complaints token CLIENT_ID | complaints errors list | complaints errors replay QUEUE [--max N] | complaints audit (history|export|verify|reads) ... | complaints demo [--intake URL] [--timeout SECONDS] [--issuer URL]");
+    Console.Error.WriteLine("usage: complaints health [address...] | complaints token CLIENT_ID | complaints errors list | complaints errors replay QUEUE [--max N] | complaints audit (history|export|verify|reads) ... | complaints triage-eval CORPUS [--rules FILE] [--misses] | complaints demo [--intake URL] [--timeout SECONDS] [--issuer URL]");
     return 2;
 }
 

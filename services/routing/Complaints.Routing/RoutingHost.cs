@@ -33,7 +33,10 @@ public static class RoutingHost
         // Rules and teams are data files; the chart mounts the call center's own over these defaults.
         var rulesFile = builder.Configuration["Complaints:Routing:TriageRulesFile"] ?? Path.Combine(AppContext.BaseDirectory, "triage-rules.json");
         var teamsFile = builder.Configuration["Complaints:Routing:TeamsFile"] ?? Path.Combine(AppContext.BaseDirectory, "teams.json");
-        builder.Services.AddSingleton(new TriageEngine(TriageRuleSet.Load(rulesFile)));
+        // The model learns from the labelled corpus's training part at start (well under a second); the
+        // held-out part is only for `complaints triage-eval`.
+        var corpusFile = builder.Configuration["Complaints:Routing:TriageCorpusFile"] ?? Path.Combine(AppContext.BaseDirectory, "triage-corpus.jsonl");
+        builder.Services.AddSingleton(new TriageEngine(TriageRuleSet.Load(rulesFile), TriageModel.Train(TriageCorpus.Load(corpusFile))));
         builder.Services.AddSingleton(TeamDirectory.Load(teamsFile));
         builder.Services.Configure<SlaSweeperOptions>(builder.Configuration.GetSection(SlaSweeperOptions.Section));
         builder.Services.AddSingleton<SlaSweeper>();

@@ -205,14 +205,60 @@ public sealed class TriageEngineTests
     {
         var clear = Engine.Triage(Complaint("快递三天了还没送到，一直没人联系我"));
         Assert.Empty(clear.ReviewReasons);
-        Assert.Equal(0.8, clear.Decisions.Single(d => d.Aspect == "category").Confidence);
+        Assert.Equal(0.9, clear.Decisions.Single(d => d.Aspect == "category").Confidence);
 
         var nothing = Engine.Triage(Complaint("Nobody ever calls me back about my case."));
         Assert.Equal(0.3, nothing.Decisions.Single(d => d.Aspect == "category").Confidence);
         Assert.Contains(nothing.ReviewReasons, r => r.Contains("no category rule"));
 
         var both = Engine.Triage(Complaint("The courier charged me a delivery fee twice for one parcel."));
-        Assert.Equal(0.5, both.Decisions.Single(d => d.Aspect == "category").Confidence);
-        Assert.Contains(both.ReviewReasons, r => r.Contains("several categories"));
+        Assert.Equal(0.6, both.Decisions.Single(d => d.Aspect == "category").Confidence);
+        Assert.Contains(both.ReviewReasons, r => r.Contains("several values"));
+    }
+
+    [Theory]
+    [InlineData("I have no intention of suing anyone, I just want the fee explained.")]
+    [InlineData("No lawyers needed, just tell me why the bill doubled.")]
+    [InlineData("我不打算起诉谁，也不会找媒体，只是想把备注改过来。")]
+    [InlineData("我沒有要告任何人，也不會找媒體。")]
+    public void A_negated_threat_is_no_emergency(string description)
+    {
+        Assert.Empty(Engine.Triage(Complaint(description)).EmergencyFlags);
+    }
+
+    [Theory]
+    [InlineData("If the overcharge isn't reversed by Friday my lawyer will be in touch.", "legal_threat")]
+    [InlineData("I won't wait any longer: I'm going to the newspaper.", "media_exposure")]
+    [InlineData("多收的费用三天内不退回，法庭上见。", "legal_threat")]
+    public void A_negator_elsewhere_in_the_sentence_does_not_hide_a_threat(string description, string flag)
+    {
+        Assert.Contains(flag, Engine.Triage(Complaint(description)).EmergencyFlags);
+    }
+
+    [Theory]
+    [InlineData("I earn $60,000 a year and still can't read your bill.", false)]
+    [InlineData("我家里有二十万存款都在你们银行，转账却被收了5元手续费。", false)]
+    [InlineData("理财产品说保本，结果亏了十二万。", true)]
+    [InlineData("你們把價值六十萬台幣的貨弄丟了。", true)]
+    [InlineData("A fraudster took USD 4,500 from my business account.", true)]
+    public void Income_and_savings_are_not_losses_but_a_sum_lost_in_any_currency_is(string description, bool major)
+    {
+        Assert.Equal(major, Engine.Triage(Complaint(description)).EmergencyFlags.Contains("major_economic_loss"));
+    }
+
+    [Fact]
+    public void A_safety_word_is_an_emergency_in_a_complaint_about_something_else()
+    {
+        var result = Engine.Triage(Complaint("You charged me twice for the heater, and it sparks when I switch it on."));
+        Assert.Contains("safety", result.EmergencyFlags);
+        Assert.Contains(result.Decisions, d => d.Aspect == "emergency" && d.Reason.Contains("words of category safety"));
+    }
+
+    [Fact]
+    public void A_nuisance_contact_does_not_count_as_hostile()
+    {
+        var angry = new TriageResult("general", "transactional", "venting", Emotions.OutOfControl, [], [], "general", false, []);
+        Assert.True(angry.Hostile);
+        Assert.False((angry with { Nuisance = true }).Hostile);
     }
 }

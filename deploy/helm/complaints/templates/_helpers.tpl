@@ -165,6 +165,10 @@ spec:
         - name: Complaints__Routing__TriageRulesFile
           value: /etc/complaints/rules/triage-rules.json
         {{- end }}
+        {{- if $root.Values.domainConfig.triageCorpus }}
+        - name: Complaints__Routing__TriageCorpusFile
+          value: /etc/complaints/rules/triage-corpus.jsonl
+        {{- end }}
         {{- if $root.Values.domainConfig.wordingRules }}
         - name: Complaints__Resolution__WordingRulesFile
           value: /etc/complaints/rules/wording-rules.json
@@ -229,6 +233,9 @@ spec:
           {{- end }}
           {{- if $root.Values.domainConfig.triageRules }}
           - { key: triage-rules.json, path: rules/triage-rules.json }
+          {{- end }}
+          {{- if $root.Values.domainConfig.triageCorpus }}
+          - { key: triage-corpus.jsonl, path: rules/triage-corpus.jsonl }
           {{- end }}
           {{- if $root.Values.domainConfig.teams }}
           - { key: teams.json, path: rules/teams.json }

@@ -68,6 +68,7 @@ public static class CustomerText
     {
         private readonly Regex? latin;
         private readonly string compact = "";
+        private readonly string punctuation = "";
 
         public Phrase(string text)
         {
@@ -84,6 +85,8 @@ public static class CustomerText
             else
             {
                 compact = Compact(normalized);
+                // Punctuation alone ("!!!") is matched as written, on the normalized text.
+                if (compact.Length == 0) punctuation = normalized.Trim();
             }
         }
 
@@ -96,7 +99,20 @@ public static class CustomerText
         /// <param name="normalized">The text after <see cref="Normalize"/>.</param>
         /// <param name="compacted">The same after <see cref="Compact"/>.</param>
         public bool IsIn(string normalized, string compacted) =>
-            latin?.IsMatch(normalized) ?? (compact.Length > 0 && compacted.Contains(compact, StringComparison.Ordinal));
+            latin?.IsMatch(normalized)
+            ?? (compact.Length > 0
+                ? compacted.Contains(compact, StringComparison.Ordinal)
+                : punctuation.Length > 0 && normalized.Contains(punctuation, StringComparison.Ordinal));
+
+        /// <summary>Latin: matched as words in the normalized text; otherwise in the compacted text.</summary>
+        public bool IsLatinPhrase => latin is not null;
+
+        /// <summary>Where the phrase first occurs (in the normalized text if Latin, else in the compacted text), or -1.</summary>
+        public int IndexIn(string normalized, string compacted) =>
+            latin is not null
+                ? latin.Match(normalized) is { Success: true } m ? m.Index : -1
+                : compact.Length > 0 ? compacted.IndexOf(compact, StringComparison.Ordinal) : -1;
+        // (Punctuation-only phrases have no place in the compacted text; nothing negates them.)
     }
 
     // Traditional characters that complaints, forbidden phrases and triage keywords use, with their
@@ -111,7 +127,11 @@ public static class CustomerText
         "罵骂 煩烦 隱隐 資资 訊讯 洩泄 賠赔 償偿 補补 遞递 運运 維维 議议 準准 確确 證证 櫃柜 檯台 隊队 續续 瑣琐 憤愤 慘惨 損损 " +
         "額额 熱热 協协 調调 罰罚 災灾 燙烫 裡里 裏里 麵面 線线 歷历 曆历 舊旧 鐘钟 錶表 點点 鬧闹 須须 禮礼 專专 業业 負负 進进 " +
         "備备 註注 週周 約约 閱阅 標标 識识 機机 構构 醫医 療疗 藥药 衛卫 屬属 緊紧 順顺 遲迟 訂订 購购 價价 幣币 圓圆 領领 營营 " +
-        "職职 稱称 節节 紀纪 錄录 驗验 權权 齊齐 閉闭 啟启 動动 勢势 戲戏 樂乐 愛爱 燈灯 飯饭 館馆 鎖锁 鑰钥 廳厅 樓楼 層层 ";
+        "職职 稱称 節节 紀纪 錄录 驗验 權权 齊齐 閉闭 啟启 動动 勢势 戲戏 樂乐 愛爱 燈灯 飯饭 館馆 鎖锁 鑰钥 廳厅 樓楼 層层 " +
+        "丟丢 倉仓 優优 兌兑 別别 區区 卻却 唸念 場场 墊垫 夠够 張张 強强 徑径 擠挤 數数 條条 檢检 殼壳 測测 滾滚 煙烟 爐炉 眾众 " +
+        "積积 筆笔 簽签 簾帘 籤签 結结 編编 聞闻 脹胀 腳脚 臉脸 舉举 虧亏 螢萤 裝装 覺觉 託托 評评 詢询 講讲 護护 財财 貸贷 輩辈 " +
+        "轉转 鄰邻 釋释 鈕钮 銷销 鍋锅 長长 頁页 顯显 風风 馬马 鬆松 幫帮 庫库 廢废 掛挂 撥拨 樁桩 著着 擾扰 悶闷 鬱郁 擋挡 頓顿 " +
+        "壓压 縮缩 漲涨 廣广 訪访 檔档 陽阳 陰阴 橋桥 嗎吗 滿满 穩稳 擊击 創创 範范 圍围 億亿 ";
 
     private static readonly FrozenDictionary<char, char> TraditionalToSimplified = BuildMap();
 

@@ -15,9 +15,16 @@ public sealed record TriageResult(
     bool Complex,
     IReadOnlyList<TriageDecision> Decisions)
 {
+    /// <summary>Seed 001's four motives: improvement, explanation, gain, trouble.</summary>
+    public string Motive { get; init; } = Motives.Explanation;
+    /// <summary>A harassing or nonsense contact (seed 000): handled by the standard process, kept out of KPIs and hostile caps.</summary>
+    public bool Nuisance { get; init; }
+    /// <summary>How sure triage is of the category, 0 to 1.</summary>
+    public double Confidence { get; init; } = 1;
     /// <summary>Reasons triage is unsure; empty when it is sure enough.</summary>
     public IReadOnlyList<string> ReviewReasons { get; init; } = [];
-    public bool Hostile => Emotion is Emotions.Angry or Emotions.OutOfControl;
+    /// <summary>An angry or out-of-control customer, unless the contact is a nuisance one (it does not count against an agent's hostile cap).</summary>
+    public bool Hostile => !Nuisance && Emotion is Emotions.Angry or Emotions.OutOfControl;
 }
 
 public static class Emotions
@@ -28,80 +35,95 @@ public static class Emotions
     public const string OutOfControl = "out_of_control";
 }
 
+public static class Motives
+{
+    public const string Improvement = "improvement";
+    public const string Explanation = "explanation";
+    public const string Gain = "gain";
+    public const string Trouble = "trouble";
+}
+
 /// <summary>
-/// Classifies a complaint as the brief does: category, kind, style, emotion, expectations and
-/// emergency flags, then its priority. Every decision names the rule that made it and why.
+/// Classifies a complaint as the brief does: category, kind, style, emotion, motive, expectations,
+/// emergency flags and nuisance, then its priority. Rules (triage-rules.json) carry what must be
+/// certain and explainable; the model (trained on the labelled corpus) weighs in on every
+/// single-valued aspect, adds expectations, and may add emergency flags but never removes one:
+/// emergency detection prefers recall. Every decision names the rule or the model, why, and how sure.
 /// </summary>
-public sealed class TriageEngine(TriageRuleSet rules)
+public sealed class TriageEngine(TriageRuleSet rules, TriageModel? model = null)
 {
     private const string MajorEconomicLoss = "major_economic_loss";
+
+    public TriageModel? Model => model;
 
     public TriageResult Triage(ComplaintFiled complaint)
     {
         var decisions = new List<TriageDecision>();
-        var text = new FoldedText(complaint.Description);
+        var text = new FoldedText(complaint.Description, rules.Negations);
+        var features = model is null ? null : TextFeatures.Of(complaint.Description);
+        var tuning = rules.Model;
 
-        string Single(TriageAspect aspect, string fallback, string? category = null)
+        // What triage has decided so far: later rules may depend on it (expectations on the category, motive on the kind).
+        var decided = new Decided();
+
+        // A single-valued aspect. Rules decide when they speak, the first matching rule first (rule order is
+        // priority: out of control before angry before calm). Where no rule speaks, the model decides if it
+        // is sure enough, else the default. Rules for several values, or a model sure of another value,
+        // make the decision less certain.
+        (string Value, double Confidence, string? Conflict, IReadOnlyCollection<string> Voted) Single(TriageAspect aspect, string fallback)
         {
-            foreach (var rule in rules.Rules.Where(r => r.Aspect == aspect))
+            var name = Name(aspect);
+            var votes = rules.Rules.Where(r => r.Aspect == aspect)
+                .Select(r => (Rule: r, Reason: Matches(r, complaint, text, decided)))
+                .Where(m => m.Reason is not null)
+                .ToList();
+            var voted = votes.Select(v => v.Rule.Value).Distinct().ToList();
+            var predicted = features is null ? [] : model!.Predict(name, features);
+            var (top, topProbability) = predicted.Count > 0 ? predicted[0] : ("", 0);
+            string? conflict = null;
+            if (votes.Count > 0)
             {
-                if (Matches(rule, complaint, text, category) is { } reason)
+                var (rule, reason) = (votes[0].Rule, votes[0].Reason);
+                // Where rules disagree on an aspect the model may arbitrate, the model picks among the rules' values.
+                if (voted.Count > 1 && predicted.Count > 0 && tuning.ModelArbitrates.Contains(name))
+                    (rule, reason) = votes.MaxBy(v => predicted.FirstOrDefault(p => p.Label == v.Rule.Value).Probability);
+                var confidence = voted.Count == 1 ? 0.9 : 0.6;
+                if (voted.Count > 1)
+                    conflict = $"rules for several values ({string.Join(", ", voted)}); {rule.Value} was taken";
+                else if (predicted.Count > 0 && top != rule.Value && topProbability >= tuning.ModelDisagrees)
                 {
-                    decisions.Add(new TriageDecision(Name(aspect), rule.Value, rule.Name, reason));
-                    return rule.Value;
+                    confidence = 0.5;
+                    conflict = $"the rules said {rule.Value}, the model {top} ({Percent(topProbability)})";
                 }
+                decisions.Add(new TriageDecision(name, rule.Value, rule.Name, reason!) { Confidence = confidence });
+                return (rule.Value, confidence, conflict, voted);
             }
-            decisions.Add(new TriageDecision(Name(aspect), fallback, "default", "no rule matched"));
-            return fallback;
-        }
-
-        List<string> Many(TriageAspect aspect, string category)
-        {
-            var values = new List<string>();
-            foreach (var rule in rules.Rules.Where(r => r.Aspect == aspect))
+            if (predicted.Count > 0 && tuning.ModelDecides.TryGetValue(name, out var sureEnough) && topProbability >= sureEnough)
             {
-                if (values.Contains(rule.Value) || Matches(rule, complaint, text, category) is not { } reason) continue;
-                values.Add(rule.Value);
-                decisions.Add(new TriageDecision(Name(aspect), rule.Value, rule.Name, reason));
+                decisions.Add(new TriageDecision(name, top, "model", $"no rule matched; the model trained on the labelled corpus gives {top} {Percent(topProbability)}") { Confidence = topProbability * 0.8 });
+                return (top, topProbability * 0.8, null, voted);
             }
-            return values;
+            decisions.Add(new TriageDecision(name, fallback, "default", "no rule matched") { Confidence = 0.3 });
+            return (fallback, 0.3, null, voted);
         }
 
-        // Every category rule is tried: the first match decides, and several categories matching (or
-        // none) make the triage unsure.
-        var categoryMatches = rules.Rules.Where(r => r.Aspect == TriageAspect.Category)
-            .Select(r => (Rule: r, Reason: Matches(r, complaint, text, null)))
-            .Where(m => m.Reason is not null)
-            .ToList();
-        var categoriesMatched = categoryMatches.Select(m => m.Rule.Value).Distinct().ToList();
-        var confidence = categoriesMatched.Count switch { 0 => 0.3, 1 => 0.8, _ => 0.5 };
-        var category = categoryMatches.Count > 0 ? categoryMatches[0].Rule.Value : rules.Defaults.Category;
-        decisions.Add(categoryMatches.Count > 0
-            ? new TriageDecision("category", category, categoryMatches[0].Rule.Name, categoryMatches[0].Reason!) { Confidence = confidence }
-            : new TriageDecision("category", category, "default", "no rule matched") { Confidence = confidence });
         var review = new List<string>();
-        if (categoriesMatched.Count == 0)
-            review.Add("no category rule matched the description");
-        else if (categoriesMatched.Count > 1)
-            review.Add($"the description fits several categories ({string.Join(", ", categoriesMatched)}); {category} was taken");
-        var kind = Single(TriageAspect.Kind, rules.Defaults.Kind, category);
-        var style = Single(TriageAspect.Style, rules.Defaults.Style, category);
+        var (category, categoryConfidence, categoryConflict, categoriesVoted) = Single(TriageAspect.Category, rules.Defaults.Category);
+        decided.Category = category;
+        decided.CategoriesVoted = categoriesVoted;
+        if (categoryConflict is not null) review.Add("category: " + categoryConflict);
+        if (categoriesVoted.Count == 0 && decisions[^1].Rule == "default")
+            review.Add($"no category rule matched the description ({category} by default)");
+        else if (categoryConfidence < tuning.ReviewBelow)
+            review.Add($"category {category} is uncertain ({Percent(categoryConfidence)})");
+        var kind = decided.Kind = Single(TriageAspect.Kind, rules.Defaults.Kind).Value;
+        var style = Single(TriageAspect.Style, rules.Defaults.Style).Value;
 
-        string emotion;
-        if (complaint.ObservedEmotion.Length > 0)
-        {
-            emotion = complaint.ObservedEmotion;
-            decisions.Add(new TriageDecision("emotion", emotion, "observed", "the agent observed it on the call"));
-        }
-        else
-        {
-            emotion = Single(TriageAspect.Emotion, rules.Defaults.Emotion, category);
-        }
-
-        var expectations = Many(TriageAspect.Expectation, category);
-        var emergencies = Many(TriageAspect.Emergency, category);
+        var emergencies = decided.Emergencies = Labels(TriageAspect.Emergency, "emergency", TriageModel.EmergencyFlags, tuning.EmergencyThreshold);
         // A sum the customer names, compared with the configured threshold: "损失了三万五千元", "$12,500".
-        var loss = MoneyAmounts.Find(text.Normalized)
+        var loss = text.Clauses
+            .Where(c => !rules.MajorLossIgnoredPhrases.Any(p => p.IsIn(c.Normalized, c.Compacted)))
+            .SelectMany(c => MoneyAmounts.Find(c.Normalized))
             .Where(a => rules.MajorLoss.TryGetValue(a.Currency, out var threshold) && a.Value >= threshold)
             .MaxBy(a => a.Value / rules.MajorLoss[a.Currency]);
         if (loss is not null && !emergencies.Contains(MajorEconomicLoss))
@@ -111,8 +133,27 @@ public sealed class TriageEngine(TriageRuleSet rules)
                 // The sum only, never the customer's words around it: decisions are published in clear.
                 $"a sum of {loss.Value:#,0.##} {loss.Currency} in the description, at least the major-loss threshold of {rules.MajorLoss[loss.Currency]:#,0} {loss.Currency}"));
         }
+
+        string emotion;
+        if (complaint.ObservedEmotion.Length > 0)
+        {
+            // The agent heard the customer; the text is a weaker witness.
+            emotion = complaint.ObservedEmotion;
+            decisions.Add(new TriageDecision("emotion", emotion, "observed", "the agent observed it on the call"));
+        }
+        else
+        {
+            emotion = Single(TriageAspect.Emotion, rules.Defaults.Emotion).Value;
+        }
+        decided.Emotion = emotion;
+        var nuisance = Single(TriageAspect.Nuisance, TriageModel.No).Value == TriageModel.Yes;
+        var motive = nuisance ? Motives.Trouble : Single(TriageAspect.Motive, rules.Defaults.Motive).Value;
+        var expectations = Labels(TriageAspect.Expectation, "expectation", TriageModel.Expectations, tuning.LabelThreshold);
+        if (nuisance && emergencies.Count == 0)
+            review.Add("looks like a harassing or nonsense contact: confirm before it is kept out of the figures");
+
         var complex = rules.Rules.Where(r => r.Aspect == TriageAspect.Complex)
-            .Select(r => (Rule: r, Reason: Matches(r, complaint, text, category)))
+            .Select(r => (Rule: r, Reason: Matches(r, complaint, text, decided)))
             .FirstOrDefault(m => m.Reason is not null);
         if (complex.Reason is not null)
             decisions.Add(new TriageDecision("complex", "true", complex.Rule.Name, complex.Reason));
@@ -121,24 +162,54 @@ public sealed class TriageEngine(TriageRuleSet rules)
             ? (Priorities.Emergency, "emergency: " + string.Join(", ", emergencies))
             : complaint.IsRepeat
                 ? (Priorities.High, "repeat complaint on the same subject")
-                : emotion == Emotions.OutOfControl
+                : emotion == Emotions.OutOfControl && !nuisance
                     ? (Priorities.High, "customer out of control")
                     : (Priorities.General, "no emergency, not a repeat");
         decisions.Add(new TriageDecision("priority", priority, "priority", why));
 
         return new TriageResult(category, kind, style, emotion, expectations, emergencies, priority, complex.Reason is not null, decisions)
         {
+            Motive = motive,
+            Nuisance = nuisance,
+            Confidence = categoryConfidence,
             ReviewReasons = review,
         };
+
+        // A set-valued aspect: every matching rule adds its value; the model adds a value it is sure of.
+        List<string> Labels(TriageAspect aspect, string modelKind, IReadOnlyList<string> known, double threshold)
+        {
+            var values = new List<string>();
+            foreach (var rule in rules.Rules.Where(r => r.Aspect == aspect))
+            {
+                if (values.Contains(rule.Value) || Matches(rule, complaint, text, decided) is not { } reason) continue;
+                values.Add(rule.Value);
+                decisions.Add(new TriageDecision(Name(aspect), rule.Value, rule.Name, reason));
+            }
+            if (features is null) return values;
+            foreach (var label in known.Except(values))
+            {
+                var probability = model!.Probability(modelKind, label, features);
+                if (probability < threshold) continue;
+                values.Add(label);
+                decisions.Add(new TriageDecision(Name(aspect), label, "model", $"the model gives {label} {Percent(probability)}") { Confidence = probability });
+            }
+            return values;
+        }
     }
 
+    private static string Percent(double p) => $"{p:P0}".Replace(" ", "", StringComparison.Ordinal);
+
     /// <summary>Why the rule holds for this complaint, or null when it does not.</summary>
-    private static string? Matches(TriageRule rule, ComplaintFiled complaint, FoldedText text, string? category)
+    private static string? Matches(TriageRule rule, ComplaintFiled complaint, FoldedText text, Decided decided)
     {
         var reasons = new List<string>();
         if (rule.Keywords.Count > 0)
         {
-            var keyword = rule.Phrases.FirstOrDefault(k => k.IsIn(text.Normalized, text.Compacted));
+            // A keyword the customer negates ("I'm not going to sue", "不会找媒体", "not asking for a refund")
+            // does not count, except for the category: "no idea why my bill doubled" is still about the bill.
+            var keyword = rule.Aspect == TriageAspect.Category
+                ? rule.Phrases.FirstOrDefault(k => k.IsIn(text.Normalized, text.Compacted))
+                : rule.Phrases.FirstOrDefault(k => text.Clauses.Any(c => k.IsIn(c.Normalized, c.Compacted) && !c.Negates(k)));
             if (keyword is null) return null;
             reasons.Add($"keyword \"{keyword.Text}\" in the description");
         }
@@ -155,19 +226,58 @@ public sealed class TriageEngine(TriageRuleSet rules)
         }
         if (rule.Categories.Count > 0)
         {
-            if (category is null || !rule.Categories.Contains(category)) return null;
-            reasons.Add($"category {category}");
+            if (rule.Aspect == TriageAspect.Emergency)
+            {
+                // An emergency needs words: a category only the model chose is not enough (the model's
+                // own emergency flags cover that), while a safety word counts even when billing wins.
+                if (decided.CategoriesVoted.FirstOrDefault(rule.Categories.Contains) is not { } voted) return null;
+                reasons.Add($"words of category {voted}");
+            }
+            else
+            {
+                if (decided.Category is null || !rule.Categories.Contains(decided.Category)) return null;
+                reasons.Add($"category {decided.Category}");
+            }
+        }
+        if (rule.Kinds.Count > 0)
+        {
+            if (decided.Kind is null || !rule.Kinds.Contains(decided.Kind)) return null;
+            reasons.Add($"kind {decided.Kind}");
+        }
+        if (rule.Emotions.Count > 0)
+        {
+            if (decided.Emotion is null || !rule.Emotions.Contains(decided.Emotion)) return null;
+            reasons.Add($"emotion {decided.Emotion}");
+        }
+        if (rule.Emergencies.Count > 0)
+        {
+            var flag = decided.Emergencies.FirstOrDefault(f => rule.Emergencies.Contains(f) || rule.Emergencies.Contains("any"));
+            if (flag is null) return null;
+            reasons.Add($"emergency {flag}");
         }
         return string.Join(" and ", reasons);
     }
 
+    /// <summary>The aspects decided so far, in the order triage decides them.</summary>
+    private sealed class Decided
+    {
+        public string? Category { get; set; }
+        /// <summary>Categories some rule voted for, chosen or not.</summary>
+        public IReadOnlyCollection<string> CategoriesVoted { get; set; } = [];
+        public string? Kind { get; set; }
+        public List<string> Emergencies { get; set; } = [];
+        public string? Emotion { get; set; }
+    }
+
     private static string Name(TriageAspect aspect) => aspect.ToString().ToLowerInvariant();
 
-    /// <summary>The description folded once (full-width, zero-width, quotes, Traditional script, case) for every rule.</summary>
-    private sealed class FoldedText(string description)
+    /// <summary>The description folded once (full-width, zero-width, quotes, Traditional script, case) for every rule, and cut into clauses.</summary>
+    private sealed class FoldedText(string description, TriageNegations negations)
     {
         public string Normalized { get; } = CustomerText.Normalize(description);
         public string Compacted => compacted ??= CustomerText.Compact(Normalized);
         private string? compacted;
+        public IReadOnlyList<Clause> Clauses => clauses ??= negations.Split(Normalized);
+        private IReadOnlyList<Clause>? clauses;
     }
 }

@@ -18,6 +18,21 @@ public sealed class TriageRuleSet
     /// </summary>
     public Dictionary<string, decimal> MajorLoss { get; init; } = [];
 
+    /// <summary>
+    /// A sum in a clause with one of these is not a loss ("I earn $60,000 a year", "二十万存款"):
+    /// income, savings held, spending over years.
+    /// </summary>
+    public List<string> MajorLossIgnoredWhen { get; init; } = [];
+
+    private IReadOnlyList<CustomerText.Phrase>? majorLossIgnoredWhen;
+    public IReadOnlyList<CustomerText.Phrase> MajorLossIgnoredPhrases =>
+        majorLossIgnoredWhen ??= MajorLossIgnoredWhen.Select(k => new CustomerText.Phrase(k)).ToList();
+
+    public TriageNegations Negations { get; init; } = new();
+
+    /// <summary>How the rules and the model are weighed together.</summary>
+    public TriageTuning Model { get; init; } = new();
+
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
         ReadCommentHandling = JsonCommentHandling.Skip,
@@ -40,13 +55,13 @@ public sealed class TriageRuleSet
             if (string.IsNullOrWhiteSpace(rule.Name)) throw new InvalidDataException($"{path}: a rule has no name");
             if (rule.Aspect != TriageAspect.Complex && string.IsNullOrWhiteSpace(rule.Value))
                 throw new InvalidDataException($"{path}: rule '{rule.Name}' sets {rule.Aspect} to nothing");
-            if (rule.Keywords.Count + rule.Channels.Count + rule.Requests.Count + rule.Categories.Count == 0)
+            if (rule.Keywords.Count + rule.Channels.Count + rule.Requests.Count + rule.Categories.Count + rule.Kinds.Count + rule.Emotions.Count + rule.Emergencies.Count == 0)
                 throw new InvalidDataException($"{path}: rule '{rule.Name}' has no condition and would always fire");
         }
     }
 }
 
-public enum TriageAspect { Category, Kind, Style, Emotion, Expectation, Emergency, Complex }
+public enum TriageAspect { Category, Kind, Style, Emotion, Motive, Nuisance, Expectation, Emergency, Complex }
 
 public sealed class TriageRule
 {
@@ -69,6 +84,12 @@ public sealed class TriageRule
     public List<string> Requests { get; init; } = [];
     /// <summary>The complaint's category (decided first) is one of these.</summary>
     public List<string> Categories { get; init; } = [];
+    /// <summary>The complaint's kind (decided after the category) is one of these.</summary>
+    public List<string> Kinds { get; init; } = [];
+    /// <summary>The customer's emotion (decided after the emergency flags) is one of these.</summary>
+    public List<string> Emotions { get; init; } = [];
+    /// <summary>One of these emergency flags was found (decided before the emotion); "any" for any flag.</summary>
+    public List<string> Emergencies { get; init; } = [];
 }
 
 public sealed class TriageDefaults
@@ -77,4 +98,24 @@ public sealed class TriageDefaults
     public string Kind { get; init; } = "transactional";
     public string Style { get; init; } = "venting";
     public string Emotion { get; init; } = "dissatisfied";
+    public string Motive { get; init; } = "explanation";
+}
+
+public sealed class TriageTuning
+{
+    /// <summary>
+    /// Where no rule speaks, the model decides these aspects when it is at least this sure; else (and for
+    /// an aspect not listed) the default holds.
+    /// </summary>
+    public Dictionary<string, double> ModelDecides { get; init; } = [];
+    /// <summary>A model at least this sure of another value than the rules' makes the decision uncertain.</summary>
+    public double ModelDisagrees { get; init; } = 0.8;
+    /// <summary>Aspects where, when rules vote for several values, the model picks among them (elsewhere the first rule wins).</summary>
+    public List<string> ModelArbitrates { get; init; } = ["category"];
+    /// <summary>A category decided with less confidence than this is flagged for review.</summary>
+    public double ReviewBelow { get; init; } = 0.6;
+    /// <summary>The model adds an expectation it gives at least this probability.</summary>
+    public double LabelThreshold { get; init; } = 0.5;
+    /// <summary>The model adds an emergency flag it gives at least this probability (rules add theirs regardless).</summary>
+    public double EmergencyThreshold { get; init; } = 0.5;
 }

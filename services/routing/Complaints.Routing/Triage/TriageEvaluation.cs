@@ -1,0 +1,120 @@
+using System.Text;
+using Complaints.Contracts.Events;
+
+namespace Complaints.Routing.Triage;
+
+/// <summary>
+/// How triage fares against the labelled corpus: accuracy per aspect, the category confusion
+/// matrix, emergency recall and the false-emergency rate. Used by <c>complaints triage-eval</c> and
+/// by the test that keeps the figures above the targets.
+/// </summary>
+public sealed class TriageEvaluation
+{
+    public static readonly IReadOnlyList<string> Aspects = ["category", "kind", "style", "emotion", "motive", "nuisance", "expectations", "emergency"];
+
+    /// <summary>The targets of issue 11: per aspect, emergency recall, false emergencies.</summary>
+    public const double AspectTarget = 0.90, RecallTarget = 0.98, FalseEmergencyTarget = 0.03;
+
+    public int Count { get; private set; }
+    public Dictionary<string, int> Correct { get; } = Aspects.ToDictionary(a => a, _ => 0);
+    public Dictionary<(string Expected, string Actual), int> CategoryConfusion { get; } = [];
+    public int Emergencies { get; private set; }
+    public int EmergenciesCaught { get; private set; }
+    public int NonEmergencies { get; private set; }
+    public int FalseEmergencies { get; private set; }
+    public List<(LabelledComplaint Row, string Aspect, string Expected, string Actual, string Why)> Misses { get; } = [];
+
+    public double Accuracy(string aspect) => Count == 0 ? 0 : (double)Correct[aspect] / Count;
+    public double EmergencyRecall => Emergencies == 0 ? 1 : (double)EmergenciesCaught / Emergencies;
+    public double FalseEmergencyRate => NonEmergencies == 0 ? 0 : (double)FalseEmergencies / NonEmergencies;
+
+    public bool MeetsTargets =>
+        Aspects.All(a => Accuracy(a) >= AspectTarget) && EmergencyRecall >= RecallTarget && FalseEmergencyRate <= FalseEmergencyTarget;
+
+    /// <summary>Triages every row with the engine and compares. The row's own labels never reach the engine.</summary>
+    public static TriageEvaluation Run(TriageEngine engine, IEnumerable<LabelledComplaint> rows)
+    {
+        var evaluation = new TriageEvaluation();
+        foreach (var row in rows) evaluation.Add(row, engine.Triage(AsFiled(row)));
+        return evaluation;
+    }
+
+    /// <summary>
+    /// k-fold cross-validation over the training part: each fold is triaged by a model trained on the
+    /// others. This is what tuning looks at, so the held-out part stays unseen.
+    /// </summary>
+    public static TriageEvaluation CrossValidate(TriageRuleSet rules, IReadOnlyList<LabelledComplaint> training, int folds = 5)
+    {
+        var evaluation = new TriageEvaluation();
+        for (var fold = 0; fold < folds; fold++)
+        {
+            var learn = training.Where((_, i) => i % folds != fold).ToList();
+            var engine = new TriageEngine(rules, TriageModel.TrainOn(learn));
+            foreach (var row in training.Where((_, i) => i % folds == fold))
+                evaluation.Add(row, engine.Triage(AsFiled(row)));
+        }
+        return evaluation;
+    }
+
+    public static ComplaintFiled AsFiled(LabelledComplaint row) =>
+        new(Guid.Empty, row.Id, row.Channel, "corpus", "", "", "", row.Text, null, DateTimeOffset.UnixEpoch);
+
+    private void Add(LabelledComplaint row, TriageResult result)
+    {
+        Count++;
+        Compare("category", row.Category, result.Category);
+        Compare("kind", row.Kind, result.Kind);
+        Compare("style", row.Style, result.Style);
+        Compare("emotion", row.Emotion, result.Emotion);
+        Compare("motive", row.Motive, result.Motive);
+        Compare("nuisance", row.Nuisance ? "yes" : "no", result.Nuisance ? "yes" : "no");
+        Compare("expectations", Set(row.Expectations), Set(result.Expectations));
+        Compare("emergency", Set(row.Emergency), Set(result.EmergencyFlags));
+        CategoryConfusion[(row.Category, result.Category)] = CategoryConfusion.GetValueOrDefault((row.Category, result.Category)) + 1;
+        if (row.Emergency.Count > 0)
+        {
+            Emergencies++;
+            if (result.EmergencyFlags.Count > 0) EmergenciesCaught++;
+        }
+        else
+        {
+            NonEmergencies++;
+            if (result.EmergencyFlags.Count > 0) FalseEmergencies++;
+        }
+
+        void Compare(string aspect, string expected, string actual)
+        {
+            if (expected == actual) Correct[aspect]++;
+            else Misses.Add((row, aspect, expected, actual, string.Join("; ", result.Decisions
+                .Where(d => aspect.StartsWith(d.Aspect, StringComparison.Ordinal))
+                .Select(d => $"{d.Value} by {d.Rule}: {d.Reason}"))));
+        }
+    }
+
+    private static string Set(IEnumerable<string> values) => string.Join("+", values.Order(StringComparer.Ordinal));
+
+    public string Report(string title, bool showMisses = false)
+    {
+        var text = new StringBuilder();
+        text.AppendLine($"{title}: {Count} complaints");
+        foreach (var aspect in Aspects)
+            text.AppendLine($"  {aspect,-13} {Accuracy(aspect),7:P1}  ({Correct[aspect]}/{Count}){(Accuracy(aspect) < AspectTarget ? "  below the 90% target" : "")}");
+        text.AppendLine($"  emergency recall        {EmergencyRecall,7:P1}  ({EmergenciesCaught}/{Emergencies} emergencies marked as one; target at least {RecallTarget:P0})");
+        text.AppendLine($"  false emergencies       {FalseEmergencyRate,7:P1}  ({FalseEmergencies}/{NonEmergencies} ordinary complaints marked as one; target at most {FalseEmergencyTarget:P0})");
+        var categories = CategoryConfusion.Keys.SelectMany(k => new[] { k.Expected, k.Actual }).Distinct().Order(StringComparer.Ordinal).ToList();
+        text.AppendLine("  category confusion (rows: labelled, columns: decided)");
+        var abbreviations = categories.Select(c => c.Length > 6 ? c[..6] : c).ToList();
+        text.AppendLine($"    {"",-20}{string.Concat(abbreviations.Select(a => $"{a,7}"))}");
+        foreach (var expected in categories)
+            text.AppendLine($"    {expected,-20}{string.Concat(categories.Select(actual => $"{(CategoryConfusion.GetValueOrDefault((expected, actual)) is var n && n > 0 ? n.ToString() : "."),7}"))}");
+        if (showMisses)
+        {
+            text.AppendLine("  misses:");
+            foreach (var (row, aspect, expected, actual, why) in Misses.OrderBy(m => m.Aspect, StringComparer.Ordinal))
+                text.AppendLine($"    {row.Id,-12} {aspect,-12} labelled {expected,-28} decided {actual,-28} {Truncate(row.Text)}\n{"",17}why: {why}");
+        }
+        return text.ToString();
+    }
+
+    private static string Truncate(string text) => text.Length <= 60 ? text : text[..60] + "…";
+}

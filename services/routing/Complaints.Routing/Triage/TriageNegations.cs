@@ -1,0 +1,61 @@
+using System.Text.RegularExpressions;
+using Complaints.ServiceDefaults.Text;
+
+namespace Complaints.Routing.Triage;
+
+/// <summary>
+/// Negation, kept simple enough to trust: a description is cut into clauses at punctuation and at
+/// "but" (the customer turns to another point there), and an emergency keyword preceded by a negator
+/// in its own clause ("I have no intention of suing", "也不会找媒体") does not count. A negator after the
+/// keyword, in another clause or more than a few words before it changes nothing: "if you don't
+/// refund me, my lawyer will call".
+/// </summary>
+public sealed class TriageNegations
+{
+    /// <summary>Negators written before what they negate (English words, Chinese phrases).</summary>
+    public List<string> Negators { get; init; } = [];
+    /// <summary>Words that end a clause besides punctuation ("but", "但是").</summary>
+    public List<string> ClauseBreaks { get; init; } = [];
+
+    private IReadOnlyList<CustomerText.Phrase>? negators;
+    private Regex? breaks;
+
+    public IReadOnlyList<Clause> Split(string normalized)
+    {
+        negators ??= Negators.Select(n => new CustomerText.Phrase(n)).ToList();
+        breaks ??= new Regex(
+            string.Join("|", ClauseBreaks.Select(b => CustomerText.IsLatin(b) ? $@"(?<![a-z]){Regex.Escape(b)}(?![a-z])" : Regex.Escape(b))
+                // A comma or a point between digits is part of a number ("$4,500", "3.5").
+                .Prepend(@"(?<!\d)[,.]|[,.](?!\d)|[;:!?\n，。；：！？、]")),
+            RegexOptions.Compiled | RegexOptions.CultureInvariant);
+        return breaks.Split(normalized)
+            .Where(c => !string.IsNullOrWhiteSpace(c))
+            .Select(c => new Clause(c, negators))
+            .ToList();
+    }
+}
+
+/// <summary>One clause of a folded description.</summary>
+public sealed class Clause(string normalized, IReadOnlyList<CustomerText.Phrase> negators)
+{
+    public string Normalized { get; } = normalized;
+    public string Compacted { get; } = CustomerText.Compact(normalized);
+
+    /// <summary>Whether a negator comes before the phrase in this clause (the phrase must occur in it).</summary>
+    public bool Negates(CustomerText.Phrase phrase)
+    {
+        var at = phrase.IndexIn(Normalized, Compacted);
+        if (at < 0) return false;
+        var text = phrase.IsLatinPhrase ? Normalized : Compacted;
+        return negators.Any(n => n.IsLatinPhrase == phrase.IsLatinPhrase
+                                 && n.IndexIn(Normalized, Compacted) is >= 0 and var before && before < at
+                                 && Near(text[before..at], phrase.IsLatinPhrase));
+    }
+
+    /// <summary>
+    /// A negator reaches only a few words ahead: "no intention of suing" is negated, "if the charge
+    /// isn't reversed by Friday my lawyer will call" is not.
+    /// </summary>
+    private static bool Near(string between, bool latin) =>
+        latin ? between.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length <= 4 : between.Length <= 6;
+}
