@@ -81,7 +81,30 @@ public sealed record ComplaintTriaged(
     /// <summary>Triage was unsure (nothing matched, or signals conflicted): the agent and supervisor should check it.</summary>
     public bool NeedsReview { get; init; }
     public IReadOnlyList<string> ReviewReasons { get; init; } = [];
+    /// <summary>Seed 001's motive: improvement, explanation, gain or trouble.</summary>
+    public string Motive { get; init; } = "";
+    /// <summary>A harassing or nonsense contact: handled by the standard process, kept out of KPIs and hostile caps.</summary>
+    public bool Nuisance { get; init; }
+    /// <summary>How sure triage is of the category, 0 to 1.</summary>
+    public double Confidence { get; init; } = 1;
+    /// <summary>How to handle this customer, from the style and motive (soothe a venting customer first...).</summary>
+    public IReadOnlyList<string> Guidance { get; init; } = [];
 }
+
+/// <summary>One aspect of triage a person changed: category, kind, style, emotion, motive, nuisance, emergency or priority.</summary>
+public sealed record TriageChange(string Aspect, string From, string To);
+
+/// <summary>
+/// An agent, supervisor or manager corrected triage: what changed, who (as the token says) and why.
+/// Routing re-routes the case when the team changes; the corpus grows from these.
+/// </summary>
+public sealed record TriageCorrected(
+    Guid ComplaintId,
+    IReadOnlyList<TriageChange> Changes,
+    string Reason,
+    string CorrectedBy,
+    string Role,
+    DateTimeOffset CorrectedAt) : IComplaintEvent;
 
 /// <summary>Routing picked the team that owns the complaint, and says which rule decided.</summary>
 public sealed record ComplaintRouted(
@@ -206,3 +229,24 @@ public sealed record CustomerDataErased(Guid ComplaintId, Guid CustomerKeyId, st
 /// (a contact, a progress update, the resolution); routing's SLA sweeper escalates a broken one.
 /// </summary>
 public sealed record CommitmentMade(Guid ComplaintId, Guid CommitmentId, string Promise, DateTimeOffset DueBy, string MadeBy, DateTimeOffset MadeAt) : IComplaintEvent;
+
+/// <summary>The aspects a <see cref="TriageChange"/> names.</summary>
+public static class TriageAspects
+{
+    public const string Category = "category";
+    public const string Kind = "kind";
+    public const string Style = "style";
+    public const string Emotion = "emotion";
+    public const string Motive = "motive";
+    public const string Nuisance = "nuisance";
+    public const string Emergency = "emergency";
+    public const string Priority = "priority";
+}
+
+/// <summary>Where a contact stands as a nuisance one: an agent suspects, a supervisor confirms or clears.</summary>
+public static class NuisanceStates
+{
+    public const string None = "none";
+    public const string Suspected = "suspected";
+    public const string Confirmed = "confirmed";
+}

@@ -92,6 +92,15 @@ public sealed class ComplaintLife
     /// <summary>Triage was unsure; the reasons say why.</summary>
     public bool TriageNeedsReview { get; private set; }
     public IReadOnlyList<string> TriageReviewReasons { get; private set; } = [];
+    public string Motive { get; private set; } = "";
+    /// <summary>A harassing or nonsense contact, as triage or a correction says.</summary>
+    public bool Nuisance { get; private set; }
+    /// <summary>A supervisor confirmed the contact is a nuisance one: it leaves the KPIs.</summary>
+    public bool NuisanceConfirmed { get; private set; }
+    /// <summary>Corrections made to triage, oldest first.</summary>
+    public IReadOnlyList<TriageCorrected> TriageCorrections => triageCorrections;
+    private readonly List<TriageCorrected> triageCorrections = [];
+    public IReadOnlyList<string> TriageGuidance { get; private set; } = [];
 
     public string Team { get; private set; } = "";
     /// <summary>The named owner (agent, or supervisor/manager after escalation), null until assigned.</summary>
@@ -157,6 +166,37 @@ public sealed class ComplaintLife
         EmergencyFlags = [.. e.EmergencyFlags];
         TriageNeedsReview = e.NeedsReview;
         TriageReviewReasons = [.. e.ReviewReasons];
+        Motive = e.Motive; Nuisance = e.Nuisance;
+        TriageGuidance = [.. e.Guidance];
+        Derive();
+    }
+
+    public void When(TriageCorrected e)
+    {
+        foreach (var change in e.Changes)
+        {
+            switch (change.Aspect)
+            {
+                case TriageAspects.Category: Category = change.To; break;
+                case TriageAspects.Kind: Kind = change.To; break;
+                case TriageAspects.Style: Style = change.To; break;
+                case TriageAspects.Emotion: Emotion = change.To; break;
+                case TriageAspects.Motive: Motive = change.To; break;
+                case TriageAspects.Priority: Priority = change.To; break;
+                case TriageAspects.Emergency:
+                    EmergencyFlags = change.To.Split(',', StringSplitOptions.RemoveEmptyEntries);
+                    break;
+                case TriageAspects.Nuisance:
+                    Nuisance = change.To is NuisanceStates.Suspected or NuisanceStates.Confirmed;
+                    NuisanceConfirmed = change.To == NuisanceStates.Confirmed;
+                    break;
+                default: throw new InvalidOperationException($"TriageCorrected changes an unknown aspect '{change.Aspect}'");
+            }
+        }
+        // A person looked at the triage: it no longer waits for review.
+        TriageNeedsReview = false;
+        TriageReviewReasons = [];
+        triageCorrections.Add(e);
         Derive();
     }
 

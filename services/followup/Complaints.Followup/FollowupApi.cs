@@ -1,6 +1,7 @@
 using Complaints.Contracts.Followup.V1;
 using Complaints.Followup.Kpis;
 using Complaints.Followup.RootCause;
+using Complaints.Followup.Suggestions;
 using Complaints.Followup.Surveys;
 using Complaints.ServiceDefaults.Security;
 using Grpc.Core;
@@ -35,6 +36,10 @@ public sealed class FollowupApi(IServiceProvider services) : Contracts.Followup.
     [Authorize(Roles = Roles.Agent + "," + Roles.Reporting)]
     public override Task<SearchCaseLibraryResponse> SearchCaseLibrary(SearchCaseLibraryRequest request, ServerCallContext context) =>
         Slice<RootCauseHandlers>().SearchAsync(request, context.CancellationToken);
+
+    [Authorize(Roles = Roles.Reporting)]
+    public override Task<ListSuggestionsResponse> ListSuggestions(ListSuggestionsRequest request, ServerCallContext context) =>
+        Slice<ListSuggestionsHandler>().HandleAsync(request, context.CancellationToken);
 
     [Authorize(Roles = Roles.Reporting)]
     public override Task<GetKpisResponse> GetKpis(GetKpisRequest request, ServerCallContext context) =>

@@ -43,6 +43,7 @@ public static class FollowupHost
         builder.Services.AddScoped<RecordSurveyHandler>();
         builder.Services.AddScoped<RootCauseHandlers>();
         builder.Services.AddScoped<GetKpisHandler>();
+        builder.Services.AddScoped<Complaints.Followup.Suggestions.ListSuggestionsHandler>();
 
         var app = builder.Build();
         app.MapGrpcService<FollowupApi>();

@@ -1,5 +1,6 @@
 using Complaints.Contracts.Routing.V1;
 using Complaints.Routing.AgentCases;
+using Complaints.Routing.CorrectTriage;
 using Complaints.ServiceDefaults.Security;
 using Grpc.Core;
 using Microsoft.AspNetCore.Authorization;
@@ -12,4 +13,8 @@ public sealed class RoutingApi(IServiceProvider services) : Contracts.Routing.V1
     [Authorize(Roles = Roles.Agent + "," + Roles.Supervisor + "," + Roles.Manager + "," + Roles.Auditor)]
     public override Task<ListAgentCasesResponse> ListAgentCases(ListAgentCasesRequest request, ServerCallContext context) =>
         services.GetRequiredService<ListAgentCasesHandler>().HandleAsync(request, Caller.Of(context), context.CancellationToken);
+
+    [Authorize(Roles = Roles.Agent + "," + Roles.Supervisor + "," + Roles.Manager)]
+    public override Task<CorrectTriageResponse> CorrectTriage(CorrectTriageRequest request, ServerCallContext context) =>
+        services.GetRequiredService<CorrectTriageHandler>().HandleAsync(request, Caller.Of(context), context.CancellationToken);
 }

@@ -36,12 +36,15 @@ public static class RoutingHost
         // The model learns from the labelled corpus's training part at start (well under a second); the
         // held-out part is only for `complaints triage-eval`.
         var corpusFile = builder.Configuration["Complaints:Routing:TriageCorpusFile"] ?? Path.Combine(AppContext.BaseDirectory, "triage-corpus.jsonl");
-        builder.Services.AddSingleton(new TriageEngine(TriageRuleSet.Load(rulesFile), TriageModel.Train(TriageCorpus.Load(corpusFile))));
+        var triageRules = TriageRuleSet.Load(rulesFile);
+        builder.Services.AddSingleton(triageRules);
+        builder.Services.AddSingleton(new TriageEngine(triageRules, TriageModel.Train(TriageCorpus.Load(corpusFile))));
         builder.Services.AddSingleton(TeamDirectory.Load(teamsFile));
         builder.Services.Configure<SlaSweeperOptions>(builder.Configuration.GetSection(SlaSweeperOptions.Section));
         builder.Services.AddSingleton<SlaSweeper>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<SlaSweeper>());
         builder.Services.AddScoped<ListAgentCasesHandler>();
+        builder.Services.AddScoped<Complaints.Routing.CorrectTriage.CorrectTriageHandler>();
 
         var app = builder.Build();
         app.MapGrpcService<RoutingApi>();

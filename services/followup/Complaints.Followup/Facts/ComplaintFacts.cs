@@ -19,6 +19,10 @@ public sealed class ComplaintFacts
     public DateTimeOffset FiledAt { get; set; }
     public string Team { get; set; } = "";
     public string Category { get; set; } = "";
+    /// <summary>transactional, attitude or suggestion: suggestions make the improvement backlog.</summary>
+    public string Kind { get; set; } = "";
+    /// <summary>A supervisor confirmed a harassing or nonsense contact: it stays out of the KPIs.</summary>
+    public bool Nuisance { get; set; }
     public DateTimeOffset? FirstResponseAt { get; set; }
     /// <summary>The first resolution: handling time and solve rate count from it.</summary>
     public DateTimeOffset? FirstResolvedAt { get; set; }
@@ -52,6 +56,8 @@ public sealed class ComplaintFacts
             FiledAt = life.FiledAt,
             Team = life.Team,
             Category = life.Category,
+            Kind = life.Kind,
+            Nuisance = life.NuisanceConfirmed,
             FirstResponseAt = life.FirstResponseAt,
             FirstResolvedAt = life.FirstResolvedAt,
             Resolved = life.ResolvedAt is not null,

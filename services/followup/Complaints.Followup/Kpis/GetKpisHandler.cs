@@ -18,9 +18,11 @@ public sealed class GetKpisHandler(IQuerySession session)
 
         var from = request.From!.ToDateTimeOffset();
         var to = request.To!.ToDateTimeOffset();
-        var facts = await session.Query<ComplaintFacts>().Where(f => f.FiledAt >= from && f.FiledAt < to).ToListAsync(cancellationToken);
+        var filed = await session.Query<ComplaintFacts>().Where(f => f.FiledAt >= from && f.FiledAt < to).ToListAsync(cancellationToken);
+        // Harassment and nonsense contacts are handled like any other but would distort every figure.
+        var facts = filed.Where(f => !f.Nuisance).ToList();
 
-        var response = new GetKpisResponse { Kpis = { KpiCalculator.Compute("all", facts) } };
+        var response = new GetKpisResponse { Kpis = { KpiCalculator.Compute("all", facts) }, NuisanceContactsExcluded = filed.Count - facts.Count };
         Func<ComplaintFacts, string>? key = request.GroupBy switch
         {
             KpiGrouping.Team => f => f.Team,

@@ -90,6 +90,13 @@ public sealed class GetComplaintHandler(IQuerySession session, PersonalDataProte
             Tier = life.Tier,
             TriageNeedsReview = life.TriageNeedsReview,
             TriageReviewReasons = { life.TriageReviewReasons },
+            Kind = life.Kind,
+            Style = life.Style,
+            Emotion = life.Emotion,
+            Motive = life.Motive,
+            EmergencyFlags = { life.EmergencyFlags },
+            Nuisance = life.Nuisance,
+            HandlingGuidance = { life.TriageGuidance },
         };
         if (life.FirstResponseDue is { } firstResponseDue) state.FirstResponseDue = Timestamp.FromDateTimeOffset(firstResponseDue);
         if (life.ResolutionDue is { } resolutionDue) state.ResolutionDue = Timestamp.FromDateTimeOffset(resolutionDue);

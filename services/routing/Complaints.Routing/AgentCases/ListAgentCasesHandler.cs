@@ -39,6 +39,8 @@ public sealed class ListAgentCasesHandler(IQuerySession session, TeamDirectory t
             FirstResponseDue = Timestamp.FromDateTimeOffset(c.FirstResponseDue),
             ResolutionDue = Timestamp.FromDateTimeOffset(c.ResolutionDue),
             FirstResponseSent = c.FirstResponded,
+            TriageNeedsReview = c.NeedsReview,
+            Nuisance = c.Nuisance,
         }));
         return response;
     }

@@ -18,6 +18,10 @@ public sealed class OpenCase
     public string Category { get; set; } = "";
     public string Emotion { get; set; } = "";
     public bool Hostile { get; set; }
+    /// <summary>Triage was unsure: the agent and the supervisor see it in their queues until someone corrects or confirms it.</summary>
+    public bool NeedsReview { get; set; }
+    /// <summary>A harassing or nonsense contact: not hostile, not in the figures.</summary>
+    public bool Nuisance { get; set; }
     public DateTimeOffset AssignedAt { get; set; }
     public DateTimeOffset FirstResponseDue { get; set; }
     public DateTimeOffset ResolutionDue { get; set; }

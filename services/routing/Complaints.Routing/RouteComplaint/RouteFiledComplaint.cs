@@ -66,6 +66,7 @@ public sealed class RouteFiledComplaint(
                 result.Expectations, result.EmergencyFlags, result.Priority, result.Complex, result.Decisions, now)
             {
                 NeedsReview = result.ReviewReasons.Count > 0, ReviewReasons = result.ReviewReasons,
+                Motive = result.Motive, Nuisance = result.Nuisance, Confidence = result.Confidence, Guidance = result.Guidance,
             },
             new ComplaintRouted(filed.ComplaintId, team.Name, routeRule, now),
         };
@@ -109,6 +110,8 @@ public sealed class RouteFiledComplaint(
             Category = result.Category,
             Emotion = result.Emotion,
             Hostile = result.Hostile,
+            NeedsReview = result.ReviewReasons.Count > 0,
+            Nuisance = result.Nuisance,
             AssignedAt = now,
             FirstResponseDue = deadlines.FirstResponseDue,
             ResolutionDue = deadlines.ResolutionDue,

@@ -23,6 +23,8 @@ public sealed record TriageResult(
     public double Confidence { get; init; } = 1;
     /// <summary>Reasons triage is unsure; empty when it is sure enough.</summary>
     public IReadOnlyList<string> ReviewReasons { get; init; } = [];
+    /// <summary>How to handle this customer (triage-rules.json's guidance for the style, motive, kind and nuisance).</summary>
+    public IReadOnlyList<string> Guidance { get; init; } = [];
     /// <summary>An angry or out-of-control customer, unless the contact is a nuisance one (it does not count against an agent's hostile cap).</summary>
     public bool Hostile => !Nuisance && Emotion is Emotions.Angry or Emotions.OutOfControl;
 }
@@ -173,6 +175,8 @@ public sealed class TriageEngine(TriageRuleSet rules, TriageModel? model = null)
             Nuisance = nuisance,
             Confidence = categoryConfidence,
             ReviewReasons = review,
+            Guidance = ((string[])[$"style:{style}", $"kind:{kind}", $"motive:{motive}", nuisance ? "nuisance" : ""])
+                .Where(key => rules.Guidance.ContainsKey(key)).Select(key => rules.Guidance[key]).ToList(),
         };
 
         // A set-valued aspect: every matching rule adds its value; the model adds a value it is sure of.

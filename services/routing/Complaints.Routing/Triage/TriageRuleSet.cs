@@ -30,6 +30,12 @@ public sealed class TriageRuleSet
 
     public TriageNegations Negations { get; init; } = new();
 
+    /// <summary>
+    /// Handling advice shown to the agent, keyed "style:venting", "motive:gain", "kind:suggestion" or
+    /// "nuisance" (seeds 000, 001, 004: soothe first, reason with rules, record the idea...).
+    /// </summary>
+    public Dictionary<string, string> Guidance { get; init; } = [];
+
     /// <summary>How the rules and the model are weighed together.</summary>
     public TriageTuning Model { get; init; } = new();
 

@@ -56,6 +56,7 @@ public sealed class RoleMatrixTests(PlatformFixture platform)
         }).ResponseAsync),
         new("Audit.ListPersonalDataReads", "intake", "auditor", c => new Contracts.Audit.V1.Audit.AuditClient(c).ListPersonalDataReadsAsync(new Contracts.Audit.V1.ListPersonalDataReadsRequest { Limit = 1 }).ResponseAsync),
         new("Routing.ListAgentCases", "routing", "agent supervisor manager auditor", c => new Contracts.Routing.V1.Routing.RoutingClient(c).ListAgentCasesAsync(new ListAgentCasesRequest()).ResponseAsync),
+        new("Routing.CorrectTriage", "routing", "agent supervisor manager", c => new Contracts.Routing.V1.Routing.RoutingClient(c).CorrectTriageAsync(new Contracts.Routing.V1.CorrectTriageRequest { ComplaintId = Unknown, Kind = "attitude", Reason = "r" }).ResponseAsync),
         new("Resolution.ListQueue", "resolution", CaseWorkers, c => new Contracts.Resolution.V1.Resolution.ResolutionClient(c).ListQueueAsync(new ListQueueRequest()).ResponseAsync),
         new("Resolution.SendFirstResponse", "resolution", CaseWorkers, c => new Contracts.Resolution.V1.Resolution.ResolutionClient(c).SendFirstResponseAsync(new SendFirstResponseRequest { ComplaintId = Unknown, Channel = "phone", Message = "m" }).ResponseAsync),
         new("Resolution.RecordContact", "resolution", CaseWorkers, c => new Contracts.Resolution.V1.Resolution.ResolutionClient(c).RecordContactAsync(new RecordContactRequest { ComplaintId = Unknown, Channel = "phone", Note = "n" }).ResponseAsync),
@@ -70,6 +71,10 @@ public sealed class RoleMatrixTests(PlatformFixture platform)
         new("Followup.LinkToImprovementAction", "followup", "analyst", c => new Contracts.Followup.V1.Followup.FollowupClient(c).LinkToImprovementActionAsync(new LinkToImprovementActionRequest { ComplaintId = Unknown, ActionId = Unknown }).ResponseAsync),
         new("Followup.GetImprovementAction", "followup", Reporting, c => new Contracts.Followup.V1.Followup.FollowupClient(c).GetImprovementActionAsync(new GetImprovementActionRequest { ActionId = Unknown }).ResponseAsync),
         new("Followup.SearchCaseLibrary", "followup", "agent " + Reporting, c => new Contracts.Followup.V1.Followup.FollowupClient(c).SearchCaseLibraryAsync(new SearchCaseLibraryRequest()).ResponseAsync),
+        new("Followup.ListSuggestions", "followup", Reporting, c => new Contracts.Followup.V1.Followup.FollowupClient(c).ListSuggestionsAsync(new ListSuggestionsRequest
+        {
+            From = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow.AddDays(-1)), To = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow),
+        }).ResponseAsync),
         new("Followup.GetKpis", "followup", Reporting, c => new Contracts.Followup.V1.Followup.FollowupClient(c).GetKpisAsync(new GetKpisRequest
         {
             From = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow.AddDays(-1)), To = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow),
