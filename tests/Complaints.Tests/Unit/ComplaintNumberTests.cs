@@ -38,7 +38,7 @@ public sealed class ComplaintStreamEventsTests
                 "ComplaintReopened", "ComplaintResolved", "ComplaintRouted", "ComplaintTriaged", "CustomerContacted", "CustomerDataErased", "FirstResponseSent",
                 "ImprovementActionOpened", "InvestigationFindingRecorded", "LinkedToImprovementAction", "ProgressUpdateMissed", "ProgressUpdateSent", "RemedyAccepted",
                 "RemedyApproved", "RemedyProposed", "RemedyRefused", "RemedyRejected", "ResolutionConfirmed", "RootCauseIdentified",
-                "SecondComplaintLinked", "SlaBreached", "SurveyRecorded", "WordingOverridden",
+                "SecondComplaintLinked", "SlaBreached", "SurveyRecorded", "TriageCorrected", "WordingOverridden",
             },
             Complaints.ServiceDefaults.ComplaintStreamEvents.All.Select(t => t.Name).Order());
     }
