@@ -9,15 +9,7 @@ public sealed class GetKpisHandler(IQuerySession session)
 {
     public async Task<GetKpisResponse> HandleAsync(GetKpisRequest request, CancellationToken cancellationToken)
     {
-        var violations = new FieldViolations();
-        if (request.From is null) violations.Add("from", "is required");
-        if (request.To is null) violations.Add("to", "is required");
-        if (request.From is not null && request.To is not null && request.From.ToDateTimeOffset() >= request.To.ToDateTimeOffset())
-            violations.Add("to", "must be after from");
-        violations.ThrowIfAny();
-
-        var from = request.From!.ToDateTimeOffset();
-        var to = request.To!.ToDateTimeOffset();
+        var (from, to) = ReportingPeriod.Of(request.From, request.To);
         var filed = await session.Query<ComplaintFacts>().Where(f => f.FiledAt >= from && f.FiledAt < to).ToListAsync(cancellationToken);
         // Harassment and nonsense contacts are handled like any other but would distort every figure.
         var facts = filed.Where(f => !f.Nuisance).ToList();

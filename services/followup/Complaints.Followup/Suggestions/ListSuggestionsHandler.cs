@@ -1,5 +1,6 @@
 using Complaints.Contracts.Followup.V1;
 using Complaints.Followup.Facts;
+using Complaints.Followup.Kpis;
 using Complaints.ServiceDefaults;
 using Google.Protobuf.WellKnownTypes;
 using Marten;
@@ -15,15 +16,7 @@ public sealed class ListSuggestionsHandler(IQuerySession session)
 {
     public async Task<ListSuggestionsResponse> HandleAsync(ListSuggestionsRequest request, CancellationToken cancellationToken)
     {
-        var violations = new FieldViolations();
-        if (request.From is null) violations.Add("from", "is required");
-        if (request.To is null) violations.Add("to", "is required");
-        if (request.From is not null && request.To is not null && request.From.ToDateTimeOffset() >= request.To.ToDateTimeOffset())
-            violations.Add("to", "must be after from");
-        violations.ThrowIfAny();
-
-        var from = request.From!.ToDateTimeOffset();
-        var to = request.To!.ToDateTimeOffset();
+        var (from, to) = ReportingPeriod.Of(request.From, request.To);
         var suggestions = await session.Query<ComplaintFacts>()
             .Where(f => f.FiledAt >= from && f.FiledAt < to && f.Kind == "suggestion" && !f.Nuisance)
             .OrderBy(f => f.FiledAt)

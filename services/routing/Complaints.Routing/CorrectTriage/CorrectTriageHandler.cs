@@ -8,7 +8,6 @@ using Complaints.ServiceDefaults.Security;
 using Complaints.ServiceDefaults.ServiceLevels;
 using Grpc.Core;
 using Marten;
-using Npgsql;
 using TriageChange = Complaints.Contracts.Events.TriageChange;
 
 namespace Complaints.Routing.CorrectTriage;
@@ -69,7 +68,7 @@ public sealed class CorrectTriageHandler(
             var (owner, routeRule) = teams.ForCategory(category, flags.Length > 0);
             if (owner.Name != openCase.Team)
             {
-                await LockAsync(owner.Name, cancellationToken);
+                await TeamLock.AcquireAsync(session, owner.Name, cancellationToken);
                 await Escalation.ReleaseAgentLoadAsync(session, openCase, cancellationToken);
                 var loads = (await session.LoadManyAsync<AgentWorkload>(cancellationToken, owner.Agents.Select(a => a.Id))).ToDictionary(l => l.Id);
                 var choice = AgentPicker.Pick(owner, category, hostile, loads, teams.HostileCasesPerAgent);
@@ -106,7 +105,7 @@ public sealed class CorrectTriageHandler(
             else if (openCase.LoadedAgentId is { } agentId && hostile != openCase.Hostile)
             {
                 // Same owner, but the case now counts (or no longer counts) toward their hostile cap.
-                await LockAsync(openCase.Team, cancellationToken);
+                await TeamLock.AcquireAsync(session, openCase.Team, cancellationToken);
                 if (await session.LoadAsync<AgentWorkload>(agentId, cancellationToken) is { } load)
                 {
                     load.Hostile = Math.Max(0, load.Hostile + (hostile ? 1 : -1));
@@ -137,14 +136,6 @@ public sealed class CorrectTriageHandler(
             Priority = priority,
             Rerouted = rerouted,
         };
-    }
-
-    // Assignments in one team are serialised (least load and the hostile cap hold); the lock ends with the transaction.
-    private async Task LockAsync(string team, CancellationToken cancellationToken)
-    {
-        await using var lockTeam = new NpgsqlCommand("select pg_advisory_xact_lock(hashtext(@key))", session.Connection);
-        lockTeam.Parameters.AddWithValue("key", "complaints.routing.team:" + team);
-        await lockTeam.ExecuteNonQueryAsync(cancellationToken);
     }
 
     private static DateTimeOffset Earliest(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;

@@ -48,14 +48,8 @@ public sealed class RouteFiledComplaint(
         var (team, routeRule) = teams.ForCategory(result.Category, emergency);
         var deadlines = Deadlines(filed, result);
 
-        // Assignments in one team are serialised so that least-load and the hostile cap hold
-        // under concurrent deliveries; the lock ends with the transaction.
         await session.BeginTransactionAsync(cancellationToken);
-        await using (var lockTeam = new NpgsqlCommand("select pg_advisory_xact_lock(hashtext(@key))", session.Connection))
-        {
-            lockTeam.Parameters.AddWithValue("key", "complaints.routing.team:" + team.Name);
-            await lockTeam.ExecuteNonQueryAsync(cancellationToken);
-        }
+        await TeamLock.AcquireAsync(session, team.Name, cancellationToken);
         var loads = (await session.LoadManyAsync<AgentWorkload>(cancellationToken, team.Agents.Select(a => a.Id)))
             .ToDictionary(l => l.Id);
         var choice = AgentPicker.Pick(team, result.Category, result.Hostile, loads, teams.HostileCasesPerAgent);
