@@ -228,6 +228,18 @@ public sealed record CustomerDataErased(Guid ComplaintId, Guid CustomerKeyId, st
 /// call you back within 10 minutes"). Kept by news reaching the customer before <see cref="DueBy"/>
 /// (a contact, a progress update, the resolution); routing's SLA sweeper escalates a broken one.
 /// </summary>
+/// <summary>
+/// The resolution date promised to the customer moved later (the case turned out complex...). A promise
+/// never moves silently: resolution sends the customer a notice with the new date (<see cref="CustomerNotified"/>).
+/// </summary>
+public sealed record ResolutionDueChanged(Guid ComplaintId, DateTimeOffset? PromisedBefore, DateTimeOffset NewDue, string Reason, DateTimeOffset ChangedAt) : IComplaintEvent;
+
+/// <summary>
+/// The platform sent the customer a notice (sealed with the customer's key) through a written
+/// channel, about the stream event at <see cref="AboutVersion"/> (a new resolution date...).
+/// </summary>
+public sealed record CustomerNotified(Guid ComplaintId, string Channel, string Message, string Purpose, long AboutVersion, DateTimeOffset SentAt) : IComplaintEvent;
+
 public sealed record CommitmentMade(Guid ComplaintId, Guid CommitmentId, string Promise, DateTimeOffset DueBy, string MadeBy, DateTimeOffset MadeAt) : IComplaintEvent;
 
 /// <summary>The aspects a <see cref="TriageChange"/> names.</summary>

@@ -200,6 +200,14 @@ public sealed class ComplaintLife
         Derive();
     }
 
+    public void When(ResolutionDueChanged e) { ResolutionDue = e.NewDue; Derive(); }
+
+    public void When(CustomerNotified e) { notices.Add(e); Derive(); }
+
+    /// <summary>Notices the platform sent the customer, oldest first.</summary>
+    public IReadOnlyList<CustomerNotified> Notices => notices;
+    private readonly List<CustomerNotified> notices = [];
+
     public void When(ComplaintRouted e) { Team = e.Team; Derive(); }
 
     public void When(ComplaintAssigned e)

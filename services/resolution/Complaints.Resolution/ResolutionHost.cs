@@ -22,13 +22,18 @@ public static class ResolutionHost
         {
             store.Schema.For<CaseFile>().UseOptimisticConcurrency(true).Index(f => f.AssigneeId).Index(f => f.NextUpdateDue);
         });
-        builder.AddComplaintsMessaging(ServiceName, bus => bus.AddConsumer<TrackCaseFile>());
+        builder.AddComplaintsMessaging(ServiceName, bus =>
+        {
+            bus.AddConsumer<TrackCaseFile>();
+            bus.AddConsumer<Notices.NotifyNewResolutionDate>();
+        });
 
         builder.Services.Configure<ApprovalLimits>(builder.Configuration.GetSection(ApprovalLimits.Section));
         builder.Services.Configure<ResolutionOptions>(builder.Configuration.GetSection(ResolutionOptions.Section));
         var wordingFile = builder.Configuration["Complaints:Resolution:WordingRulesFile"] ?? Path.Combine(AppContext.BaseDirectory, "wording-rules.json");
         builder.Services.AddSingleton(WordingPolicy.Load(wordingFile));
         builder.Services.AddScoped<CaseStream>();
+        builder.Services.AddSingleton<Notices.NoticeTemplates>();
         builder.Services.AddScoped<ListQueueHandler>();
         builder.Services.AddScoped<SendFirstResponseHandler>();
         builder.Services.AddScoped<RecordContactHandler>();
@@ -38,6 +43,8 @@ public static class ResolutionHost
         builder.Services.AddHostedService(sp => sp.GetRequiredService<MissedUpdateSweeper>());
 
         var app = builder.Build();
+        // A notice template with forbidden wording or without the date stops the service at start, not at the first notice.
+        app.Services.GetRequiredService<Notices.NoticeTemplates>();
         app.MapGrpcService<ResolutionApi>();
         app.MapServiceDefaults();
         return app;

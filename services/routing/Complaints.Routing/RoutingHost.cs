@@ -45,6 +45,9 @@ public static class RoutingHost
         builder.Services.AddHostedService(sp => sp.GetRequiredService<SlaSweeper>());
         builder.Services.AddScoped<ListAgentCasesHandler>();
         builder.Services.AddScoped<Complaints.Routing.CorrectTriage.CorrectTriageHandler>();
+        builder.Services.AddScoped<Complaints.Routing.ReassignCase.ReassignCaseHandler>();
+        builder.Services.AddScoped<Complaints.Routing.EscalateCase.EscalateCaseHandler>();
+        builder.Services.AddScoped<Complaints.Routing.TeamBoard.GetTeamBoardHandler>();
 
         var app = builder.Build();
         app.MapGrpcService<RoutingApi>();

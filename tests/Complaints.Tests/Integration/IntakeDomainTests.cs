@@ -89,8 +89,8 @@ public sealed class IntakeDomainTests(PlatformFixture platform)
         Assert.False(other.Repeat);
         Assert.True(repeat.Repeat);
         Assert.Equal([other.ComplaintId, first.ComplaintId], repeat.EarlierComplaintIds);
-        // A repeat counts as high priority: the same 10-minute first response, and triage escalates it.
-        Assert.Equal(repeat.FiledAt.ToDateTimeOffset().AddMinutes(10), repeat.FirstResponseDue.ToDateTimeOffset());
+        // A repeat counts as high priority: a first response within 5 minutes, tighter than general's 10.
+        Assert.Equal(repeat.FiledAt.ToDateTimeOffset().AddMinutes(5), repeat.FirstResponseDue.ToDateTimeOffset());
 
         var history = await platform.IntakeAs("sup-care").ListCustomerComplaintsAsync(new ListCustomerComplaintsRequest { CustomerId = customerId });
         Assert.Equal([repeat.ComplaintId, other.ComplaintId, first.ComplaintId], history.Complaints.Select(c => c.ComplaintId));

@@ -35,9 +35,9 @@ public sealed class ComplaintStreamEventsTests
             new[]
             {
                 "CallbackDue", "CallbackScheduled", "CommitmentMade", "ComplaintAssigned", "ComplaintClosed", "ComplaintEscalated", "ComplaintFiled",
-                "ComplaintReopened", "ComplaintResolved", "ComplaintRouted", "ComplaintTriaged", "CustomerContacted", "CustomerDataErased", "FirstResponseSent",
+                "ComplaintReopened", "ComplaintResolved", "ComplaintRouted", "ComplaintTriaged", "CustomerContacted", "CustomerDataErased", "CustomerNotified", "FirstResponseSent",
                 "ImprovementActionOpened", "InvestigationFindingRecorded", "LinkedToImprovementAction", "ProgressUpdateMissed", "ProgressUpdateSent", "RemedyAccepted",
-                "RemedyApproved", "RemedyProposed", "RemedyRefused", "RemedyRejected", "ResolutionConfirmed", "RootCauseIdentified",
+                "RemedyApproved", "RemedyProposed", "RemedyRefused", "RemedyRejected", "ResolutionConfirmed", "ResolutionDueChanged", "RootCauseIdentified",
                 "SecondComplaintLinked", "SlaBreached", "SurveyRecorded", "TriageCorrected", "WordingOverridden",
             },
             Complaints.ServiceDefaults.ComplaintStreamEvents.All.Select(t => t.Name).Order());

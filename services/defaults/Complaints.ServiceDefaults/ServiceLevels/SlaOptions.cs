@@ -21,7 +21,8 @@ public sealed class SlaOptions
     public Dictionary<string, SlaTarget> Targets { get; set; } = new(StringComparer.OrdinalIgnoreCase)
     {
         [Priorities.Emergency] = new() { FirstResponse = TimeSpan.FromMinutes(5), Resolution = TimeSpan.FromHours(4) },
-        [Priorities.High] = new() { FirstResponse = TimeSpan.FromMinutes(10), Resolution = TimeSpan.FromHours(24) },
+        // A repeat complaint or a customer out of control: tighter than general, looser than an emergency.
+        [Priorities.High] = new() { FirstResponse = TimeSpan.FromMinutes(5), Resolution = TimeSpan.FromHours(12) },
         [Priorities.General] = new() { FirstResponse = TimeSpan.FromMinutes(10), Resolution = TimeSpan.FromHours(24) },
         [Priorities.Complex] = new() { FirstResponse = TimeSpan.FromMinutes(10), ResolutionWorkingDays = 5 },
     };

@@ -9,6 +9,12 @@ public sealed class ResolutionOptions
     public TimeSpan ProgressUpdateInterval { get; set; } = TimeSpan.FromHours(24);
     /// <summary>How often the missed-update sweeper looks.</summary>
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromMinutes(1);
+    /// <summary>
+    /// What the customer is told when the resolution date moves later: {number} is the complaint's
+    /// number, {date} the new date (the business calendar's time zone). A concrete time, never a vague one.
+    /// </summary>
+    public string NewResolutionDateNotice { get; set; } =
+        "您好，您的投诉 {number} 需要进一步调查，我会在 {date} 前给您书面答复。Your complaint {number} needs further investigation; I will give you a written answer by {date}.";
 }
 
 /// <summary>

@@ -26,22 +26,25 @@ public sealed class ListAgentCasesHandler(IQuerySession session, TeamDirectory t
         var ordered = cases.OrderBy(c => c.NextDeadline ?? DateTimeOffset.MaxValue).ThenBy(c => c.ResolutionDue);
 
         var response = new ListAgentCasesResponse { AgentId = agentId, HostileCases = cases.Count(c => c.Hostile) };
-        response.Cases.AddRange(ordered.Select(c => new AgentCase
-        {
-            ComplaintId = c.Id.ToString(),
-            ComplaintNumber = c.ComplaintNumber,
-            Team = c.Team,
-            Priority = c.Priority,
-            Category = c.Category,
-            Emotion = c.Emotion,
-            Tier = c.Tier,
-            AssignedAt = Timestamp.FromDateTimeOffset(c.AssignedAt),
-            FirstResponseDue = Timestamp.FromDateTimeOffset(c.FirstResponseDue),
-            ResolutionDue = Timestamp.FromDateTimeOffset(c.ResolutionDue),
-            FirstResponseSent = c.FirstResponded,
-            TriageNeedsReview = c.NeedsReview,
-            Nuisance = c.Nuisance,
-        }));
+        response.Cases.AddRange(ordered.Select(AsAgentCase));
         return response;
     }
+
+    /// <summary>An open case as agents' and supervisors' desktops show it.</summary>
+    public static AgentCase AsAgentCase(OpenCase c) => new()
+    {
+        ComplaintId = c.Id.ToString(),
+        ComplaintNumber = c.ComplaintNumber,
+        Team = c.Team,
+        Priority = c.Priority,
+        Category = c.Category,
+        Emotion = c.Emotion,
+        Tier = c.Tier,
+        AssignedAt = Timestamp.FromDateTimeOffset(c.AssignedAt),
+        FirstResponseDue = Timestamp.FromDateTimeOffset(c.FirstResponseDue),
+        ResolutionDue = Timestamp.FromDateTimeOffset(c.ResolutionDue),
+        FirstResponseSent = c.FirstResponded,
+        TriageNeedsReview = c.NeedsReview,
+        Nuisance = c.Nuisance,
+    };
 }

@@ -17,6 +17,9 @@ public static class Tiers
         return index >= 0 && index < Ladder.Length - 1 ? Ladder[index + 1] : null;
     }
 
+    /// <summary>Whether <paramref name="tier"/> is higher on the ladder than <paramref name="than"/>.</summary>
+    public static bool IsAbove(string tier, string than) => Array.IndexOf(Ladder, tier) > Array.IndexOf(Ladder, than);
+
     /// <summary>Who answers for a complaint of <paramref name="team"/> at a tier above the agent.</summary>
     public static string AssigneeAt(string tier, Team team, TeamDirectory directory) => tier switch
     {

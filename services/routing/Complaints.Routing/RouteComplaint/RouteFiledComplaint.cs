@@ -85,6 +85,12 @@ public sealed class RouteFiledComplaint(
                 events.Add(new ComplaintEscalated(filed.ComplaintId, Tiers.Agent, Tiers.Supervisor, choice.Reason, assignee, now));
         }
 
+        // A promise never moves silently: a later date than the customer was promised at filing is
+        // recorded, and resolution tells the customer.
+        if (filed.ResolutionDue is { } promised && deadlines.ResolutionDue > promised)
+            events.Add(new ResolutionDueChanged(filed.ComplaintId, promised, deadlines.ResolutionDue,
+                result.Complex ? "the case needs investigation (complex)" : $"the {result.Priority} target", now));
+
         if (loadedAgent is not null)
         {
             var load = loads.GetValueOrDefault(loadedAgent) ?? new AgentWorkload { Id = loadedAgent };

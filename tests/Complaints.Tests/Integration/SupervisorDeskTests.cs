@@ -1,0 +1,123 @@
+using Complaints.Contracts.Intake.V1;
+using Complaints.Contracts.Routing.V1;
+using Complaints.Tests.Infrastructure;
+using Grpc.Core;
+
+namespace Complaints.Tests.Integration;
+
+/// <summary>
+/// A supervisor runs the team's day through the public API: the board, moving a case between agents
+/// (the loads follow), escalating by hand. Real routing over PostgreSQL and RabbitMQ, fake clock.
+/// </summary>
+[Collection(PlatformCollection.Name)]
+public sealed class SupervisorDeskTests(PlatformFixture platform)
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
+
+    private async Task<GetComplaintResponse> FileBillingComplaintAsync()
+    {
+        var filed = await platform.Intake.FileComplaintAsync(Requests.Valid(Channel.Email, "I was charged a fee twice on my bill."));
+        return await platform.WaitForComplaintAsync(filed.ComplaintId, c => c.AgentId.Length > 0, Timeout);
+    }
+
+    private static int OpenLoad(GetTeamBoardResponse board, string agent) => board.Agents.Single(a => a.AgentId == agent).Open;
+
+    [Fact]
+    public async Task A_supervisor_moves_a_case_to_another_agent_and_the_loads_move_with_it()
+    {
+        var complaint = await FileBillingComplaintAsync();
+        var from = complaint.AgentId;
+        var to = from == "bill-01" ? "bill-02" : "bill-01";
+        var supervisor = platform.RoutingAs("sup-billing");
+        var before = await supervisor.GetTeamBoardAsync(new GetTeamBoardRequest());
+
+        var moved = await supervisor.ReassignCaseAsync(new ReassignCaseRequest
+        {
+            ComplaintId = complaint.ComplaintId, AgentId = to, Reason = "bill-01 is on leave this afternoon",
+        });
+
+        Assert.Equal((to, from, "agent", "billing"), (moved.AgentId, moved.PreviousAssigneeId, moved.Tier, moved.Team));
+        var after = await supervisor.GetTeamBoardAsync(new GetTeamBoardRequest());
+        Assert.Equal(OpenLoad(before, from) - 1, OpenLoad(after, from));
+        Assert.Equal(OpenLoad(before, to) + 1, OpenLoad(after, to));
+        Assert.Contains((await platform.Routing.ListAgentCasesAsync(new ListAgentCasesRequest { AgentId = to })).Cases, c => c.ComplaintId == complaint.ComplaintId);
+        Assert.DoesNotContain((await platform.Routing.ListAgentCasesAsync(new ListAgentCasesRequest { AgentId = from })).Cases, c => c.ComplaintId == complaint.ComplaintId);
+        var history = (await platform.Intake.GetComplaintAsync(new GetComplaintRequest { ComplaintId = complaint.ComplaintId })).History;
+        Assert.Contains(history, h => h.EventType == "complaint_assigned" && h.DataJson.Contains("reassigned by sup-billing") && h.DataJson.Contains("on leave"));
+
+        // Another team's supervisor may not move it, nor may anyone without a reason, nor to someone who is no agent.
+        var otherTeam = await Assert.ThrowsAsync<RpcException>(() => platform.RoutingAs("sup-care").ReassignCaseAsync(new ReassignCaseRequest
+        {
+            ComplaintId = complaint.ComplaintId, AgentId = "care-01", Reason = "mine now",
+        }).ResponseAsync);
+        Assert.Equal(StatusCode.PermissionDenied, otherTeam.StatusCode);
+        var noReason = await Assert.ThrowsAsync<RpcException>(() => supervisor.ReassignCaseAsync(new ReassignCaseRequest
+        {
+            ComplaintId = complaint.ComplaintId, AgentId = from,
+        }).ResponseAsync);
+        Assert.Equal(StatusCode.InvalidArgument, noReason.StatusCode);
+        var nobody = await Assert.ThrowsAsync<RpcException>(() => supervisor.ReassignCaseAsync(new ReassignCaseRequest
+        {
+            ComplaintId = complaint.ComplaintId, AgentId = "ghost-99", Reason = "r",
+        }).ResponseAsync);
+        Assert.Equal(StatusCode.InvalidArgument, nobody.StatusCode);
+        Assert.Contains("agent_id", nobody.Status.Detail);
+    }
+
+    [Fact]
+    public async Task A_supervisor_escalates_by_hand_and_escalation_only_goes_up()
+    {
+        var complaint = await FileBillingComplaintAsync();
+        var supervisor = platform.RoutingAs("sup-billing");
+        var before = await supervisor.GetTeamBoardAsync(new GetTeamBoardRequest());
+
+        var escalated = await supervisor.EscalateCaseAsync(new EscalateCaseRequest
+        {
+            ComplaintId = complaint.ComplaintId, ToTier = EscalationTier.Manager, Reason = "the customer is a key account and asks for the manager",
+        });
+
+        Assert.Equal("manager", escalated.Tier);
+        var after = await platform.Intake.GetComplaintAsync(new GetComplaintRequest { ComplaintId = complaint.ComplaintId });
+        Assert.Equal(("manager", escalated.AssigneeId), (after.Tier, after.AgentId));
+        Assert.Contains(after.History, h => h.EventType == "complaint_escalated" && h.DataJson.Contains("escalated by hand by sup-billing"));
+        var board = await supervisor.GetTeamBoardAsync(new GetTeamBoardRequest());
+        Assert.Equal(OpenLoad(before, complaint.AgentId) - 1, OpenLoad(board, complaint.AgentId));
+        Assert.Contains(board.Cases, c => c.Case.ComplaintId == complaint.ComplaintId && c.Case.Tier == "manager");
+
+        var down = await Assert.ThrowsAsync<RpcException>(() => supervisor.EscalateCaseAsync(new EscalateCaseRequest
+        {
+            ComplaintId = complaint.ComplaintId, ToTier = EscalationTier.Supervisor, Reason = "back down",
+        }).ResponseAsync);
+        Assert.Equal(StatusCode.FailedPrecondition, down.StatusCode);
+    }
+
+    [Fact]
+    public async Task The_board_shows_a_case_at_risk_before_its_deadline_and_breaching_after_it()
+    {
+        var complaint = await FileBillingComplaintAsync();
+        var supervisor = platform.RoutingAs("sup-billing");
+        BoardCase Ours(GetTeamBoardResponse board) => board.Cases.Single(c => c.Case.ComplaintId == complaint.ComplaintId);
+
+        var fresh = Ours(await supervisor.GetTeamBoardAsync(new GetTeamBoardRequest { AtRiskWithinMinutes = 5 }));
+        Assert.Equal((false, false), (fresh.AtRisk, fresh.Breaching));
+        Assert.Equal(complaint.FirstResponseDue, fresh.NextDeadline);
+
+        // Seven of the ten minutes to the first response gone: three left, inside a five-minute window.
+        platform.Clock.Advance(TimeSpan.FromMinutes(7));
+        var atRisk = await supervisor.GetTeamBoardAsync(new GetTeamBoardRequest { AtRiskWithinMinutes = 5 });
+        Assert.Equal((true, false), (Ours(atRisk).AtRisk, Ours(atRisk).Breaching));
+        Assert.True(atRisk.AtRisk >= 1);
+
+        // Past the deadline, even before the sweeper has recorded the breach: breaching, listed first.
+        platform.Clock.Advance(TimeSpan.FromMinutes(4));
+        var late = await supervisor.GetTeamBoardAsync(new GetTeamBoardRequest { AtRiskWithinMinutes = 5 });
+        Assert.True(Ours(late).Breaching);
+        Assert.True(late.Cases[0].Breaching);
+        Assert.True(late.Breaching >= 1);
+
+        var notTheirs = await Assert.ThrowsAsync<RpcException>(() => platform.RoutingAs("sup-care").GetTeamBoardAsync(new GetTeamBoardRequest { Team = "billing" }).ResponseAsync);
+        Assert.Equal(StatusCode.PermissionDenied, notTheirs.StatusCode);
+        var managerView = await platform.Routing.GetTeamBoardAsync(new GetTeamBoardRequest { Team = "billing" });
+        Assert.Contains(managerView.Cases, c => c.Case.ComplaintId == complaint.ComplaintId);
+    }
+}
