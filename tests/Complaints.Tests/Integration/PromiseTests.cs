@@ -29,3 +29,36 @@ public sealed class PromiseTests(PlatformFixture platform)
         Assert.Contains($"\"aboutVersion\":{moved.Version}", notice.DataJson);
     }
 }
+
+/// <summary>The agreed solution is confirmed in writing (the brief): a phone call does not count.</summary>
+[Collection(PlatformCollection.Name)]
+public sealed class WrittenConfirmationTests(PlatformFixture platform)
+{
+    [Fact]
+    public async Task A_confirmation_by_phone_is_refused_and_one_by_sms_is_recorded_with_its_time()
+    {
+        var filed = await platform.Intake.FileComplaintAsync(Requests.Valid(Channel.Phone, "I was charged a fee twice on my bill."));
+        var assigned = await platform.WaitForComplaintAsync(filed.ComplaintId, c => c.AgentId.Length > 0, TimeSpan.FromSeconds(60));
+        var agent = platform.ResolutionAs(assigned.AgentId);
+        var remedy = await agent.ProposeRemedyAsync(new Contracts.Resolution.V1.ProposeRemedyRequest
+        {
+            ComplaintId = filed.ComplaintId, Kind = Contracts.Resolution.V1.RemedyKind.Refund, Amount = "20", Description = "Refund of the duplicate fee",
+        });
+        var decision = new Contracts.Resolution.V1.RecordCustomerDecisionRequest
+        {
+            ComplaintId = filed.ComplaintId, RemedyId = remedy.RemedyId, Accepted = true,
+            Confirmation = "As agreed today, 20 CNY is refunded to your account within 3 working days.", ConfirmationChannel = "phone",
+        };
+
+        var byPhone = await Assert.ThrowsAsync<Grpc.Core.RpcException>(() => agent.RecordCustomerDecisionAsync(decision).ResponseAsync);
+        Assert.Equal(Grpc.Core.StatusCode.InvalidArgument, byPhone.StatusCode);
+        Assert.Contains("confirmation_channel", byPhone.Status.Detail);
+
+        decision.ConfirmationChannel = "sms";
+        await agent.RecordCustomerDecisionAsync(decision);
+        var after = await platform.Intake.GetComplaintAsync(new GetComplaintRequest { ComplaintId = filed.ComplaintId });
+        var confirmed = Assert.Single(after.History, h => h.EventType == "resolution_confirmed");
+        Assert.Contains("\"channel\":\"sms\"", confirmed.DataJson);
+        Assert.Contains($"\"sentAt\":\"{platform.Clock.GetUtcNow():yyyy-MM-dd}", confirmed.DataJson);
+    }
+}

@@ -22,6 +22,9 @@ public sealed class RemedyHandlers(
     IOptions<ApprovalLimits> limits,
     TimeProvider clock)
 {
+    /// <summary>Where a written confirmation may go: email, SMS, a letter, the customer's ticket, the app, a chat.</summary>
+    public static readonly IReadOnlyList<string> WrittenChannels = ["email", "sms", "letter", "ticket", "mobile_app", "web_chat"];
+
     public async Task<ProposeRemedyResponse> ProposeAsync(ProposeRemedyRequest request, Caller caller, CancellationToken cancellationToken)
     {
         var violations = new FieldViolations();
@@ -79,7 +82,12 @@ public sealed class RemedyHandlers(
     public async Task<RecordCustomerDecisionResponse> RecordDecisionAsync(RecordCustomerDecisionRequest request, Caller caller, CancellationToken cancellationToken)
     {
         if (request.Accepted)
+        {
             Text.Require(("confirmation", request.Confirmation, Text.MaxMessageLength), ("confirmation_channel", request.ConfirmationChannel, 50));
+            // The brief: the agreed solution is confirmed in writing. A call is not writing.
+            if (!WrittenChannels.Contains(request.ConfirmationChannel.Trim()))
+                new FieldViolations().Add("confirmation_channel", $"must be a written channel ({string.Join(", ", WrittenChannels)}), not '{request.ConfirmationChannel}'").ThrowIfAny();
+        }
         else
             Text.Require(("preferred_remedy", request.PreferredRemedy, 2000));
         var version = await cases.ExecuteAsync(request.ComplaintId, caller, request.ExpectedVersion, state =>
