@@ -279,6 +279,29 @@ public sealed class ResolutionWorkflowTests(PlatformFixture platform)
         Assert.Equal(2, (await HistoryAsync(id)).History.Count(h => h.EventType == "progress_update_missed"));
     }
 
+    [Fact]
+    public async Task A_simple_case_still_open_after_a_day_without_news_goes_to_the_supervisor()
+    {
+        var (id, agent) = await AssignedComplaintAsync("I was charged a fee twice on my bill.");
+        var entry = await WaitForQueueAsync(agent, id);
+        Assert.False(entry.Complex);
+
+        platform.Clock.Advance(TimeSpan.FromHours(25));
+        await platform.MissedUpdates.SweepOnceAsync(CancellationToken.None);
+
+        await WaitAsync(async () => (await HistoryAsync(id)).History.Any(h => h.EventType == "complaint_escalated" && h.DataJson.Contains("no news for the customer")));
+        var after = await HistoryAsync(id);
+        Assert.Single(after.History, h => h.EventType == "progress_update_missed");
+        Assert.Equal(("supervisor", "sup-billing"), (after.Tier, after.AgentId));
+
+        // A second missed day leaves it with the supervisor: it is on their board already.
+        platform.Clock.Advance(TimeSpan.FromHours(25));
+        await platform.MissedUpdates.SweepOnceAsync(CancellationToken.None);
+        await WaitAsync(async () => (await HistoryAsync(id)).History.Count(h => h.EventType == "progress_update_missed") == 2);
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        Assert.Single((await HistoryAsync(id)).History, h => h.EventType == "complaint_escalated");
+    }
+
     private async Task<QueueEntry> WaitForQueueAsync(string agent, string id, Func<QueueEntry, bool>? condition = null)
     {
         QueueEntry? entry = null;

@@ -5,7 +5,7 @@ namespace Complaints.Resolution.Queue;
 public sealed class ResolutionOptions
 {
     public const string Section = "Complaints:Resolution";
-    /// <summary>A complex case needs news for the customer at least this often (the brief: daily).</summary>
+    /// <summary>An open case needs news for the customer at least this often (the brief: daily for a long case).</summary>
     public TimeSpan ProgressUpdateInterval { get; set; } = TimeSpan.FromHours(24);
     /// <summary>How often the missed-update sweeper looks.</summary>
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromMinutes(1);
@@ -44,13 +44,13 @@ public sealed class CaseFile
     public DateTimeOffset? LastCustomerUpdateAt { get; set; }
     /// <summary>Where the current update interval counts from: assignment, the last news, or the last missed interval.</summary>
     public DateTimeOffset? UpdateClockStart { get; set; }
-    /// <summary>When a complex open case next needs news for the customer; null when it does not.</summary>
+    /// <summary>When an open case next needs news for the customer (every case still open after an interval, not only complex ones); null when resolved.</summary>
     public DateTimeOffset? NextUpdateDue { get; set; }
 
     public DateTimeOffset? NextDeadline => Resolved ? null : FirstResponseSent ? ResolutionDue : FirstResponseDue;
 
     public void Recompute(TimeSpan updateInterval) =>
-        NextUpdateDue = Complex && !Resolved && UpdateClockStart is { } since ? since + updateInterval : null;
+        NextUpdateDue = !Resolved && UpdateClockStart is { } since ? since + updateInterval : null;
 
     /// <summary>The customer heard from us now.</summary>
     public void CustomerUpdated(DateTimeOffset at)

@@ -16,7 +16,7 @@ namespace Complaints.Routing.CaseProgress;
 /// </summary>
 public sealed class FollowCaseProgress(
     IDocumentSession session, TeamDirectory teams, SlaPolicy sla, TimeProvider clock, ILogger<FollowCaseProgress> logger) :
-    IConsumer<FirstResponseSent>, IConsumer<ComplaintResolved>, IConsumer<RemedyRejected>, IConsumer<ComplaintReopened>, IConsumer<CommitmentMade>
+    IConsumer<FirstResponseSent>, IConsumer<ComplaintResolved>, IConsumer<RemedyRejected>, IConsumer<ComplaintReopened>, IConsumer<CommitmentMade>, IConsumer<ProgressUpdateMissed>
 {
     /// <summary>A promise to the customer joins the case's clocks; the sweeper checks it when it falls due.</summary>
     public async Task Consume(ConsumeContext<CommitmentMade> context)
@@ -50,6 +50,32 @@ public sealed class FollowCaseProgress(
         openCase.RecomputeNextDeadline();
         session.Store(openCase);
         await session.SaveChangesAsync(context.CancellationToken);
+    }
+
+    /// <summary>
+    /// The customer went a whole update interval without news: the case goes to the team's supervisor
+    /// (once; a case already above the agent tier is on a supervisor's or manager's desk already).
+    /// </summary>
+    public async Task Consume(ConsumeContext<ProgressUpdateMissed> context)
+    {
+        var missed = context.Message;
+        var cancellationToken = context.CancellationToken;
+        if (await OpenCaseAsync(missed.ComplaintId, cancellationToken) is not { Open: true, Tier: Tiers.Agent } openCase
+            || context.StreamVersion() <= openCase.OpenStateVersion) return;
+
+        var stream = await session.Events.FetchStreamStateAsync(missed.ComplaintId, cancellationToken)
+                     ?? throw new InvalidOperationException($"Complaint {missed.ComplaintId} has no stream");
+        var reason = $"no news for the customer since {missed.LastUpdateAt:yyyy-MM-dd HH:mm} UTC; an update was due by {missed.DueAt:yyyy-MM-dd HH:mm} UTC";
+        if (await Escalation.OneTierUpAsync(session, openCase, teams, reason, clock.GetUtcNow(), cancellationToken) is { } escalated)
+        {
+            session.StampTraceContext();
+            session.StampCausation(context.MessageId);
+            session.StampActor("routing.escalation", "system");
+            session.Events.Append(missed.ComplaintId, stream.Version + 1, escalated);
+            logger.LogInformation("Complaint {ComplaintId} escalated to {Tier} after a missed progress update", missed.ComplaintId, escalated.ToTier);
+        }
+        session.Store(openCase);
+        await session.SaveChangesAsync(cancellationToken);
     }
 
     public async Task Consume(ConsumeContext<RemedyRejected> context)
