@@ -40,6 +40,10 @@ public sealed class ResolutionApi(IServiceProvider services) : Contracts.Resolut
         Slice<RemedyHandlers>().ProposeAsync(request, Caller.Of(context), context.CancellationToken);
 
     [Authorize(Roles = Roles.Approvers)]
+    public override Task<ListPendingApprovalsResponse> ListPendingApprovals(ListPendingApprovalsRequest request, ServerCallContext context) =>
+        Slice<Approvals.ListPendingApprovalsHandler>().HandleAsync(Caller.Of(context), context.CancellationToken);
+
+    [Authorize(Roles = Roles.Approvers)]
     public override Task<DecideApprovalResponse> DecideApproval(DecideApprovalRequest request, ServerCallContext context) =>
         Slice<RemedyHandlers>().DecideAsync(request, Caller.Of(context), context.CancellationToken);
 

@@ -121,3 +121,50 @@ public sealed class SupervisorDeskTests(PlatformFixture platform)
         Assert.Contains(managerView.Cases, c => c.Case.ComplaintId == complaint.ComplaintId);
     }
 }
+
+/// <summary>Approvals awaiting me: what a supervisor and a manager each see, by their limits.</summary>
+[Collection(PlatformCollection.Name)]
+public sealed class PendingApprovalsTests(PlatformFixture platform)
+{
+    [Fact]
+    public async Task Each_approver_sees_the_remedies_within_their_limit_and_never_their_own()
+    {
+        var filed = await platform.Intake.FileComplaintAsync(Requests.Valid(Channel.Email, "I was charged a fee twice on my bill."));
+        var assigned = await platform.WaitForComplaintAsync(filed.ComplaintId, c => c.AgentId.Length > 0, TimeSpan.FromSeconds(60));
+        var agent = platform.ResolutionAs(assigned.AgentId);
+        // 800 CNY is above an agent's 200 and within a supervisor's 1000; 3000 needs a manager.
+        var small = await agent.ProposeRemedyAsync(new Contracts.Resolution.V1.ProposeRemedyRequest
+        {
+            ComplaintId = filed.ComplaintId, Kind = Contracts.Resolution.V1.RemedyKind.Refund, Amount = "800", Description = "Refund of the fees and the interest",
+        });
+        var large = await agent.ProposeRemedyAsync(new Contracts.Resolution.V1.ProposeRemedyRequest
+        {
+            ComplaintId = filed.ComplaintId, Kind = Contracts.Resolution.V1.RemedyKind.ValueAdded, Amount = "3000", Description = "A year of fee-free service",
+        });
+        Assert.Equal(("supervisor", "manager"), (small.RequiresApprovalFrom, large.RequiresApprovalFrom));
+
+        // Resolution learns of the case from routing's events; wait until its case file exists.
+        Contracts.Resolution.V1.ListPendingApprovalsResponse supervisor = new();
+        await PlatformFixture.UntilAsync(async () =>
+            (supervisor = await platform.ResolutionAs("sup-billing").ListPendingApprovalsAsync(new Contracts.Resolution.V1.ListPendingApprovalsRequest()))
+                .Approvals.Any(a => a.ComplaintId == filed.ComplaintId),
+            "the supervisor sees the remedy awaiting approval");
+        var ours = supervisor.Approvals.Where(a => a.ComplaintId == filed.ComplaintId).ToList();
+        var pending = Assert.Single(ours);
+        Assert.Equal((small.RemedyId, "800.00", assigned.AgentId), (pending.RemedyId, pending.Amount, pending.ProposedBy));
+
+        var manager = await platform.ResolutionAs("mgr-care").ListPendingApprovalsAsync(new Contracts.Resolution.V1.ListPendingApprovalsRequest());
+        Assert.Equal([small.RemedyId, large.RemedyId], manager.Approvals.Where(a => a.ComplaintId == filed.ComplaintId).Select(a => a.RemedyId).Order());
+
+        var otherTeam = await platform.ResolutionAs("sup-care").ListPendingApprovalsAsync(new Contracts.Resolution.V1.ListPendingApprovalsRequest());
+        Assert.DoesNotContain(otherTeam.Approvals, a => a.ComplaintId == filed.ComplaintId);
+
+        // Once decided, it leaves the list.
+        await platform.ResolutionAs("sup-billing").DecideApprovalAsync(new Contracts.Resolution.V1.DecideApprovalRequest
+        {
+            ComplaintId = filed.ComplaintId, RemedyId = small.RemedyId, Approve = true, Reason = "the interest was our error",
+        });
+        var after = await platform.ResolutionAs("sup-billing").ListPendingApprovalsAsync(new Contracts.Resolution.V1.ListPendingApprovalsRequest());
+        Assert.DoesNotContain(after.Approvals, a => a.ComplaintId == filed.ComplaintId);
+    }
+}
