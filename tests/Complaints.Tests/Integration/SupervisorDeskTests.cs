@@ -168,3 +168,38 @@ public sealed class PendingApprovalsTests(PlatformFixture platform)
         Assert.DoesNotContain(after.Approvals, a => a.ComplaintId == filed.ComplaintId);
     }
 }
+
+/// <summary>KPI series for trends and per-agent figures, from follow-up's facts.</summary>
+[Collection(PlatformCollection.Name)]
+public sealed class KpiSeriesTests(PlatformFixture platform)
+{
+    [Fact]
+    public async Task Kpis_come_as_a_daily_series_and_per_agent()
+    {
+        // The fake clock stands still between advances: move it so these two complaints alone are filed at their instants.
+        platform.Clock.Advance(TimeSpan.FromSeconds(11));
+        var first = await platform.Intake.FileComplaintAsync(Requests.Valid(Channel.Email, "I was charged a fee twice on my bill."));
+        platform.Clock.Advance(TimeSpan.FromDays(1));
+        var second = await platform.Intake.FileComplaintAsync(Requests.Valid(Channel.Email, "快递三天了还没送到，一直没人联系我"));
+        var assigned = await platform.WaitForComplaintAsync(first.ComplaintId, c => c.AgentId.Length > 0, TimeSpan.FromSeconds(60));
+        await platform.WaitForComplaintAsync(second.ComplaintId, c => c.AgentId.Length > 0, TimeSpan.FromSeconds(60));
+        var period = (From: first.FiledAt, To: Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(second.FiledAt.ToDateTimeOffset().AddMilliseconds(1)));
+        var shanghai = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
+        string Day(Google.Protobuf.WellKnownTypes.Timestamp at) => TimeZoneInfo.ConvertTime(at.ToDateTimeOffset(), shanghai).ToString("yyyy-MM-dd");
+
+        Contracts.Followup.V1.GetKpisResponse daily = new();
+        await PlatformFixture.UntilAsync(async () => (daily = await platform.Followup.GetKpisAsync(new Contracts.Followup.V1.GetKpisRequest
+        {
+            From = period.From, To = period.To, GroupBy = Contracts.Followup.V1.KpiGrouping.Day,
+        })).Kpis[0].Complaints == 2, "follow-up has both complaints' facts");
+
+        Assert.Equal(["all", Day(first.FiledAt), Day(second.FiledAt)], daily.Kpis.Select(k => k.Group));
+        Assert.All(daily.Kpis.Skip(1), k => Assert.Equal(1, k.Complaints));
+
+        // Follow-up refolds the facts on every event: the owner arrives with the assignment.
+        await PlatformFixture.UntilAsync(async () => (await platform.Followup.GetKpisAsync(new Contracts.Followup.V1.GetKpisRequest
+        {
+            From = period.From, To = period.To, GroupBy = Contracts.Followup.V1.KpiGrouping.Agent,
+        })).Kpis.Any(k => k.Group == assigned.AgentId && k.Complaints == 1), "a per-agent figure for the first complaint's agent");
+    }
+}

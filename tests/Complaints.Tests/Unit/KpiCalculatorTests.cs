@@ -51,6 +51,22 @@ public sealed class KpiCalculatorTests
     }
 
     [Fact]
+    public void Repeats_while_open_second_complaints_after_closure_and_closures_are_counted_apart()
+    {
+        var closed = Facts(5, 3);
+        closed.ClosedAt = T0.AddDays(4);
+        var second = Facts(5, null, repeat: true);
+        second.SecondComplaintOf = Guid.NewGuid();
+        var complaints = new[] { closed, second, Facts(5, null, repeat: true), Facts(5, null) };
+
+        var kpi = KpiCalculator.Compute("all", complaints);
+
+        Assert.Equal(0.25, kpi.RepeatRate, 10);          // the repeat while the earlier one was open
+        Assert.Equal(0.25, kpi.SecondComplaintRate, 10); // the one after closure, not also a repeat
+        Assert.Equal(0.25, kpi.ClosureRate, 10);
+    }
+
+    [Fact]
     public void No_complaints_give_zeroes_not_errors()
     {
         var kpi = KpiCalculator.Compute("billing", []);

@@ -18,6 +18,8 @@ public sealed class ComplaintFacts
     public string SubjectKey { get; set; } = "";
     public DateTimeOffset FiledAt { get; set; }
     public string Team { get; set; } = "";
+    /// <summary>Who owns (or last owned) the case: per-agent figures.</summary>
+    public string Agent { get; set; } = "";
     public string Category { get; set; } = "";
     /// <summary>transactional, attitude or suggestion: suggestions make the improvement backlog.</summary>
     public string Kind { get; set; } = "";
@@ -55,6 +57,7 @@ public sealed class ComplaintFacts
             SubjectKey = life.SubjectKey,
             FiledAt = life.FiledAt,
             Team = life.Team,
+            Agent = life.Owner ?? "",
             Category = life.Category,
             Kind = life.Kind,
             Nuisance = life.NuisanceConfirmed,

@@ -1,12 +1,20 @@
 using Complaints.Contracts.Followup.V1;
 using Complaints.Followup.Facts;
 using Complaints.ServiceDefaults;
+using System.Globalization;
+using Complaints.ServiceDefaults.ServiceLevels;
 using Marten;
+using Microsoft.Extensions.Options;
 
 namespace Complaints.Followup.Kpis;
 
-public sealed class GetKpisHandler(IQuerySession session)
+public sealed class GetKpisHandler(IQuerySession session, IOptions<SlaOptions> sla)
 {
+    private readonly TimeZoneInfo zone = TimeZoneInfo.FindSystemTimeZoneById(sla.Value.TimeZone);
+
+    /// <summary>The call center's local date of an instant: a day's series is the business day, not UTC's.</summary>
+    private DateTime Local(DateTimeOffset at) => TimeZoneInfo.ConvertTime(at, zone).Date;
+
     public async Task<GetKpisResponse> HandleAsync(GetKpisRequest request, CancellationToken cancellationToken)
     {
         var (from, to) = ReportingPeriod.Of(request.From, request.To);
@@ -19,6 +27,10 @@ public sealed class GetKpisHandler(IQuerySession session)
         {
             KpiGrouping.Team => f => f.Team,
             KpiGrouping.Category => f => f.Category,
+            KpiGrouping.Agent => f => f.Agent,
+            KpiGrouping.Day => f => Local(f.FiledAt).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            KpiGrouping.Week => f => Local(f.FiledAt).AddDays(-(((int)Local(f.FiledAt).DayOfWeek + 6) % 7)).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            KpiGrouping.Month => f => Local(f.FiledAt).ToString("yyyy-MM", CultureInfo.InvariantCulture),
             _ => null,
         };
         if (key is not null)

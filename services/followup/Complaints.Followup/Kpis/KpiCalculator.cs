@@ -6,8 +6,9 @@ namespace Complaints.Followup.Kpis;
 /// <summary>
 /// The brief's KPIs over a set of complaints (those filed in a period), from their facts:
 /// first-response time (median, p90), average handling time (filing to first resolution), solve
-/// rate, SLA compliance (no deadline breached), escalation rate, repeat and second-complaint rate,
-/// reopen rate (of those resolved), CSAT (share of surveys averaging 4 or more) and NPS.
+/// rate, SLA compliance (no deadline breached), escalation rate, repeat rate (while the earlier one
+/// was open), second-complaint rate (after it closed), closure rate, reopen rate (of those resolved),
+/// CSAT (share of surveys averaging 4 or more) and NPS.
 /// </summary>
 public static class KpiCalculator
 {
@@ -27,7 +28,10 @@ public static class KpiCalculator
         kpi.SolveRate = Share(resolved.Count, complaints.Count);
         kpi.SlaCompliance = Share(complaints.Count(c => c.SlaBreaches == 0), complaints.Count);
         kpi.EscalationRate = Share(complaints.Count(c => c.Escalations > 0), complaints.Count);
-        kpi.RepeatRate = Share(complaints.Count(c => c.Repeat || c.SecondComplaintOf is not null), complaints.Count);
+        // A repeat while the earlier complaint is open, and a second complaint after it closed, are different failures.
+        kpi.RepeatRate = Share(complaints.Count(c => c.Repeat && c.SecondComplaintOf is null), complaints.Count);
+        kpi.SecondComplaintRate = Share(complaints.Count(c => c.SecondComplaintOf is not null), complaints.Count);
+        kpi.ClosureRate = Share(complaints.Count(c => c.ClosedAt is not null), complaints.Count);
         kpi.ReopenRate = Share(resolved.Count(c => c.Reopens > 0), resolved.Count);
         kpi.Surveys = surveys.Count;
         kpi.Csat = Share(surveys.Count(s => (s.Timeliness + s.Solution + s.Attitude) / 3.0 >= 4), surveys.Count);
