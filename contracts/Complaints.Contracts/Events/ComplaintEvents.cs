@@ -240,6 +240,22 @@ public sealed record ResolutionDueChanged(Guid ComplaintId, DateTimeOffset? Prom
 /// </summary>
 public sealed record CustomerNotified(Guid ComplaintId, string Channel, string Message, string Purpose, long AboutVersion, DateTimeOffset SentAt) : IComplaintEvent;
 
+/// <summary>
+/// An agent handed part of the work to another department (technical, logistics, quality, legal,
+/// finance...), whose named contact owes an answer by <see cref="DueBy"/> (the department's
+/// configured response time). The request is sealed with the customer's key.
+/// </summary>
+public sealed record DepartmentTaskOpened(Guid ComplaintId, Guid TaskId, string Department, string Contact, string Request, DateTimeOffset DueBy, string OpenedBy, DateTimeOffset OpenedAt) : IComplaintEvent;
+
+/// <summary>The department answered the task (recorded by whoever received the answer). Sealed.</summary>
+public sealed record DepartmentTaskAnswered(Guid ComplaintId, Guid TaskId, string Answer, string RecordedBy, DateTimeOffset AnsweredAt) : IComplaintEvent;
+
+/// <summary>
+/// The department handed the task back without doing it, and why (no bouncing without a reason).
+/// A complaint handed back twice goes to the team's supervisor.
+/// </summary>
+public sealed record DepartmentTaskHandedBack(Guid ComplaintId, Guid TaskId, string Reason, string RecordedBy, DateTimeOffset HandedBackAt) : IComplaintEvent;
+
 public sealed record CommitmentMade(Guid ComplaintId, Guid CommitmentId, string Promise, DateTimeOffset DueBy, string MadeBy, DateTimeOffset MadeAt) : IComplaintEvent;
 
 /// <summary>The aspects a <see cref="TriageChange"/> names.</summary>

@@ -39,6 +39,20 @@ public sealed class RemedyLife
 public sealed record BreachLife(string Deadline, DateTimeOffset DueAt, string Tier, DateTimeOffset DetectedAt);
 
 /// <summary>A promise to the customer: kept when news reached them by its time, broken when the sweeper found it was not.</summary>
+/// <summary>Work handed to another department and where it stands.</summary>
+public sealed class DepartmentTaskLife
+{
+    public Guid Id { get; init; }
+    public string Department { get; init; } = "";
+    public string Contact { get; init; } = "";
+    public DateTimeOffset DueBy { get; init; }
+    public DateTimeOffset OpenedAt { get; init; }
+    public DateTimeOffset? AnsweredAt { get; set; }
+    public DateTimeOffset? HandedBackAt { get; set; }
+    public string HandBackReason { get; set; } = "";
+    public bool Open => AnsweredAt is null && HandedBackAt is null;
+}
+
 public sealed class CommitmentLife
 {
     public Guid Id { get; init; }
@@ -230,6 +244,30 @@ public sealed class ComplaintLife
     public void When(FirstResponseSent e) { FirstResponseAt ??= e.SentAt; Derive(); }
 
     public void When(CustomerContacted e) { Contacts++; Kept(e.ContactedAt); Worked(); }
+
+    /// <summary>Work handed to other departments, by task id.</summary>
+    public Dictionary<Guid, DepartmentTaskLife> DepartmentTasks { get; } = [];
+
+    /// <summary>How many times departments handed work back without doing it.</summary>
+    public int HandBacks => DepartmentTasks.Values.Count(t => t.HandedBackAt is not null);
+
+    public void When(DepartmentTaskOpened e)
+    {
+        DepartmentTasks[e.TaskId] = new DepartmentTaskLife { Id = e.TaskId, Department = e.Department, Contact = e.Contact, DueBy = e.DueBy, OpenedAt = e.OpenedAt };
+        Worked();
+    }
+
+    public void When(DepartmentTaskAnswered e)
+    {
+        if (DepartmentTasks.TryGetValue(e.TaskId, out var task)) task.AnsweredAt = e.AnsweredAt;
+        Worked();
+    }
+
+    public void When(DepartmentTaskHandedBack e)
+    {
+        if (DepartmentTasks.TryGetValue(e.TaskId, out var task)) { task.HandedBackAt = e.HandedBackAt; task.HandBackReason = e.Reason; }
+        Derive();
+    }
 
     public void When(CommitmentMade e)
     {

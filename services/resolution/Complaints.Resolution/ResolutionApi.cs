@@ -55,6 +55,18 @@ public sealed class ResolutionApi(IServiceProvider services) : Contracts.Resolut
     public override Task<SendProgressUpdateResponse> SendProgressUpdate(SendProgressUpdateRequest request, ServerCallContext context) =>
         Slice<SendProgressUpdateHandler>().HandleAsync(request, Caller.Of(context), context.CancellationToken);
 
+    [Authorize(Roles = Roles.CaseWorkers)]
+    public override Task<HandToDepartmentResponse> HandToDepartment(HandToDepartmentRequest request, ServerCallContext context) =>
+        Slice<Departments.DepartmentTaskHandlers>().HandAsync(request, Caller.Of(context), context.CancellationToken);
+
+    [Authorize(Roles = Roles.CaseWorkers)]
+    public override Task<RecordDepartmentAnswerResponse> RecordDepartmentAnswer(RecordDepartmentAnswerRequest request, ServerCallContext context) =>
+        Slice<Departments.DepartmentTaskHandlers>().AnswerAsync(request, Caller.Of(context), context.CancellationToken);
+
+    [Authorize(Roles = Roles.CaseWorkers)]
+    public override Task<RecordDepartmentHandBackResponse> RecordDepartmentHandBack(RecordDepartmentHandBackRequest request, ServerCallContext context) =>
+        Slice<Departments.DepartmentTaskHandlers>().HandBackAsync(request, Caller.Of(context), context.CancellationToken);
+
     [Authorize(Roles = Roles.CaseWorkers + "," + Roles.Analyst)]
     public override Task<CheckWordingResponse> CheckWording(CheckWordingRequest request, ServerCallContext context) =>
         Task.FromResult(new CheckWordingResponse

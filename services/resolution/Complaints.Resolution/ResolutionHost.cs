@@ -39,6 +39,7 @@ public static class ResolutionHost
         builder.Services.AddScoped<RecordContactHandler>();
         builder.Services.AddScoped<RemedyHandlers>();
         builder.Services.AddScoped<Approvals.ListPendingApprovalsHandler>();
+        builder.Services.AddScoped<Departments.DepartmentTaskHandlers>();
         builder.Services.AddScoped<SendProgressUpdateHandler>();
         builder.Services.AddSingleton<MissedUpdateSweeper>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<MissedUpdateSweeper>());

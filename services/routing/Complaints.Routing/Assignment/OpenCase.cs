@@ -30,6 +30,8 @@ public sealed class OpenCase
     public bool FirstResponseBreached { get; set; }
     /// <summary>Rejected remedies already escalated, so a redelivered rejection escalates nothing.</summary>
     public List<Guid> HandledRejections { get; set; } = [];
+    /// <summary>Department tasks handed back undone, so a redelivered hand-back counts once.</summary>
+    public List<Guid> HandedBackTasks { get; set; } = [];
     public bool ResolutionBreached { get; set; }
     /// <summary>False once resolved (it leaves every queue and clock); a reopen opens it again.</summary>
     public bool Open { get; set; } = true;
@@ -40,7 +42,7 @@ public sealed class OpenCase
     /// </summary>
     public long OpenStateVersion { get; set; }
     public DateTimeOffset? LastReopenedAt { get; set; }
-    /// <summary>Promises agents made to the customer (CommitmentMade) whose time has not been checked yet.</summary>
+    /// <summary>Promises agents made to the customer, and departments' tasks, whose time has not been checked yet.</summary>
     public List<PendingCommitment> Commitments { get; set; } = [];
     /// <summary>The earliest deadline not yet breached; null when none is pending.</summary>
     public DateTimeOffset? NextDeadline { get; set; }
@@ -60,4 +62,14 @@ public sealed class OpenCase
     public PendingCommitment? DueCommitment => Open ? CommitmentDueFirst(SlaDeadline) : null;
 }
 
-public sealed record PendingCommitment(Guid Id, string Promise, DateTimeOffset DueBy);
+/// <summary>
+/// A time the case is held to besides the SLA deadlines: a promise an agent made the customer
+/// (<see cref="Commitment"/>), or another department's answer to a task (<see cref="DepartmentTask"/>).
+/// </summary>
+public sealed record PendingCommitment(Guid Id, string Promise, DateTimeOffset DueBy)
+{
+    public const string Commitment = "commitment";
+    public const string DepartmentTask = "department_task";
+
+    public string Kind { get; init; } = Commitment;
+}

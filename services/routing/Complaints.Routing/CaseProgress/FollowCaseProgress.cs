@@ -16,7 +16,8 @@ namespace Complaints.Routing.CaseProgress;
 /// </summary>
 public sealed class FollowCaseProgress(
     IDocumentSession session, TeamDirectory teams, SlaPolicy sla, TimeProvider clock, ILogger<FollowCaseProgress> logger) :
-    IConsumer<FirstResponseSent>, IConsumer<ComplaintResolved>, IConsumer<RemedyRejected>, IConsumer<ComplaintReopened>, IConsumer<CommitmentMade>, IConsumer<ProgressUpdateMissed>
+    IConsumer<FirstResponseSent>, IConsumer<ComplaintResolved>, IConsumer<RemedyRejected>, IConsumer<ComplaintReopened>, IConsumer<CommitmentMade>, IConsumer<ProgressUpdateMissed>,
+    IConsumer<DepartmentTaskOpened>, IConsumer<DepartmentTaskAnswered>, IConsumer<DepartmentTaskHandedBack>
 {
     /// <summary>A promise to the customer joins the case's clocks; the sweeper checks it when it falls due.</summary>
     public async Task Consume(ConsumeContext<CommitmentMade> context)
@@ -28,6 +29,62 @@ public sealed class FollowCaseProgress(
         openCase.RecomputeNextDeadline();
         session.Store(openCase);
         await session.SaveChangesAsync(context.CancellationToken);
+    }
+
+    /// <summary>A department's answer joins the case's clocks: the sweeper escalates it when overdue.</summary>
+    public async Task Consume(ConsumeContext<DepartmentTaskOpened> context)
+    {
+        var opened = context.Message;
+        if (await OpenCaseAsync(opened.ComplaintId, context.CancellationToken) is not { } openCase
+            || openCase.Commitments.Any(c => c.Id == opened.TaskId)) return;
+        openCase.Commitments.Add(new PendingCommitment(opened.TaskId, $"the {opened.Department} department's answer ({opened.Contact})", opened.DueBy)
+        {
+            Kind = PendingCommitment.DepartmentTask,
+        });
+        openCase.RecomputeNextDeadline();
+        session.Store(openCase);
+        await session.SaveChangesAsync(context.CancellationToken);
+    }
+
+    public Task Consume(ConsumeContext<DepartmentTaskAnswered> context) => TaskSettledAsync(context.Message.ComplaintId, context.Message.TaskId, context.CancellationToken);
+
+    /// <summary>
+    /// A department handed work back: its clock stops, and the second hand-back on a complaint sends
+    /// it to the team's supervisor (the brief: no bouncing between departments).
+    /// </summary>
+    public async Task Consume(ConsumeContext<DepartmentTaskHandedBack> context)
+    {
+        var handedBack = context.Message;
+        var cancellationToken = context.CancellationToken;
+        if (await OpenCaseAsync(handedBack.ComplaintId, cancellationToken) is not { Open: true } openCase
+            || openCase.HandedBackTasks.Contains(handedBack.TaskId)) return;
+        openCase.HandedBackTasks.Add(handedBack.TaskId);
+        openCase.Commitments.RemoveAll(c => c.Id == handedBack.TaskId);
+        openCase.RecomputeNextDeadline();
+        if (openCase.HandedBackTasks.Count == 2 && openCase.Tier == Tiers.Agent)
+        {
+            var stream = await session.Events.FetchStreamStateAsync(handedBack.ComplaintId, cancellationToken)
+                         ?? throw new InvalidOperationException($"Complaint {handedBack.ComplaintId} has no stream");
+            var reason = $"handed back by departments twice; the last: {handedBack.Reason}";
+            if (await Escalation.OneTierUpAsync(session, openCase, teams, reason, clock.GetUtcNow(), cancellationToken) is { } escalated)
+            {
+                session.StampTraceContext();
+                session.StampCausation(context.MessageId);
+                session.StampActor("routing.escalation", "system");
+                session.Events.Append(handedBack.ComplaintId, stream.Version + 1, escalated);
+                logger.LogInformation("Complaint {ComplaintId} escalated to {Tier}: handed back twice", handedBack.ComplaintId, escalated.ToTier);
+            }
+        }
+        session.Store(openCase);
+        await session.SaveChangesAsync(cancellationToken);
+    }
+
+    private async Task TaskSettledAsync(Guid complaintId, Guid taskId, CancellationToken cancellationToken)
+    {
+        if (await OpenCaseAsync(complaintId, cancellationToken) is not { } openCase || openCase.Commitments.RemoveAll(c => c.Id == taskId) == 0) return;
+        openCase.RecomputeNextDeadline();
+        session.Store(openCase);
+        await session.SaveChangesAsync(cancellationToken);
     }
 
     public async Task Consume(ConsumeContext<FirstResponseSent> context)

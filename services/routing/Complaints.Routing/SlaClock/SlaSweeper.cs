@@ -128,14 +128,20 @@ public sealed class SlaSweeper(
         CancellationToken cancellationToken)
     {
         var life = Contracts.Stream.ComplaintLife.Fold(openCase.Id, history.Select(e => (e.Version, e.Data)));
-        var commitment = life?.Commitments.FirstOrDefault(c => c.Id == promise.Id);
         openCase.Commitments.RemoveAll(c => c.Id == promise.Id);
-        var kept = commitment is null || commitment.KeptAt is not null || commitment.Broken || life!.ResolvedAt is not null || life.ClosedAt is not null;
+        var settled = life is null || life.ResolvedAt is not null || life.ClosedAt is not null;
+        var kept = settled || promise.Kind switch
+        {
+            PendingCommitment.DepartmentTask => life!.DepartmentTasks.GetValueOrDefault(promise.Id) is not { Open: true },
+            _ => life!.Commitments.FirstOrDefault(c => c.Id == promise.Id) is not { KeptAt: null, Broken: false },
+        };
         var events = new List<object>();
         if (!kept)
         {
-            events.Add(new SlaBreached(openCase.Id, "commitment", promise.DueBy, openCase.Tier, now));
-            var reason = $"promise \"{promise.Promise}\" to the customer, due {promise.DueBy:yyyy-MM-dd HH:mm} UTC, was not kept";
+            events.Add(new SlaBreached(openCase.Id, promise.Kind, promise.DueBy, openCase.Tier, now));
+            var reason = promise.Kind == PendingCommitment.DepartmentTask
+                ? $"{promise.Promise}, due {promise.DueBy:yyyy-MM-dd HH:mm} UTC, did not come"
+                : $"promise \"{promise.Promise}\" to the customer, due {promise.DueBy:yyyy-MM-dd HH:mm} UTC, was not kept";
             if (await Escalation.OneTierUpAsync(session, openCase, teams, reason, now, cancellationToken) is { } escalated)
                 events.Add(escalated);
         }
