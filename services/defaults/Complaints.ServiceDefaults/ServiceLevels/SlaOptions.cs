@@ -14,6 +14,9 @@ public sealed class SlaOptions
 
     public BusinessHoursOptions BusinessHours { get; set; } = new();
 
+    /// <summary>Regulators' deadlines that apply besides the call center's own targets; none by default (docs/configuration.md).</summary>
+    public List<RegulatoryClock> RegulatoryClocks { get; set; } = [];
+
     /// <summary>Public holidays (local dates) on which no working time passes.</summary>
     public List<DateOnly> Holidays { get; set; } = [];
 

@@ -19,6 +19,12 @@ public sealed class SlaPolicy
 
     public BusinessCalendar Calendar { get; }
 
+    /// <summary>The regulators' deadlines configured besides the call center's own targets.</summary>
+    public IReadOnlyList<RegulatoryClock> RegulatoryClocks => options.RegulatoryClocks;
+
+    /// <summary>The call center's time zone (a clock without its own uses it).</summary>
+    public string TimeZone => options.TimeZone;
+
     public SlaDeadlines For(string priority, bool complex, DateTimeOffset from)
     {
         var key = complex && priority != Priorities.Emergency ? Priorities.Complex : priority;

@@ -32,6 +32,8 @@ public sealed class ComplaintFacts
     public DateTimeOffset? ClosedAt { get; set; }
     public int Escalations { get; set; }
     public int SlaBreaches { get; set; }
+    /// <summary>Which deadlines were breached ("first_response", "regulatory:uk-fca-final-response"...).</summary>
+    public List<string> BreachedDeadlines { get; set; } = [];
     public bool Repeat { get; set; }
     public Guid? SecondComplaintOf { get; set; }
     public int Reopens { get; set; }
@@ -67,6 +69,7 @@ public sealed class ComplaintFacts
             ClosedAt = life.ClosedAt,
             Escalations = life.Escalations,
             SlaBreaches = life.Breaches.Count,
+            BreachedDeadlines = [.. life.Breaches.Select(b => b.Deadline).Distinct()],
             Repeat = life.IsRepeat,
             SecondComplaintOf = life.SecondComplaintOf,
             Reopens = life.Reopens,

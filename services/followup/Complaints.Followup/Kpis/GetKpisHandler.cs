@@ -22,7 +22,7 @@ public sealed class GetKpisHandler(IQuerySession session, IOptions<SlaOptions> s
         // Harassment and nonsense contacts are handled like any other but would distort every figure.
         var facts = filed.Where(f => !f.Nuisance).ToList();
 
-        var response = new GetKpisResponse { Kpis = { KpiCalculator.Compute("all", facts) }, NuisanceContactsExcluded = filed.Count - facts.Count };
+        var response = new GetKpisResponse { Kpis = { KpiCalculator.Compute("all", facts, sla.Value.RegulatoryClocks) }, NuisanceContactsExcluded = filed.Count - facts.Count };
         Func<ComplaintFacts, string>? key = request.GroupBy switch
         {
             KpiGrouping.Team => f => f.Team,
@@ -34,7 +34,7 @@ public sealed class GetKpisHandler(IQuerySession session, IOptions<SlaOptions> s
             _ => null,
         };
         if (key is not null)
-            response.Kpis.AddRange(facts.GroupBy(key).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => KpiCalculator.Compute(g.Key, g.ToList())));
+            response.Kpis.AddRange(facts.GroupBy(key).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => KpiCalculator.Compute(g.Key, g.ToList(), sla.Value.RegulatoryClocks)));
         return response;
     }
 }

@@ -1,5 +1,6 @@
 using Complaints.Contracts.Followup.V1;
 using Complaints.Followup.Facts;
+using Complaints.ServiceDefaults.ServiceLevels;
 
 namespace Complaints.Followup.Kpis;
 
@@ -12,7 +13,7 @@ namespace Complaints.Followup.Kpis;
 /// </summary>
 public static class KpiCalculator
 {
-    public static Kpi Compute(string group, IReadOnlyCollection<ComplaintFacts> complaints)
+    public static Kpi Compute(string group, IReadOnlyCollection<ComplaintFacts> complaints, IReadOnlyList<RegulatoryClock>? clocks = null)
     {
         var kpi = new Kpi { Group = group, Complaints = complaints.Count };
         if (complaints.Count == 0) return kpi;
@@ -36,6 +37,17 @@ public static class KpiCalculator
         kpi.Surveys = surveys.Count;
         kpi.Csat = Share(surveys.Count(s => (s.Timeliness + s.Solution + s.Attitude) / 3.0 >= 4), surveys.Count);
         kpi.Nps = surveys.Count == 0 ? 0 : 100.0 * (surveys.Count(s => s.Nps >= 9) - surveys.Count(s => s.Nps <= 6)) / surveys.Count;
+        foreach (var clock in clocks ?? [])
+        {
+            var subject = complaints.Where(c => clock.AppliesTo(c.Category)).ToList();
+            if (subject.Count == 0) continue;
+            kpi.RegulatoryCompliance.Add(new ClockCompliance
+            {
+                Clock = clock.Name,
+                Complaints = subject.Count,
+                Compliance = Share(subject.Count(c => !c.BreachedDeadlines.Contains("regulatory:" + clock.Name)), subject.Count),
+            });
+        }
         return kpi;
     }
 

@@ -8,7 +8,7 @@ using Marten;
 namespace Complaints.Routing.AgentCases;
 
 /// <summary>An agent's (or supervisor's) open cases, the nearest deadline first.</summary>
-public sealed class ListAgentCasesHandler(IQuerySession session, TeamDirectory teams)
+public sealed class ListAgentCasesHandler(IQuerySession session, TeamDirectory teams, TimeProvider clock)
 {
     public async Task<ListAgentCasesResponse> HandleAsync(ListAgentCasesRequest request, Caller caller, CancellationToken cancellationToken)
     {
@@ -26,13 +26,22 @@ public sealed class ListAgentCasesHandler(IQuerySession session, TeamDirectory t
         var ordered = cases.OrderBy(c => c.NextDeadline ?? DateTimeOffset.MaxValue).ThenBy(c => c.ResolutionDue);
 
         var response = new ListAgentCasesResponse { AgentId = agentId, HostileCases = cases.Count(c => c.Hostile) };
-        response.Cases.AddRange(ordered.Select(AsAgentCase));
+        var now = clock.GetUtcNow();
+        response.Cases.AddRange(ordered.Select(c => AsAgentCase(c, now)));
         return response;
     }
 
     /// <summary>An open case as agents' and supervisors' desktops show it.</summary>
-    public static AgentCase AsAgentCase(OpenCase c) => new()
+    public static AgentCase AsAgentCase(OpenCase c, DateTimeOffset now) => new()
     {
+        RegulatoryClocks =
+        {
+            c.RegulatoryClocks.Select(r => new RegulatoryClock
+            {
+                Name = r.Name, Rule = r.Rule, DueBy = Timestamp.FromDateTimeOffset(r.DueBy),
+                Warning = !r.Breached && now >= r.WarnFrom, Breached = r.Breached,
+            }),
+        },
         ComplaintId = c.Id.ToString(),
         ComplaintNumber = c.ComplaintNumber,
         Team = c.Team,

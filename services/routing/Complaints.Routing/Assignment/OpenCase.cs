@@ -44,6 +44,12 @@ public sealed class OpenCase
     public DateTimeOffset? LastReopenedAt { get; set; }
     /// <summary>Promises agents made to the customer, and departments' tasks, whose time has not been checked yet.</summary>
     public List<PendingCommitment> Commitments { get; set; } = [];
+    /// <summary>Regulators' deadlines that apply to the case (Complaints:Sla:RegulatoryClocks).</summary>
+    public List<RegulatoryDeadline> RegulatoryClocks { get; set; } = [];
+
+    /// <summary>The regulatory deadline due first and not yet breached.</summary>
+    public RegulatoryDeadline? DueRegulatoryClock => Open ? RegulatoryClocks.Where(c => !c.Breached).MinBy(c => c.DueBy) : null;
+
     /// <summary>The earliest deadline not yet breached; null when none is pending.</summary>
     public DateTimeOffset? NextDeadline { get; set; }
 
@@ -55,11 +61,21 @@ public sealed class OpenCase
 
     private DateTimeOffset? SlaDeadline => AwaitsFirstResponse ? FirstResponseDue : !ResolutionBreached ? ResolutionDue : null;
 
-    public void RecomputeNextDeadline() =>
-        NextDeadline = !Open ? null : CommitmentDueFirst(SlaDeadline)?.DueBy ?? SlaDeadline;
+    public void RecomputeNextDeadline()
+    {
+        var own = !Open ? null : CommitmentDueFirst(SlaDeadline)?.DueBy ?? SlaDeadline;
+        var regulatory = DueRegulatoryClock?.DueBy;
+        NextDeadline = own is null ? regulatory : regulatory is { } r && r < own ? r : own;
+    }
 
     /// <summary>What falls due at <see cref="NextDeadline"/>: a promise, or the SLA deadline.</summary>
     public PendingCommitment? DueCommitment => Open ? CommitmentDueFirst(SlaDeadline) : null;
+}
+
+/// <summary>A regulator's deadline on a case: when it falls, from when it shows a warning, and whether it was missed.</summary>
+public sealed record RegulatoryDeadline(string Name, string Rule, DateTimeOffset DueBy, DateTimeOffset WarnFrom)
+{
+    public bool Breached { get; set; }
 }
 
 /// <summary>

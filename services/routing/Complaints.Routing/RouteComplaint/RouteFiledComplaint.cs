@@ -116,6 +116,15 @@ public sealed class RouteFiledComplaint(
             FirstResponseDue = deadlines.FirstResponseDue,
             ResolutionDue = deadlines.ResolutionDue,
             OpenStateVersion = stream.Version + events.Count,
+            // The regulator's clocks run from receipt, whatever the call center's own targets say.
+            RegulatoryClocks = sla.RegulatoryClocks
+                .Where(c => c.AppliesTo(result.Category))
+                .Select(c =>
+                {
+                    var due = c.DueFor(filed.FiledAt, result.Complex, sla.TimeZone);
+                    return new RegulatoryDeadline(c.Name, c.Rule, due, due - c.WarnBefore);
+                })
+                .ToList(),
         };
         openCase.RecomputeNextDeadline();
         session.Store(openCase);

@@ -91,10 +91,13 @@ public sealed class SlaSweeper(
         var history = await session.Events.FetchStreamAsync(complaintId, token: cancellationToken);
         if (history.Count == 0) throw new InvalidOperationException($"Open case {complaintId} has no stream");
 
-        if (openCase.DueCommitment is { } promise)
+        if (openCase.DueRegulatoryClock is { } clock && clock.DueBy <= now)
+            return await BreachRegulatoryClockAsync(session, openCase, clock, history, now, cancellationToken);
+        if (openCase.DueCommitment is { } promise && promise.DueBy <= now)
             return await CheckCommitmentAsync(session, openCase, promise, history, now, cancellationToken);
 
         var deadline = openCase.AwaitsFirstResponse ? "first_response" : "resolution";
+        if ((openCase.AwaitsFirstResponse ? openCase.FirstResponseDue : openCase.ResolutionDue) > now) return false;
         // The open case follows the stream a little behind: a first response or a resolution already
         // committed but not yet consumed must not be recorded as a breach for ever.
         if (AlreadyMet(history.Select(e => e.Data), deadline))
@@ -116,6 +119,28 @@ public sealed class SlaSweeper(
         await session.SaveChangesAsync(cancellationToken);
         logger.LogWarning("Complaint {ComplaintNumber}: {Deadline} deadline breached; now at {Tier} ({Assignee})",
             openCase.ComplaintNumber, deadline, openCase.Tier, openCase.AssigneeId);
+        return true;
+    }
+
+    /// <summary>
+    /// A regulator's deadline passed with the case still open: recorded as a breach of that clock
+    /// (KPIs report compliance per clock) and escalated like any missed deadline.
+    /// </summary>
+    private async Task<bool> BreachRegulatoryClockAsync(
+        IDocumentSession session, OpenCase openCase, RegulatoryDeadline clock, IReadOnlyList<JasperFx.Events.IEvent> history, DateTimeOffset now,
+        CancellationToken cancellationToken)
+    {
+        var events = new List<object> { new SlaBreached(openCase.Id, "regulatory:" + clock.Name, clock.DueBy, openCase.Tier, now) };
+        var reason = $"the regulatory deadline {clock.Name} ({clock.Rule}), {clock.DueBy:yyyy-MM-dd HH:mm} UTC, passed";
+        if (await Escalation.OneTierUpAsync(session, openCase, teams, reason, now, cancellationToken) is { } escalated)
+            events.Add(escalated);
+        clock.Breached = true;
+        openCase.RecomputeNextDeadline();
+        session.Store(openCase);
+        session.StampActor("routing.sla-sweeper", "system");
+        session.Events.Append(openCase.Id, history[^1].Version + events.Count, events.ToArray());
+        await session.SaveChangesAsync(cancellationToken);
+        logger.LogWarning("Complaint {ComplaintNumber}: regulatory deadline {Clock} breached; now at {Tier}", openCase.ComplaintNumber, clock.Name, openCase.Tier);
         return true;
     }
 

@@ -51,7 +51,7 @@ public sealed class GetTeamBoardHandler(IQuerySession session, TeamDirectory tea
             {
                 board.Select(b => new BoardCase
                 {
-                    Case = ListAgentCasesHandler.AsAgentCase(b.Case),
+                    Case = ListAgentCasesHandler.AsAgentCase(b.Case, now),
                     AssigneeId = b.Case.AssigneeId,
                     NextDeadline = b.Case.NextDeadline is { } next ? Timestamp.FromDateTimeOffset(next) : null,
                     Breaching = b.Breaching,

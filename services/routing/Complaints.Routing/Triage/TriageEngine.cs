@@ -49,8 +49,8 @@ public static class Motives
 /// Classifies a complaint as the brief does: category, kind, style, emotion, motive, expectations,
 /// emergency flags and nuisance, then its priority. Rules (triage-rules.json) carry what must be
 /// certain and explainable; the model (trained on the labelled corpus) weighs in on every
-/// single-valued aspect, adds expectations, and may add emergency flags but never removes one:
-/// emergency detection prefers recall. Every decision names the rule or the model, why, and how sure.
+/// single-valued aspect and adds expectations. Emergency flags come from rules only (every signal
+/// counts, recall first); an emergency the model suspects without a signal marks the triage for review. Every decision names the rule or the model, why, and how sure.
 /// </summary>
 public sealed class TriageEngine(TriageRuleSet rules, TriageModel? model = null)
 {
@@ -194,6 +194,14 @@ public sealed class TriageEngine(TriageRuleSet rules, TriageModel? model = null)
             {
                 var probability = model!.Probability(modelKind, label, features);
                 if (probability < threshold) continue;
+                if (aspect == TriageAspect.Emergency)
+                {
+                    // An emergency needs a signal in the customer's words. A model sure of one without any
+                    // (naive Bayes is overconfident on near-copies of its examples) asks a person instead of
+                    // sending the case to the crisis team.
+                    review.Add($"the model suspects {label} ({Percent(probability)}) though no emergency rule found a signal: check");
+                    continue;
+                }
                 values.Add(label);
                 decisions.Add(new TriageDecision(Name(aspect), label, "model", $"the model gives {label} {Percent(probability)}") { Confidence = probability });
             }

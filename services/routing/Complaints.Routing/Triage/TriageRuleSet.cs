@@ -122,6 +122,6 @@ public sealed class TriageTuning
     public double ReviewBelow { get; init; } = 0.6;
     /// <summary>The model adds an expectation it gives at least this probability.</summary>
     public double LabelThreshold { get; init; } = 0.5;
-    /// <summary>The model adds an emergency flag it gives at least this probability (rules add theirs regardless).</summary>
+    /// <summary>An emergency the model gives at least this probability, with no rule's signal, marks the triage for review (never a flag by itself).</summary>
     public double EmergencyThreshold { get; init; } = 0.5;
 }

@@ -1,0 +1,91 @@
+using Complaints.Contracts.Intake.V1;
+using Complaints.Contracts.Routing.V1;
+using Complaints.Tests.Infrastructure;
+using Google.Protobuf.WellKnownTypes;
+
+namespace Complaints.Tests.Integration;
+
+/// <summary>
+/// Regulators' clocks (the fixture configures three on privacy complaints): each shows on the case,
+/// warns before its deadline, breaches on its own calendar and no earlier, and the KPIs report
+/// compliance per clock. Real routing and follow-up, fake clock.
+/// </summary>
+[Collection(PlatformCollection.Name)]
+public sealed class RegulatoryClockIntegrationTests(PlatformFixture platform)
+{
+    // The team's board, as a manager sees it: the case stays there whoever owns it after escalations.
+    private async Task<RegulatoryClock> ClockAsync(string complaintId, string name)
+    {
+        var board = await platform.Routing.GetTeamBoardAsync(new GetTeamBoardRequest { Team = "privacy-office" });
+        var found = board.Cases.FirstOrDefault(c => c.Case.ComplaintId == complaintId)?.Case.RegulatoryClocks.FirstOrDefault(c => c.Name == name);
+        return found ?? throw new Xunit.Sdk.XunitException($"no clock {name} for {complaintId} on the board: {board}");
+    }
+
+    private async Task<IReadOnlyList<string>> BreachesAsync(string complaintId) =>
+        (await platform.Intake.GetComplaintAsync(new GetComplaintRequest { ComplaintId = complaintId })).History
+            .Where(h => h.EventType == "sla_breached").Select(h => h.DataJson).ToList();
+
+    private async Task SweepUntilQuietAsync()
+    {
+        for (var i = 0; i < 50 && await platform.Sweeper.SweepOnceAsync(CancellationToken.None) > 0; i++) { }
+    }
+
+    private async Task AdvanceToAsync(DateTimeOffset at)
+    {
+        var now = platform.Clock.GetUtcNow();
+        if (at > now) platform.Clock.Advance(at - now);
+    }
+
+    [Fact]
+    public async Task Each_regulatory_clock_breaches_on_its_own_calendar_and_kpis_report_compliance_per_clock()
+    {
+        platform.Clock.Advance(TimeSpan.FromSeconds(13));
+        var filed = await platform.Intake.FileComplaintAsync(Requests.Valid(Channel.Email, "Your newsletter went out with every recipient in the CC field, so my email address is now visible to strangers."));
+        var assigned = await platform.WaitForComplaintAsync(filed.ComplaintId, c => c.AgentId.Length > 0, TimeSpan.FromSeconds(60));
+        Assert.Equal(("privacy_data", "privacy-office", "general"), (assigned.Category, assigned.Team, assigned.Priority));
+        var received = assigned.FiledAt.ToDateTimeOffset();
+
+        var fca = await ClockAsync(filed.ComplaintId, "uk-fca-summary");
+        var cfpb = await ClockAsync(filed.ComplaintId, "us-cfpb");
+        var china = await ClockAsync(filed.ComplaintId, "cn-decision");
+        // FCA: the close of the third London working day after receipt; CFPB: 15 days; China: 30 days, the case being complex.
+        var fcaDue = fca.DueBy.ToDateTimeOffset();
+        var london = TimeZoneInfo.FindSystemTimeZoneById("Europe/London");
+        Assert.Equal(TimeSpan.Zero, TimeZoneInfo.ConvertTime(fcaDue, london).TimeOfDay);
+        Assert.InRange((fcaDue - received).TotalDays, 3, 8);
+        Assert.Equal(received.AddDays(15), cfpb.DueBy.ToDateTimeOffset());
+        Assert.Equal(received.AddDays(30), china.DueBy.ToDateTimeOffset());
+        Assert.False(fca.Warning);
+
+        // A minute before the FCA deadline: a warning, no breach.
+        await AdvanceToAsync(fcaDue.AddMinutes(-1));
+        await SweepUntilQuietAsync();
+        Assert.True((await ClockAsync(filed.ComplaintId, "uk-fca-summary")).Warning);
+        Assert.DoesNotContain(await BreachesAsync(filed.ComplaintId), b => b.Contains("regulatory:"));
+
+        // Past it: the FCA clock alone is breached.
+        await AdvanceToAsync(fcaDue.AddMinutes(1));
+        await SweepUntilQuietAsync();
+        var afterFca = await BreachesAsync(filed.ComplaintId);
+        Assert.Single(afterFca, b => b.Contains("regulatory:uk-fca-summary"));
+        Assert.DoesNotContain(afterFca, b => b.Contains("regulatory:us-cfpb") || b.Contains("regulatory:cn-decision"));
+
+        // Day 15 and a minute: the CFPB's; the Chinese clock, extended for a complex case, still runs.
+        await AdvanceToAsync(cfpb.DueBy.ToDateTimeOffset().AddMinutes(1));
+        await SweepUntilQuietAsync();
+        var afterCfpb = await BreachesAsync(filed.ComplaintId);
+        Assert.Single(afterCfpb, b => b.Contains("regulatory:us-cfpb"));
+        Assert.DoesNotContain(afterCfpb, b => b.Contains("regulatory:cn-decision"));
+
+        await AdvanceToAsync(china.DueBy.ToDateTimeOffset().AddMinutes(1));
+        await SweepUntilQuietAsync();
+        Assert.Single(await BreachesAsync(filed.ComplaintId), b => b.Contains("regulatory:cn-decision"));
+
+        var period = new Contracts.Followup.V1.GetKpisRequest { From = assigned.FiledAt, To = Timestamp.FromDateTimeOffset(received.AddMilliseconds(1)) };
+        Contracts.Followup.V1.GetKpisResponse kpis = new();
+        await PlatformFixture.UntilAsync(async () => (kpis = await platform.Followup.GetKpisAsync(period)).Kpis[0].RegulatoryCompliance
+            .Count(c => c.Compliance == 0) == 3, "follow-up reports the three clocks missed");
+        Assert.Equal(["cn-decision", "uk-fca-summary", "us-cfpb"], kpis.Kpis[0].RegulatoryCompliance.Select(c => c.Clock).Order());
+        Assert.All(kpis.Kpis[0].RegulatoryCompliance, c => Assert.Equal(1, c.Complaints));
+    }
+}
