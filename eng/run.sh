@@ -90,6 +90,9 @@ done
 "${CLI[@]}" health
 
 "${CLI[@]}" demo --intake http://127.0.0.1:5101 --timeout 60
+echo
+# A supervisor's day: the board, a triage correction, a reassignment, an approval, a department task, a new date told in writing.
+"${CLI[@]}" desk-demo --timeout 60
 
 echo
 echo "[run] the services keep running; stop them with 'eng/run.sh stop' and the infrastructure with 'eng/infra.sh down'."

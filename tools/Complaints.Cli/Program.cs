@@ -13,6 +13,10 @@
 //                     trains triage's model on the corpus's training part, cross-validates it there,
 //                     then scores the held-out part: accuracy per aspect, the category confusion
 //                     matrix, emergency recall, false emergencies (docs/triage.md). Exits 1 below target.
+//   complaints desk-demo [--intake URL] [--routing URL] [--resolution URL] [--followup URL]
+//                     a supervisor's day: the team board, a triage correction that re-routes, a case
+//                     moved between agents, an approval awaiting the supervisor, a department task, a
+//                     customer told a new date in writing, the KPIs as a daily series.
 //   complaints demo   [--intake URL] [--resolution URL] [--followup URL] [--timeout 60]
 //                     files the seed-004 bank case and takes it through triage, assignment, the
 //                     agent's work, the customer's decision and the follow-up survey.
@@ -42,6 +46,8 @@ return command switch
     "audit" => await new Complaints.Cli.AuditCommands(args, Identity, intakeAddress).RunAsync(),
     "triage-eval" when args.Length > 1 => Complaints.Cli.TriageEvalCommand.Run(args[1], Option("--rules"), args.Contains("--misses"), args),
     "demo" => await Demo(),
+    "desk-demo" => await new Complaints.Cli.DeskDemo(Identity, intakeAddress, Option("--routing") ?? "http://127.0.0.1:5102",
+        Option("--resolution") ?? "http://127.0.0.1:5103", Option("--followup") ?? "http://127.0.0.1:5104", timeout).RunAsync(),
     _ => Usage(),
 };
 
@@ -87,7 +93,7 @@ string? Option(string name)
 
 int Usage()
 {
-    Console.Error.WriteLine("usage: complaints health [address...] | complaints token CLIENT_ID | complaints errors list | complaints errors replay QUEUE [--max N] | complaints audit (history|export|verify|reads) ... | complaints triage-eval CORPUS [--rules FILE] [--misses] | complaints demo [--intake URL] [--timeout SECONDS] [--issuer URL]");
+    Console.Error.WriteLine("usage: complaints health [address...] | complaints token CLIENT_ID | complaints errors list | complaints errors replay QUEUE [--max N] | complaints audit (history|export|verify|reads) ... | complaints triage-eval CORPUS [--rules FILE] [--misses] | complaints desk-demo | complaints demo [--intake URL] [--timeout SECONDS] [--issuer URL]");
     return 2;
 }
 
