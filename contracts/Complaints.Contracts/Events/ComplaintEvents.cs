@@ -212,6 +212,9 @@ public sealed record SecondComplaintLinked(Guid ComplaintId, Guid FirstComplaint
 /// <summary>The 5-Why chain and the root cause it led to.</summary>
 public sealed record RootCauseIdentified(Guid ComplaintId, IReadOnlyList<string> Whys, string RootCauseCategory, string AnalystId, DateTimeOffset IdentifiedAt) : IComplaintEvent;
 
+/// <summary>The improvement action from this complaint's root-cause review was carried out; later complaints verify it.</summary>
+public sealed record ImprovementActionCompleted(Guid ComplaintId, Guid ActionId, string Outcome, string CompletedBy, DateTimeOffset CompletedAt) : IComplaintEvent;
+
 public sealed record ImprovementActionOpened(Guid ComplaintId, Guid ActionId, string Description, string Owner, DateOnly DueDate, DateTimeOffset OpenedAt) : IComplaintEvent;
 
 /// <summary>A later complaint linked to an improvement action, to verify whether the action worked.</summary>

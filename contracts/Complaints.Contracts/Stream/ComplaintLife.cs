@@ -326,6 +326,11 @@ public sealed class ComplaintLife
 
     public void When(ImprovementActionOpened e) { ImprovementActions.Add(e.ActionId); Derive(); }
 
+    /// <summary>Improvement actions from this complaint that were carried out.</summary>
+    public List<Guid> CompletedImprovementActions { get; } = [];
+
+    public void When(ImprovementActionCompleted e) { CompletedImprovementActions.Add(e.ActionId); Derive(); }
+
     public void When(LinkedToImprovementAction e) { LinkedImprovementActions.Add(e.ActionId); Derive(); }
 
     public void When(CustomerDataErased e) { PersonalDataErased = true; ErasedAt = e.ErasedAt; Derive(); }

@@ -33,9 +33,21 @@ public sealed class FollowupApi(IServiceProvider services) : Contracts.Followup.
     public override Task<GetImprovementActionResponse> GetImprovementAction(GetImprovementActionRequest request, ServerCallContext context) =>
         Slice<RootCauseHandlers>().GetAsync(request, context.CancellationToken);
 
+    [Authorize(Roles = Roles.Analyst)]
+    public override Task<CompleteImprovementActionResponse> CompleteImprovementAction(CompleteImprovementActionRequest request, ServerCallContext context) =>
+        Slice<RootCauseHandlers>().CompleteAsync(request, Caller.Of(context), context.CancellationToken);
+
     [Authorize(Roles = Roles.Agent + "," + Roles.Reporting)]
     public override Task<SearchCaseLibraryResponse> SearchCaseLibrary(SearchCaseLibraryRequest request, ServerCallContext context) =>
         Slice<RootCauseHandlers>().SearchAsync(request, context.CancellationToken);
+
+    [Authorize(Roles = Roles.CaseWorkers)]
+    public override Task<ListCallbacksDueResponse> ListCallbacksDue(ListCallbacksDueRequest request, ServerCallContext context) =>
+        Slice<Callbacks.ListCallbacksDueHandler>().HandleAsync(Caller.Of(context), context.CancellationToken);
+
+    [Authorize(Roles = Roles.Reporting)]
+    public override Task<ExportComplaintsCsvResponse> ExportComplaintsCsv(ExportComplaintsCsvRequest request, ServerCallContext context) =>
+        Slice<ExportComplaintsCsvHandler>().HandleAsync(request, context.CancellationToken);
 
     [Authorize(Roles = Roles.Reporting)]
     public override Task<ListSuggestionsResponse> ListSuggestions(ListSuggestionsRequest request, ServerCallContext context) =>

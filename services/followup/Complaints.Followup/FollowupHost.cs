@@ -43,7 +43,9 @@ public static class FollowupHost
         builder.Services.AddScoped<RecordSurveyHandler>();
         builder.Services.AddScoped<RootCauseHandlers>();
         builder.Services.AddScoped<GetKpisHandler>();
+        builder.Services.AddScoped<ExportComplaintsCsvHandler>();
         builder.Services.AddScoped<Complaints.Followup.Suggestions.ListSuggestionsHandler>();
+        builder.Services.AddScoped<Complaints.Followup.Callbacks.ListCallbacksDueHandler>();
 
         var app = builder.Build();
         app.MapGrpcService<FollowupApi>();

@@ -287,3 +287,49 @@ public sealed class FollowupTests(PlatformFixture platform)
             Assert.True(Math.Abs(e - a) < 1e-6, $"{expected.Group} {name}: expected {e}, got {a}");
     }
 }
+
+/// <summary>The closed loop (the brief: find, improve, verify): an action's status and whether its root cause came back.</summary>
+[Collection(PlatformCollection.Name)]
+public sealed class ImprovementLoopTests(PlatformFixture platform)
+{
+    private async Task<string> ReviewedAsync(string rootCause)
+    {
+        var (id, _) = await Journeys.ResolvedAsync(platform, Requests.Valid(Channel.Email, "I was charged a fee twice on my bill."));
+        var review = await platform.FollowupAs("analyst-01").RecordRootCauseAsync(new RecordRootCauseRequest
+        {
+            ComplaintId = id, Whys = { "Why twice? The billing batch ran twice." }, RootCauseCategory = rootCause,
+            Action = new ImprovementAction { Description = "Make the billing batch idempotent", Owner = "billing-platform", DueDate = "2026-12-31" },
+        });
+        return review.ActionId;
+    }
+
+    private Task<GetImprovementActionResponse> ActionAsync(string actionId) =>
+        platform.Followup.GetImprovementActionAsync(new GetImprovementActionRequest { ActionId = actionId }).ResponseAsync;
+
+    [Fact]
+    public async Task An_action_done_is_verified_when_its_root_cause_stays_away_and_not_verified_when_it_comes_back()
+    {
+        var analyst = platform.FollowupAs("analyst-01");
+        var quiet = await ReviewedAsync($"batch-{Guid.NewGuid():N}"[..16]);
+        Assert.Equal((ImprovementActionStatus.Open, ImprovementVerdict.Pending), ((await ActionAsync(quiet)).Status, (await ActionAsync(quiet)).Verdict));
+        await analyst.CompleteImprovementActionAsync(new CompleteImprovementActionRequest { ActionId = quiet, Outcome = "Batch keyed by statement id; retries are no-ops" });
+        var done = await ActionAsync(quiet);
+        Assert.Equal((ImprovementActionStatus.Done, ImprovementVerdict.Pending), (done.Status, done.Verdict));
+        var twice = await Assert.ThrowsAsync<RpcException>(() => analyst.CompleteImprovementActionAsync(new CompleteImprovementActionRequest { ActionId = quiet, Outcome = "again" }).ResponseAsync);
+        Assert.Equal(StatusCode.FailedPrecondition, twice.StatusCode);
+
+        var recurring = $"sched-{Guid.NewGuid():N}"[..16];
+        var back = await ReviewedAsync(recurring);
+        await analyst.CompleteImprovementActionAsync(new CompleteImprovementActionRequest { ActionId = back, Outcome = "Scheduler retries disabled" });
+        platform.Clock.Advance(TimeSpan.FromDays(2));
+        // A later complaint traced to the same root cause: the action did not hold.
+        await ReviewedAsync(recurring);
+        await PlatformFixture.UntilAsync(async () => (await ActionAsync(back)).Verdict == ImprovementVerdict.NotVerified, "the recurrence counts against the action");
+        Assert.Equal(1, (await ActionAsync(back)).Recurrences);
+
+        // A month without the first root cause: verified.
+        platform.Clock.Advance(TimeSpan.FromDays(31));
+        var verified = await ActionAsync(quiet);
+        Assert.Equal((ImprovementVerdict.Verified, 0), (verified.Verdict, verified.Recurrences));
+    }
+}

@@ -154,7 +154,7 @@ public sealed class PendingApprovalsTests(PlatformFixture platform)
         Assert.Equal((small.RemedyId, "800.00", assigned.AgentId), (pending.RemedyId, pending.Amount, pending.ProposedBy));
 
         var manager = await platform.ResolutionAs("mgr-care").ListPendingApprovalsAsync(new Contracts.Resolution.V1.ListPendingApprovalsRequest());
-        Assert.Equal([small.RemedyId, large.RemedyId], manager.Approvals.Where(a => a.ComplaintId == filed.ComplaintId).Select(a => a.RemedyId).Order());
+        Assert.Equal(new[] { small.RemedyId, large.RemedyId }.Order(), manager.Approvals.Where(a => a.ComplaintId == filed.ComplaintId).Select(a => a.RemedyId).Order());
 
         var otherTeam = await platform.ResolutionAs("sup-care").ListPendingApprovalsAsync(new Contracts.Resolution.V1.ListPendingApprovalsRequest());
         Assert.DoesNotContain(otherTeam.Approvals, a => a.ComplaintId == filed.ComplaintId);
@@ -201,5 +201,64 @@ public sealed class KpiSeriesTests(PlatformFixture platform)
         {
             From = period.From, To = period.To, GroupBy = Contracts.Followup.V1.KpiGrouping.Agent,
         })).Kpis.Any(k => k.Group == assigned.AgentId && k.Complaints == 1), "a per-agent figure for the first complaint's agent");
+    }
+}
+
+/// <summary>Call-backs due today: the agent's own list and the supervisor's team's, until the call is made.</summary>
+[Collection(PlatformCollection.Name)]
+public sealed class CallbacksDueTests(PlatformFixture platform)
+{
+    [Fact]
+    public async Task A_callback_shows_when_due_for_its_agent_and_supervisor_and_leaves_once_the_survey_is_recorded()
+    {
+        var (id, agent) = await Journeys.ResolvedAsync(platform, Requests.Valid(Channel.Email, "I was charged a fee twice on my bill."));
+        await PlatformFixture.UntilAsync(async () => (await platform.Intake.GetComplaintAsync(new GetComplaintRequest { ComplaintId = id }))
+            .History.Any(h => h.EventType == "callback_scheduled"), "the call-back is scheduled");
+        var early = await platform.FollowupAs(agent).ListCallbacksDueAsync(new Contracts.Followup.V1.ListCallbacksDueRequest());
+        Assert.DoesNotContain(early.Callbacks, c => c.ComplaintId == id);
+
+        platform.Clock.Advance(TimeSpan.FromDays(3) + TimeSpan.FromMinutes(1));
+        var due = await platform.FollowupAs(agent).ListCallbacksDueAsync(new Contracts.Followup.V1.ListCallbacksDueRequest());
+        var call = Assert.Single(due.Callbacks, c => c.ComplaintId == id);
+        Assert.True(call.Overdue);
+        Assert.Equal(agent, call.AgentId);
+        Assert.Contains((await platform.FollowupAs("sup-billing").ListCallbacksDueAsync(new Contracts.Followup.V1.ListCallbacksDueRequest())).Callbacks, c => c.ComplaintId == id);
+        Assert.DoesNotContain((await platform.FollowupAs("sup-care").ListCallbacksDueAsync(new Contracts.Followup.V1.ListCallbacksDueRequest())).Callbacks, c => c.ComplaintId == id);
+        var otherAgent = agent == "bill-01" ? "bill-02" : "bill-01";
+        Assert.DoesNotContain((await platform.FollowupAs(otherAgent).ListCallbacksDueAsync(new Contracts.Followup.V1.ListCallbacksDueRequest())).Callbacks, c => c.ComplaintId == id);
+
+        await platform.FollowupAs(agent).RecordSurveyAsync(new Contracts.Followup.V1.RecordSurveyRequest { ComplaintId = id, Timeliness = 5, Solution = 5, Attitude = 5, Nps = 9 });
+        await PlatformFixture.UntilAsync(async () => !(await platform.FollowupAs(agent).ListCallbacksDueAsync(new Contracts.Followup.V1.ListCallbacksDueRequest()))
+            .Callbacks.Any(c => c.ComplaintId == id), "the call made leaves the list");
+    }
+}
+
+/// <summary>The period's complaints as CSV for management and regulators' returns, without personal data.</summary>
+[Collection(PlatformCollection.Name)]
+public sealed class ComplaintsCsvTests(PlatformFixture platform)
+{
+    [Fact]
+    public async Task The_csv_has_a_line_per_complaint_with_its_type_times_and_outcome_and_no_personal_data()
+    {
+        platform.Clock.Advance(TimeSpan.FromSeconds(17));
+        var request = Requests.Valid(Channel.Email, "I was charged a fee twice on my bill.");
+        var (id, _) = await Journeys.ResolvedAsync(platform, request);
+        var complaint = await platform.Intake.GetComplaintAsync(new GetComplaintRequest { ComplaintId = id });
+        var period = new Contracts.Followup.V1.ExportComplaintsCsvRequest
+        {
+            From = complaint.FiledAt, To = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(complaint.FiledAt.ToDateTimeOffset().AddMilliseconds(1)),
+        };
+
+        Contracts.Followup.V1.ExportComplaintsCsvResponse export = new();
+        await PlatformFixture.UntilAsync(async () => (export = await platform.FollowupAs("mgr-care").ExportComplaintsCsvAsync(period)).Csv.Contains(",resolved,"),
+            "the resolved complaint in the export");
+        var lines = export.Csv.Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.StartsWith("complaint_number,filed_at,category,kind,priority,team,outcome,hours_to_resolve", lines[0]);
+        var row = Assert.Single(lines.Skip(1)).Split(',');
+        Assert.Equal((complaint.ComplaintNumber, "billing_fees", "transactional", "billing", "resolved"), (row[0], row[2], row[3], row[5], row[6]));
+        Assert.True(double.Parse(row[7], System.Globalization.CultureInfo.InvariantCulture) >= 0);
+        Assert.DoesNotContain(request.Customer.Name, export.Csv);
+        Assert.DoesNotContain(request.Customer.CustomerId, export.Csv);
+        Assert.DoesNotContain("charged a fee", export.Csv);
     }
 }

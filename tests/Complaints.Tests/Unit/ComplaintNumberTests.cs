@@ -36,7 +36,7 @@ public sealed class ComplaintStreamEventsTests
             {
                 "CallbackDue", "CallbackScheduled", "CommitmentMade", "ComplaintAssigned", "ComplaintClosed", "ComplaintEscalated", "ComplaintFiled",
                 "ComplaintReopened", "ComplaintResolved", "ComplaintRouted", "ComplaintTriaged", "CustomerContacted", "CustomerDataErased", "CustomerNotified", "DepartmentTaskAnswered", "DepartmentTaskHandedBack", "DepartmentTaskOpened", "FirstResponseSent",
-                "ImprovementActionOpened", "InvestigationFindingRecorded", "LinkedToImprovementAction", "ProgressUpdateMissed", "ProgressUpdateSent", "RemedyAccepted",
+                "ImprovementActionCompleted", "ImprovementActionOpened", "InvestigationFindingRecorded", "LinkedToImprovementAction", "ProgressUpdateMissed", "ProgressUpdateSent", "RemedyAccepted",
                 "RemedyApproved", "RemedyProposed", "RemedyRefused", "RemedyRejected", "ResolutionConfirmed", "ResolutionDueChanged", "RootCauseIdentified",
                 "SecondComplaintLinked", "SlaBreached", "SurveyRecorded", "TriageCorrected", "WordingOverridden",
             },

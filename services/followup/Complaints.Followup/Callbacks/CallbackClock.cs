@@ -6,6 +6,8 @@ public sealed class FollowupOptions
     /// <summary>The call-back to ask about satisfaction comes this long after resolution (the brief: a few days).</summary>
     public TimeSpan CallbackAfter { get; set; } = TimeSpan.FromDays(3);
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromMinutes(1);
+    /// <summary>An improvement action is verified when its root cause stays away this long after it was carried out.</summary>
+    public TimeSpan VerificationPeriod { get; set; } = TimeSpan.FromDays(30);
 }
 
 /// <summary>A durable call-back timer (in PostgreSQL, so it survives restarts).</summary>

@@ -23,6 +23,7 @@ public sealed class ComplaintFacts
     public string Category { get; set; } = "";
     /// <summary>transactional, attitude or suggestion: suggestions make the improvement backlog.</summary>
     public string Kind { get; set; } = "";
+    public string Priority { get; set; } = "";
     /// <summary>A supervisor confirmed a harassing or nonsense contact: it stays out of the KPIs.</summary>
     public bool Nuisance { get; set; }
     public DateTimeOffset? FirstResponseAt { get; set; }
@@ -62,6 +63,7 @@ public sealed class ComplaintFacts
             Agent = life.Owner ?? "",
             Category = life.Category,
             Kind = life.Kind,
+            Priority = life.Priority,
             Nuisance = life.NuisanceConfirmed,
             FirstResponseAt = life.FirstResponseAt,
             FirstResolvedAt = life.FirstResolvedAt,

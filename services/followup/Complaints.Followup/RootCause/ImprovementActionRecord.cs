@@ -11,4 +11,6 @@ public sealed class ImprovementActionRecord
     public DateOnly DueDate { get; set; }
     public DateTimeOffset OpenedAt { get; set; }
     public List<Guid> LinkedComplaints { get; set; } = [];
+    /// <summary>Carried out; from then on later complaints with the same root cause count against it.</summary>
+    public DateTimeOffset? CompletedAt { get; set; }
 }

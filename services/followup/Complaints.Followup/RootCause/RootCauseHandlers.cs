@@ -6,7 +6,9 @@ using Complaints.ServiceDefaults;
 using Complaints.ServiceDefaults.Security;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
+using Complaints.Followup.Callbacks;
 using Marten;
+using Microsoft.Extensions.Options;
 
 namespace Complaints.Followup.RootCause;
 
@@ -14,7 +16,7 @@ namespace Complaints.Followup.RootCause;
 /// Root-cause review (5-Why), improvement actions and the case library: find a problem, improve,
 /// and verify the improvement on later complaints linked to the action.
 /// </summary>
-public sealed class RootCauseHandlers(IDocumentSession session, TimeProvider clock)
+public sealed class RootCauseHandlers(IDocumentSession session, TimeProvider clock, IOptions<FollowupOptions> options)
 {
     public async Task<RecordRootCauseResponse> RecordAsync(RecordRootCauseRequest request, Caller caller, CancellationToken cancellationToken)
     {
@@ -81,6 +83,10 @@ public sealed class RootCauseHandlers(IDocumentSession session, TimeProvider clo
         if (!Guid.TryParse(request.ActionId, out var actionId)) new FieldViolations().Add("action_id", "is not an action id (a UUID)").ThrowIfAny();
         var action = await session.LoadAsync<ImprovementActionRecord>(actionId, cancellationToken)
                      ?? throw new RpcException(new Status(StatusCode.NotFound, $"No improvement action {actionId}"));
+        // The closed loop: complaints filed after the action whose root cause is the same category.
+        var recurrences = action.CompletedAt is { } since
+            ? await session.Query<ComplaintFacts>().CountAsync(f => f.RootCauseCategory == action.RootCauseCategory && f.FiledAt > since && f.Id != action.SourceComplaintId, cancellationToken)
+            : 0;
         return new GetImprovementActionResponse
         {
             ActionId = action.Id.ToString(),
@@ -89,7 +95,36 @@ public sealed class RootCauseHandlers(IDocumentSession session, TimeProvider clo
             Action = new ImprovementAction { Description = action.Description, Owner = action.Owner, DueDate = action.DueDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) },
             OpenedAt = Timestamp.FromDateTimeOffset(action.OpenedAt),
             LinkedComplaintIds = { action.LinkedComplaints.Select(c => c.ToString()) },
+            Status = action.CompletedAt is null ? ImprovementActionStatus.Open : ImprovementActionStatus.Done,
+            CompletedAt = action.CompletedAt is { } done ? Timestamp.FromDateTimeOffset(done) : null,
+            Recurrences = recurrences,
+            Verdict = action.CompletedAt is not { } completed ? ImprovementVerdict.Pending
+                : recurrences > 0 ? ImprovementVerdict.NotVerified
+                : clock.GetUtcNow() - completed >= options.Value.VerificationPeriod ? ImprovementVerdict.Verified
+                : ImprovementVerdict.Pending,
         };
+    }
+
+    public async Task<CompleteImprovementActionResponse> CompleteAsync(CompleteImprovementActionRequest request, Caller caller, CancellationToken cancellationToken)
+    {
+        var violations = new FieldViolations();
+        if (!Guid.TryParse(request.ActionId, out var actionId)) violations.Add("action_id", "is not an action id (a UUID)");
+        if (string.IsNullOrWhiteSpace(request.Outcome) || request.Outcome.Length > 2000) violations.Add("outcome", "say what was done, in at most 2000 characters");
+        violations.ThrowIfAny();
+        var action = await session.LoadAsync<ImprovementActionRecord>(actionId, cancellationToken)
+                     ?? throw new RpcException(new Status(StatusCode.NotFound, $"No improvement action {actionId}"));
+        if (action.CompletedAt is not null)
+            throw new RpcException(new Status(StatusCode.FailedPrecondition, $"The action was already completed at {action.CompletedAt:u}"));
+        var stream = await session.Events.FetchStreamStateAsync(action.SourceComplaintId, cancellationToken)
+                     ?? throw new RpcException(new Status(StatusCode.NotFound, $"No complaint with id {action.SourceComplaintId}"));
+        var now = clock.GetUtcNow();
+        action.CompletedAt = now;
+        session.Update(action);
+        session.StampTraceContext();
+        session.StampActor(caller.Subject, caller.Role);
+        session.Events.Append(action.SourceComplaintId, stream.Version + 1, new ImprovementActionCompleted(action.SourceComplaintId, action.Id, request.Outcome.Trim(), caller.Subject, now));
+        await SaveAsync(cancellationToken);
+        return new CompleteImprovementActionResponse();
     }
 
     public async Task<SearchCaseLibraryResponse> SearchAsync(SearchCaseLibraryRequest request, CancellationToken cancellationToken)

@@ -78,6 +78,12 @@ public sealed class RoleMatrixTests(PlatformFixture platform)
         new("Followup.LinkToImprovementAction", "followup", "analyst", c => new Contracts.Followup.V1.Followup.FollowupClient(c).LinkToImprovementActionAsync(new LinkToImprovementActionRequest { ComplaintId = Unknown, ActionId = Unknown }).ResponseAsync),
         new("Followup.GetImprovementAction", "followup", Reporting, c => new Contracts.Followup.V1.Followup.FollowupClient(c).GetImprovementActionAsync(new GetImprovementActionRequest { ActionId = Unknown }).ResponseAsync),
         new("Followup.SearchCaseLibrary", "followup", "agent " + Reporting, c => new Contracts.Followup.V1.Followup.FollowupClient(c).SearchCaseLibraryAsync(new SearchCaseLibraryRequest()).ResponseAsync),
+        new("Followup.CompleteImprovementAction", "followup", "analyst", c => new Contracts.Followup.V1.Followup.FollowupClient(c).CompleteImprovementActionAsync(new CompleteImprovementActionRequest { ActionId = Unknown, Outcome = "done" }).ResponseAsync),
+        new("Followup.ExportComplaintsCsv", "followup", Reporting, c => new Contracts.Followup.V1.Followup.FollowupClient(c).ExportComplaintsCsvAsync(new ExportComplaintsCsvRequest
+        {
+            From = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow.AddDays(-1)), To = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow),
+        }).ResponseAsync),
+        new("Followup.ListCallbacksDue", "followup", CaseWorkers, c => new Contracts.Followup.V1.Followup.FollowupClient(c).ListCallbacksDueAsync(new ListCallbacksDueRequest()).ResponseAsync),
         new("Followup.ListSuggestions", "followup", Reporting, c => new Contracts.Followup.V1.Followup.FollowupClient(c).ListSuggestionsAsync(new ListSuggestionsRequest
         {
             From = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow.AddDays(-1)), To = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow),
