@@ -75,4 +75,34 @@ public sealed class AgentPickerTests
         Assert.Equal("crisis", Tiers.Above("manager"));
         Assert.Null(Tiers.Above("crisis"));
     }
+
+    [Fact]
+    public void Stress_rotation_rests_an_agent_after_the_shifts_hostile_cases_and_then_the_supervisor_takes_them()
+    {
+        var shift = new DateTimeOffset(2026, 11, 24, 8, 0, 0, TimeSpan.Zero);
+        var tired = new AgentWorkload { Id = "a1", Open = 0 };
+        for (var i = 0; i < 3; i++) tired.TakeHostile(shift);
+        tired.Hostile = 0; // all three closed: none open, but the shift remembers them
+        var loads = new Dictionary<string, AgentWorkload> { ["a1"] = tired, ["a2"] = new() { Id = "a2", Open = 9 } };
+
+        var choice = AgentPicker.Pick(Care, "service_attitude", hostile: true, loads, hostileCap: 2, shiftCap: 3, shiftStart: shift);
+        Assert.Equal("a2", choice.AssigneeId);
+
+        loads["a2"].TakeHostile(shift); loads["a2"].TakeHostile(shift); loads["a2"].TakeHostile(shift);
+        var nobody = AgentPicker.Pick(Care, "service_attitude", hostile: true, loads, hostileCap: 5, shiftCap: 3, shiftStart: shift);
+        Assert.Equal(("supervisor", "sup-care"), (nobody.Tier, nobody.AssigneeId));
+        Assert.Contains("stress rotation", nobody.Reason);
+
+        // The next shift starts fresh.
+        var next = AgentPicker.Pick(Care, "service_attitude", hostile: true, loads, hostileCap: 5, shiftCap: 3, shiftStart: shift.AddHours(8));
+        Assert.Equal("agent", next.Tier);
+    }
+
+    [Fact]
+    public void Shifts_run_back_to_back_from_midnight_utc()
+    {
+        var teams = new TeamDirectory { ShiftHours = 8 };
+        Assert.Equal(new DateTimeOffset(2026, 11, 24, 8, 0, 0, TimeSpan.Zero), teams.ShiftStart(new DateTimeOffset(2026, 11, 24, 15, 59, 0, TimeSpan.Zero)));
+        Assert.Equal(new DateTimeOffset(2026, 11, 24, 16, 0, 0, TimeSpan.Zero), teams.ShiftStart(new DateTimeOffset(2026, 11, 25, 1, 0, 0, TimeSpan.FromHours(8))));
+    }
 }

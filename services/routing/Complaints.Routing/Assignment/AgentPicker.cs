@@ -9,7 +9,9 @@ public sealed record AgentChoice(string Tier, string AssigneeId, string Reason);
 /// </summary>
 public static class AgentPicker
 {
-    public static AgentChoice Pick(Team team, string category, bool hostile, IReadOnlyDictionary<string, AgentWorkload> loads, int hostileCap)
+    /// <param name="shiftCap">Hostile cases an agent takes per shift (stress rotation); with <paramref name="shiftStart"/>, the shift now running.</param>
+    public static AgentChoice Pick(Team team, string category, bool hostile, IReadOnlyDictionary<string, AgentWorkload> loads, int hostileCap,
+        int shiftCap = int.MaxValue, DateTimeOffset shiftStart = default)
     {
         var skilled = team.Agents.Where(a => a.Handles(category)).ToList();
         var candidates = skilled.Count > 0 ? skilled : team.Agents;
@@ -17,10 +19,12 @@ public static class AgentPicker
 
         if (hostile)
         {
-            candidates = candidates.Where(a => Load(a).Hostile < hostileCap).ToList();
+            var rested = candidates.Where(a => Load(a).HostileInShift(shiftStart) < shiftCap).ToList();
+            candidates = rested.Where(a => Load(a).Hostile < hostileCap).ToList();
             if (candidates.Count == 0)
-                return new AgentChoice(Tiers.Supervisor, team.Supervisor,
-                    $"every {team.Name} agent with skill {category} already has {hostileCap} hostile cases");
+                return new AgentChoice(Tiers.Supervisor, team.Supervisor, rested.Count == 0
+                    ? $"stress rotation: every {team.Name} agent with skill {category} has had {shiftCap} hostile cases this shift"
+                    : $"every {team.Name} agent with skill {category} already has {hostileCap} hostile cases");
         }
 
         var chosen = candidates

@@ -6,6 +6,18 @@ namespace Complaints.Routing.Assignment;
 public sealed class TeamDirectory
 {
     public int HostileCasesPerAgent { get; init; } = 2;
+    /// <summary>Stress rotation (seed 003): after this many hostile cases in a shift, an agent takes no more until the next.</summary>
+    public int HostileCasesPerShift { get; init; } = 4;
+    /// <summary>Shifts run back to back from midnight UTC, this long each.</summary>
+    public int ShiftHours { get; init; } = 8;
+
+    /// <summary>When the shift running at <paramref name="now"/> began.</summary>
+    public DateTimeOffset ShiftStart(DateTimeOffset now)
+    {
+        var utc = now.ToUniversalTime();
+        var day = new DateTimeOffset(utc.Date, TimeSpan.Zero);
+        return day.AddHours(Math.Floor((utc - day).TotalHours / ShiftHours) * ShiftHours);
+    }
     public string DefaultTeam { get; init; } = "";
     public string CrisisTeam { get; init; } = "";
     public List<Team> Teams { get; init; } = [];

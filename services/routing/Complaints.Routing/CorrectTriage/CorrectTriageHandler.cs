@@ -71,7 +71,8 @@ public sealed class CorrectTriageHandler(
                 await TeamLock.AcquireAsync(session, owner.Name, cancellationToken);
                 await Escalation.ReleaseAgentLoadAsync(session, openCase, cancellationToken);
                 var loads = (await session.LoadManyAsync<AgentWorkload>(cancellationToken, owner.Agents.Select(a => a.Id))).ToDictionary(l => l.Id);
-                var choice = AgentPicker.Pick(owner, category, hostile, loads, teams.HostileCasesPerAgent);
+                var shift = teams.ShiftStart(now);
+                var choice = AgentPicker.Pick(owner, category, hostile, loads, teams.HostileCasesPerAgent, teams.HostileCasesPerShift, shift);
                 var emergency = flags.Length > 0;
                 var tier = emergency ? Tiers.Crisis : choice.Tier;
                 // A declared emergency runs on the emergency clock from now, never later than the promise already made.
@@ -91,7 +92,7 @@ public sealed class CorrectTriageHandler(
                 {
                     var load = loads.GetValueOrDefault(choice.AssigneeId) ?? new AgentWorkload { Id = choice.AssigneeId };
                     load.Open++;
-                    if (hostile) load.Hostile++;
+                    if (hostile) load.TakeHostile(shift);
                     session.Store(load);
                     openCase.LoadedAgentId = choice.AssigneeId;
                 }

@@ -41,9 +41,13 @@ public sealed class ReassignCaseHandler(IDocumentSession session, TeamDirectory 
         await session.BeginTransactionAsync(cancellationToken);
         await TeamLock.AcquireAsync(session, targetTeam!, cancellationToken);
         var load = await session.LoadAsync<AgentWorkload>(agentId, cancellationToken) ?? new AgentWorkload { Id = agentId };
+        var shift = teams.ShiftStart(clock.GetUtcNow());
         if (openCase.Hostile && load.Hostile >= teams.HostileCasesPerAgent)
             throw new RpcException(new Status(StatusCode.FailedPrecondition,
                 $"{agentId} already has {load.Hostile} hostile cases, the most an agent carries; choose another agent or take it yourself"));
+        if (openCase.Hostile && load.HostileInShift(shift) >= teams.HostileCasesPerShift)
+            throw new RpcException(new Status(StatusCode.FailedPrecondition,
+                $"{agentId} has had {teams.HostileCasesPerShift} hostile cases this shift (stress rotation); choose another agent"));
 
         var previous = openCase.AssigneeId;
         await Escalation.ReleaseAgentLoadAsync(session, openCase, cancellationToken);
@@ -52,7 +56,7 @@ public sealed class ReassignCaseHandler(IDocumentSession session, TeamDirectory 
         if (tier == Tiers.Agent)
         {
             load.Open++;
-            if (openCase.Hostile) load.Hostile++;
+            if (openCase.Hostile) load.TakeHostile(shift);
             session.Store(load);
             openCase.LoadedAgentId = agentId;
         }

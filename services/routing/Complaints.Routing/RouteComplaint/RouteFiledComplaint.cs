@@ -52,7 +52,8 @@ public sealed class RouteFiledComplaint(
         await TeamLock.AcquireAsync(session, team.Name, cancellationToken);
         var loads = (await session.LoadManyAsync<AgentWorkload>(cancellationToken, team.Agents.Select(a => a.Id)))
             .ToDictionary(l => l.Id);
-        var choice = AgentPicker.Pick(team, result.Category, result.Hostile, loads, teams.HostileCasesPerAgent);
+        var shift = teams.ShiftStart(now);
+        var choice = AgentPicker.Pick(team, result.Category, result.Hostile, loads, teams.HostileCasesPerAgent, teams.HostileCasesPerShift, shift);
 
         var events = new List<object>
         {
@@ -95,7 +96,7 @@ public sealed class RouteFiledComplaint(
         {
             var load = loads.GetValueOrDefault(loadedAgent) ?? new AgentWorkload { Id = loadedAgent };
             load.Open++;
-            if (result.Hostile) load.Hostile++;
+            if (result.Hostile) load.TakeHostile(shift);
             session.Store(load);
         }
         var openCase = new OpenCase

@@ -42,6 +42,7 @@ public sealed class GetTeamBoardHandler(IQuerySession session, TeamDirectory tea
             .ThenBy(c => c.Case.NextDeadline ?? DateTimeOffset.MaxValue)
             .ToList();
         var team = teams[teamName];
+        var shift = teams.ShiftStart(now);
         var loads = (await session.LoadManyAsync<AgentWorkload>(cancellationToken, team.Agents.Select(a => a.Id))).ToDictionary(l => l.Id);
 
         return new GetTeamBoardResponse
@@ -69,6 +70,8 @@ public sealed class GetTeamBoardHandler(IQuerySession session, TeamDirectory tea
                     AgentId = a.Id,
                     Open = loads.GetValueOrDefault(a.Id)?.Open ?? 0,
                     Hostile = loads.GetValueOrDefault(a.Id)?.Hostile ?? 0,
+                    HostileThisShift = loads.GetValueOrDefault(a.Id)?.HostileInShift(shift) ?? 0,
+                    Resting = (loads.GetValueOrDefault(a.Id)?.HostileInShift(shift) ?? 0) >= teams.HostileCasesPerShift,
                 }),
             },
         };
