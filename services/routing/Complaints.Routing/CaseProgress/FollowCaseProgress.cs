@@ -63,17 +63,7 @@ public sealed class FollowCaseProgress(
         openCase.RecomputeNextDeadline();
         if (openCase.HandedBackTasks.Count == 2 && openCase.Tier == Tiers.Agent)
         {
-            var stream = await session.Events.FetchStreamStateAsync(handedBack.ComplaintId, cancellationToken)
-                         ?? throw new InvalidOperationException($"Complaint {handedBack.ComplaintId} has no stream");
-            var reason = $"handed back by departments twice; the last: {handedBack.Reason}";
-            if (await Escalation.OneTierUpAsync(session, openCase, teams, reason, clock.GetUtcNow(), cancellationToken) is { } escalated)
-            {
-                session.StampTraceContext();
-                session.StampCausation(context.MessageId);
-                session.StampActor("routing.escalation", "system");
-                session.Events.Append(handedBack.ComplaintId, stream.Version + 1, escalated);
-                logger.LogInformation("Complaint {ComplaintId} escalated to {Tier}: handed back twice", handedBack.ComplaintId, escalated.ToTier);
-            }
+            await EscalateAsync(context, openCase, $"handed back by departments twice; the last: {handedBack.Reason}", cancellationToken);
         }
         session.Store(openCase);
         await session.SaveChangesAsync(cancellationToken);
@@ -120,17 +110,8 @@ public sealed class FollowCaseProgress(
         if (await OpenCaseAsync(missed.ComplaintId, cancellationToken) is not { Open: true, Tier: Tiers.Agent } openCase
             || context.StreamVersion() <= openCase.OpenStateVersion) return;
 
-        var stream = await session.Events.FetchStreamStateAsync(missed.ComplaintId, cancellationToken)
-                     ?? throw new InvalidOperationException($"Complaint {missed.ComplaintId} has no stream");
-        var reason = $"no news for the customer since {missed.LastUpdateAt:yyyy-MM-dd HH:mm} UTC; an update was due by {missed.DueAt:yyyy-MM-dd HH:mm} UTC";
-        if (await Escalation.OneTierUpAsync(session, openCase, teams, reason, clock.GetUtcNow(), cancellationToken) is { } escalated)
-        {
-            session.StampTraceContext();
-            session.StampCausation(context.MessageId);
-            session.StampActor("routing.escalation", "system");
-            session.Events.Append(missed.ComplaintId, stream.Version + 1, escalated);
-            logger.LogInformation("Complaint {ComplaintId} escalated to {Tier} after a missed progress update", missed.ComplaintId, escalated.ToTier);
-        }
+        await EscalateAsync(context, openCase,
+            $"no news for the customer since {missed.LastUpdateAt:yyyy-MM-dd HH:mm} UTC; an update was due by {missed.DueAt:yyyy-MM-dd HH:mm} UTC", cancellationToken);
         session.Store(openCase);
         await session.SaveChangesAsync(cancellationToken);
     }
@@ -144,20 +125,24 @@ public sealed class FollowCaseProgress(
             || openCase.HandledRejections.Contains(rejected.RemedyId)
             || context.StreamVersion() <= openCase.OpenStateVersion) return;
 
-        var stream = await session.Events.FetchStreamStateAsync(rejected.ComplaintId, cancellationToken)
-                     ?? throw new InvalidOperationException($"Complaint {rejected.ComplaintId} has no stream");
-        var reason = $"the customer rejected remedy {rejected.RemedyId}; prefers: {rejected.PreferredRemedy}";
         openCase.HandledRejections.Add(rejected.RemedyId);
-        if (await Escalation.OneTierUpAsync(session, openCase, teams, reason, clock.GetUtcNow(), cancellationToken) is { } escalated)
-        {
-            session.StampTraceContext();
-            session.StampCausation(context.MessageId);
-            session.StampActor("routing.escalation", "system");
-            session.Events.Append(rejected.ComplaintId, stream.Version + 1, escalated);
-            logger.LogInformation("Complaint {ComplaintId} escalated to {Tier} after a rejected remedy", rejected.ComplaintId, escalated.ToTier);
-        }
+        await EscalateAsync(context, openCase, $"the customer rejected remedy {rejected.RemedyId}; prefers: {rejected.PreferredRemedy}", cancellationToken);
         session.Store(openCase);
         await session.SaveChangesAsync(cancellationToken);
+    }
+
+    /// <summary>Moves the case one tier up for <paramref name="reason"/> and appends the escalation, caused by the message being consumed.</summary>
+    private async Task EscalateAsync(ConsumeContext context, OpenCase openCase, string reason, CancellationToken cancellationToken)
+    {
+        var stream = await session.Events.FetchStreamStateAsync(openCase.Id, cancellationToken)
+                     ?? throw new InvalidOperationException($"Complaint {openCase.Id} has no stream");
+        if (await Escalation.OneTierUpAsync(session, openCase, teams, reason, clock.GetUtcNow(), cancellationToken) is not { } escalated) return;
+        session.StampTraceContext();
+        session.StampCausation(context.MessageId);
+        session.StampActor("routing.escalation", "system");
+        session.Events.Append(openCase.Id, stream.Version + 1, escalated);
+        // The reason stays on the stream only: it may quote the customer (a preferred remedy).
+        logger.LogInformation("Complaint {ComplaintId} escalated to {Tier}", openCase.Id, escalated.ToTier);
     }
 
     /// <summary>
