@@ -31,6 +31,13 @@ public sealed class GrpcErrorsInterceptor(ILogger<GrpcErrorsInterceptor> logger)
         {
             throw new RpcException(new Status(StatusCode.Cancelled, "The call was cancelled"));
         }
+        catch (Exception ex) when (ConcurrencyConflicts.Is(ex))
+        {
+            // Another writer appended to the same complaint between the read and the write (a notice,
+            // a breach, a colleague): nothing was written; the caller reads again and retries.
+            logger.LogInformation("{Method} lost a race on the same complaint; answered Aborted", context.Method);
+            throw new RpcException(new Status(StatusCode.Aborted, "The complaint changed meanwhile; nothing was recorded: reload and retry"));
+        }
         catch (Exception ex) when (InfrastructureFailures.Is(ex))
         {
             // The exception's type only: a database error's text can quote the values it refused.
