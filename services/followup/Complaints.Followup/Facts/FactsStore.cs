@@ -40,17 +40,39 @@ public sealed class FactsStore(IDocumentStore store, NpgsqlDataSource database, 
         var rebuilt = 0;
         foreach (var batch in ids.Chunk(200))
         {
-            await using var session = store.LightweightSession();
-            foreach (var id in batch)
+            // The live refresh keeps running meanwhile: when it wrote one of the batch's facts first,
+            // the batch is folded again on top of what is there.
+            for (var attempt = 1; ; attempt++)
             {
-                var events = await session.Events.FetchStreamAsync(id, token: cancellationToken);
-                if (ComplaintFacts.Fold(id, events.Select(e => (e.Version, e.Data))) is not { } facts) continue;
-                session.Store(facts);
-                rebuilt++;
+                try
+                {
+                    rebuilt += await RebuildBatchAsync(batch, cancellationToken);
+                    break;
+                }
+                catch (Exception ex) when (ConcurrencyConflicts.Is(ex) && attempt < 5)
+                {
+                    logger.LogDebug("A live refresh wrote facts of the batch first; folding it again");
+                }
             }
-            await session.SaveChangesAsync(cancellationToken);
         }
         logger.LogInformation("Rebuilt the facts of {Count} complaints from the event store", rebuilt);
         return rebuilt;
+    }
+
+    private async Task<int> RebuildBatchAsync(Guid[] batch, CancellationToken cancellationToken)
+    {
+        await using var session = store.LightweightSession();
+        var existing = (await session.LoadManyAsync<ComplaintFacts>(cancellationToken, batch)).ToDictionary(f => f.Id);
+        var folded = 0;
+        foreach (var id in batch)
+        {
+            var events = await session.Events.FetchStreamAsync(id, token: cancellationToken);
+            if (ComplaintFacts.Fold(id, events.Select(e => (e.Version, e.Data))) is not { } facts) continue;
+            folded++;
+            if (!existing.TryGetValue(id, out var stored)) session.Insert(facts);
+            else if (stored.Version < facts.Version) session.Update(facts);
+        }
+        await session.SaveChangesAsync(cancellationToken);
+        return folded;
     }
 }
