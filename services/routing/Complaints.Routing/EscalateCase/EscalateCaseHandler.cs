@@ -30,16 +30,11 @@ public sealed class EscalateCaseHandler(IDocumentSession session, TeamDirectory 
         if (string.IsNullOrWhiteSpace(request.Reason)) violations.Add("reason", "is required: say why the case goes up");
         violations.ThrowIfAny();
 
-        var openCase = await session.LoadAsync<OpenCase>(complaintId, cancellationToken);
-        if (openCase is null) throw new RpcException(new Status(StatusCode.NotFound, $"No routed complaint {complaintId}"));
-        caller.Require(!caller.Is(Roles.Supervisor) || openCase.Team == caller.Team, $"a supervisor escalates the cases of their own team ({caller.Team})");
-        if (!openCase.Open)
-            throw new RpcException(new Status(StatusCode.FailedPrecondition, "The complaint is resolved; there is nothing to escalate"));
+        var (openCase, version) = await CaseAction.LoadAsync(session, complaintId, caller,
+            c => c.Team == caller.Team, $"a supervisor escalates the cases of their own team ({caller.Team})",
+            "The complaint is resolved; there is nothing to escalate", cancellationToken);
         if (!Tiers.IsAbove(toTier!, openCase.Tier))
             throw new RpcException(new Status(StatusCode.FailedPrecondition, $"The case is already at the {openCase.Tier} tier; escalation only goes up"));
-
-        var stream = await session.Events.FetchStreamStateAsync(complaintId, cancellationToken)
-                     ?? throw new RpcException(new Status(StatusCode.NotFound, $"No complaint {complaintId}"));
         var assignee = Tiers.AssigneeAt(toTier!, teams[openCase.Team], teams);
         var escalated = new ComplaintEscalated(complaintId, openCase.Tier, toTier!, $"escalated by hand by {caller.Subject}: {request.Reason.Trim()}", assignee, clock.GetUtcNow());
         await Escalation.ReleaseAgentLoadAsync(session, openCase, cancellationToken);
@@ -49,7 +44,7 @@ public sealed class EscalateCaseHandler(IDocumentSession session, TeamDirectory 
 
         session.StampTraceContext();
         session.StampActor(caller.Subject, caller.Role);
-        session.Events.Append(complaintId, stream.Version + 1, escalated);
+        session.Events.Append(complaintId, version + 1, escalated);
         await session.SaveChangesAsync(cancellationToken);
         return new EscalateCaseResponse { Tier = toTier, AssigneeId = assignee };
     }

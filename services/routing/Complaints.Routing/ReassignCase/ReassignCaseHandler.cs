@@ -27,17 +27,11 @@ public sealed class ReassignCaseHandler(IDocumentSession session, TeamDirectory 
         if (string.IsNullOrWhiteSpace(request.Reason)) violations.Add("reason", "is required: say why the case moves");
         violations.ThrowIfAny();
 
-        var openCase = await session.LoadAsync<OpenCase>(complaintId, cancellationToken);
-        if (openCase is null) throw new RpcException(new Status(StatusCode.NotFound, $"No routed complaint {complaintId}"));
-        caller.Require(!caller.Is(Roles.Supervisor) || (openCase.Team == caller.Team && targetTeam == caller.Team),
-            $"a supervisor moves cases within their own team ({caller.Team})");
-        if (!openCase.Open)
-            throw new RpcException(new Status(StatusCode.FailedPrecondition, "The complaint is resolved; reopen it before moving it"));
+        var (openCase, version) = await CaseAction.LoadAsync(session, complaintId, caller,
+            c => c.Team == caller.Team && targetTeam == caller.Team, $"a supervisor moves cases within their own team ({caller.Team})",
+            "The complaint is resolved; reopen it before moving it", cancellationToken);
         if (openCase.AssigneeId == agentId)
             throw new RpcException(new Status(StatusCode.FailedPrecondition, $"{agentId} already has the case"));
-
-        var stream = await session.Events.FetchStreamStateAsync(complaintId, cancellationToken)
-                     ?? throw new RpcException(new Status(StatusCode.NotFound, $"No complaint {complaintId}"));
         await session.BeginTransactionAsync(cancellationToken);
         await TeamLock.AcquireAsync(session, targetTeam!, cancellationToken);
         var load = await session.LoadAsync<AgentWorkload>(agentId, cancellationToken) ?? new AgentWorkload { Id = agentId };
@@ -70,12 +64,12 @@ public sealed class ReassignCaseHandler(IDocumentSession session, TeamDirectory 
         openCase.AssigneeId = agentId;
         openCase.Tier = tier;
         openCase.AssignedAt = now;
-        openCase.OpenStateVersion = stream.Version + events.Count;
+        openCase.OpenStateVersion = version + events.Count;
         session.Store(openCase);
 
         session.StampTraceContext();
         session.StampActor(caller.Subject, caller.Role);
-        session.Events.Append(complaintId, stream.Version + events.Count, events.ToArray());
+        session.Events.Append(complaintId, version + events.Count, events.ToArray());
         await session.SaveChangesAsync(cancellationToken);
         return new ReassignCaseResponse { Team = targetTeam, AgentId = agentId, PreviousAssigneeId = previous, Tier = tier };
     }
