@@ -213,6 +213,12 @@ public sealed record SecondComplaintLinked(Guid ComplaintId, Guid FirstComplaint
 public sealed record RootCauseIdentified(Guid ComplaintId, IReadOnlyList<string> Whys, string RootCauseCategory, string AnalystId, DateTimeOffset IdentifiedAt) : IComplaintEvent;
 
 /// <summary>The improvement action from this complaint's root-cause review was carried out; later complaints verify it.</summary>
+/// <summary>
+/// Staff wrote the case up for the library. Both texts were screened for personal data and are
+/// still sealed under the customer's key, so erasing the customer erases them from history too.
+/// </summary>
+public sealed record CaseSummaryWritten(Guid ComplaintId, string MaskedDescription, string HandlingSummary, string WrittenBy, DateTimeOffset WrittenAt) : IComplaintEvent;
+
 public sealed record ImprovementActionCompleted(Guid ComplaintId, Guid ActionId, string Outcome, string CompletedBy, DateTimeOffset CompletedAt) : IComplaintEvent;
 
 public sealed record ImprovementActionOpened(Guid ComplaintId, Guid ActionId, string Description, string Owner, DateOnly DueDate, DateTimeOffset OpenedAt) : IComplaintEvent;

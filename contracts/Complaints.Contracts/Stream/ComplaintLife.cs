@@ -64,6 +64,8 @@ public sealed class CommitmentLife
     public bool Broken { get; set; }
 }
 
+public sealed record CaseSummaryLife(string MaskedDescription, string HandlingSummary, string WrittenBy, DateTimeOffset WrittenAt);
+
 public sealed record SurveyLife(int Timeliness, int Solution, int Attitude, int Nps, bool Satisfied, DateTimeOffset RecordedAt);
 
 /// <summary>
@@ -143,6 +145,8 @@ public sealed class ComplaintLife
     /// <summary>The first resolution: handling time and solve rate count from it.</summary>
     public DateTimeOffset? FirstResolvedAt { get; private set; }
     public DateTimeOffset? ResolvedAt { get; private set; }
+    /// <summary>The remedy of the latest resolution; unlike <see cref="AcceptedRemedy"/> it outlives a reopening, for the case library.</summary>
+    public Guid? ResolvedWithRemedy { get; private set; }
     public DateTimeOffset? ConfirmedAt { get; private set; }
     public string ConfirmationChannel { get; private set; } = "";
 
@@ -157,6 +161,9 @@ public sealed class ComplaintLife
     public List<Guid> ImprovementActions { get; } = [];
     /// <summary>Improvement actions this (later) complaint was linked to, to verify them.</summary>
     public List<Guid> LinkedImprovementActions { get; } = [];
+
+    /// <summary>The case library's write-up (sealed texts), the latest one written.</summary>
+    public CaseSummaryLife? CaseSummary { get; private set; }
 
     public bool PersonalDataErased { get; private set; }
     public DateTimeOffset? ErasedAt { get; private set; }
@@ -296,7 +303,7 @@ public sealed class ComplaintLife
 
     public void When(RemedyRejected e) { RemediesRejected++; Decide(e.RemedyId, RemedyStage.Rejected, null, null); }
 
-    public void When(ComplaintResolved e) { FirstResolvedAt ??= e.ResolvedAt; ResolvedAt = e.ResolvedAt; Kept(e.ResolvedAt); Derive(); }
+    public void When(ComplaintResolved e) { FirstResolvedAt ??= e.ResolvedAt; ResolvedAt = e.ResolvedAt; ResolvedWithRemedy = e.RemedyId; Kept(e.ResolvedAt); Derive(); }
 
     public void When(ResolutionConfirmed e) { ConfirmedAt = e.SentAt; ConfirmationChannel = e.Channel; Kept(e.SentAt); Derive(); }
 
@@ -330,6 +337,8 @@ public sealed class ComplaintLife
     public List<Guid> CompletedImprovementActions { get; } = [];
 
     public void When(ImprovementActionCompleted e) { CompletedImprovementActions.Add(e.ActionId); Derive(); }
+
+    public void When(CaseSummaryWritten e) { CaseSummary = new CaseSummaryLife(e.MaskedDescription, e.HandlingSummary, e.WrittenBy, e.WrittenAt); Derive(); }
 
     public void When(LinkedToImprovementAction e) { LinkedImprovementActions.Add(e.ActionId); Derive(); }
 

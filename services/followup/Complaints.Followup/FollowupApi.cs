@@ -37,9 +37,13 @@ public sealed class FollowupApi(IServiceProvider services) : Contracts.Followup.
     public override Task<CompleteImprovementActionResponse> CompleteImprovementAction(CompleteImprovementActionRequest request, ServerCallContext context) =>
         Slice<RootCauseHandlers>().CompleteAsync(request, Caller.Of(context), context.CancellationToken);
 
+    [Authorize(Roles = Roles.CaseWorkers + "," + Roles.Analyst)]
+    public override Task<WriteCaseSummaryResponse> WriteCaseSummary(WriteCaseSummaryRequest request, ServerCallContext context) =>
+        Slice<CaseLibrary.WriteCaseSummaryHandler>().HandleAsync(request, Caller.Of(context), context.CancellationToken);
+
     [Authorize(Roles = Roles.Agent + "," + Roles.Reporting)]
     public override Task<SearchCaseLibraryResponse> SearchCaseLibrary(SearchCaseLibraryRequest request, ServerCallContext context) =>
-        Slice<RootCauseHandlers>().SearchAsync(request, context.CancellationToken);
+        Slice<CaseLibrary.SearchCaseLibraryHandler>().HandleAsync(request, context.CancellationToken);
 
     [Authorize(Roles = Roles.CaseWorkers)]
     public override Task<ListCallbacksDueResponse> ListCallbacksDue(ListCallbacksDueRequest request, ServerCallContext context) =>

@@ -28,12 +28,20 @@ public static class FollowupHost
             store.Schema.For<ComplaintFacts>().UseOptimisticConcurrency(true).Index(f => f.FiledAt).Index(f => f.CustomerId).Index(f => f.RootCauseCategory);
             store.Schema.For<CallbackClock>().UseOptimisticConcurrency(true).Index(c => c.DueAt);
             store.Schema.For<RootCause.ImprovementActionRecord>().UseOptimisticConcurrency(true);
+            // The case library's similar-case search: trigrams (pg_trgm) in a GiST index, which also orders by distance.
+            store.Storage.ExtendedSchemaObjects.Add(new Weasel.Postgresql.Extension("pg_trgm"));
+            store.Schema.For<CaseLibrary.CaseLibraryText>().Index(t => t.SearchText, index =>
+            {
+                index.Method = Weasel.Postgresql.Tables.IndexMethod.gist;
+                index.Mask = "? gist_trgm_ops";
+            });
         });
         builder.AddComplaintsMessaging(ServiceName, bus =>
         {
             bus.AddConsumer<RefreshComplaintFacts>();
             bus.AddConsumer<ScheduleCallback>();
             bus.AddConsumer<LinkSecondComplaint>();
+            bus.AddConsumer<CaseLibrary.ForgetErasedCaseText>();
         });
 
         builder.Services.Configure<FollowupOptions>(builder.Configuration.GetSection(FollowupOptions.Section));
@@ -42,6 +50,8 @@ public static class FollowupHost
         builder.Services.AddHostedService(sp => sp.GetRequiredService<CallbackSweeper>());
         builder.Services.AddScoped<RecordSurveyHandler>();
         builder.Services.AddScoped<RootCauseHandlers>();
+        builder.Services.AddScoped<CaseLibrary.WriteCaseSummaryHandler>();
+        builder.Services.AddScoped<CaseLibrary.SearchCaseLibraryHandler>();
         builder.Services.AddScoped<GetKpisHandler>();
         builder.Services.AddScoped<ExportComplaintsCsvHandler>();
         builder.Services.AddScoped<Complaints.Followup.Suggestions.ListSuggestionsHandler>();

@@ -46,11 +46,19 @@ public sealed class ComplaintFacts
     public string RootCauseCategory { get; set; } = "";
     public List<string> Whys { get; set; } = [];
     public List<Guid> ImprovementActions { get; set; } = [];
+    /// <summary>Staff wrote the case up for the library (and the customer was not erased since).</summary>
+    public bool HasCaseSummary { get; set; }
+    /// <summary>The remedy of the latest resolution.</summary>
+    public string RemedyKind { get; set; } = "";
+    public decimal RemedyAmount { get; set; }
+    public string RemedyCurrency { get; set; } = "";
+    public bool Satisfied { get; set; }
 
     /// <summary>The facts, read from the complaint's one fold; null for a stream that has no filing.</summary>
     public static ComplaintFacts? Fold(Guid complaintId, IEnumerable<(long Version, object Data)> events)
     {
         if (ComplaintLife.Fold(complaintId, events) is not { } life) return null;
+        var remedy = life.ResolvedWithRemedy is { } remedyId ? life.Remedies.GetValueOrDefault(remedyId) : null;
         return new ComplaintFacts
         {
             Id = complaintId,
@@ -83,6 +91,11 @@ public sealed class ComplaintFacts
             RootCauseCategory = life.RootCauseCategory,
             Whys = [.. life.Whys],
             ImprovementActions = [.. life.ImprovementActions],
+            HasCaseSummary = life.CaseSummary is not null && !life.PersonalDataErased,
+            RemedyKind = remedy?.Kind ?? "",
+            RemedyAmount = remedy?.Amount ?? 0,
+            RemedyCurrency = remedy?.Currency ?? "",
+            Satisfied = life.Survey?.Satisfied ?? false,
         };
     }
 }

@@ -13,7 +13,7 @@ using Microsoft.Extensions.Options;
 namespace Complaints.Followup.RootCause;
 
 /// <summary>
-/// Root-cause review (5-Why), improvement actions and the case library: find a problem, improve,
+/// Root-cause review (5-Why) and improvement actions: find a problem, improve,
 /// and verify the improvement on later complaints linked to the action.
 /// </summary>
 public sealed class RootCauseHandlers(IDocumentSession session, TimeProvider clock, IOptions<FollowupOptions> options)
@@ -125,32 +125,6 @@ public sealed class RootCauseHandlers(IDocumentSession session, TimeProvider clo
         session.Events.Append(action.SourceComplaintId, stream.Version + 1, new ImprovementActionCompleted(action.SourceComplaintId, action.Id, request.Outcome.Trim(), caller.Subject, now));
         await SaveAsync(cancellationToken);
         return new CompleteImprovementActionResponse();
-    }
-
-    public async Task<SearchCaseLibraryResponse> SearchAsync(SearchCaseLibraryRequest request, CancellationToken cancellationToken)
-    {
-        var category = request.Category.Trim();
-        var rootCause = request.RootCauseCategory.Trim().ToLowerInvariant();
-        var query = session.Query<ComplaintFacts>().Where(f => f.RootCauseCategory != "");
-        if (category.Length > 0) query = query.Where(f => f.Category == category);
-        if (rootCause.Length > 0) query = query.Where(f => f.RootCauseCategory == rootCause);
-        var cases = await query.OrderByDescending(f => f.FiledAt).Take(200).ToListAsync(cancellationToken);
-
-        var response = new SearchCaseLibraryResponse();
-        response.Entries.AddRange(cases.Select(f => new CaseLibraryEntry
-        {
-            ComplaintId = f.Id.ToString(),
-            ComplaintNumber = f.ComplaintNumber,
-            Category = f.Category,
-            Team = f.Team,
-            RootCauseCategory = f.RootCauseCategory,
-            Whys = { f.Whys },
-            ActionIds = { f.ImprovementActions.Select(a => a.ToString()) },
-            Surveyed = f.Surveyed,
-            Satisfaction = f.Surveyed ? (f.Timeliness + f.Solution + f.Attitude) / 3.0 : 0,
-            Nps = f.Nps,
-        }));
-        return response;
     }
 
     private async Task SaveAsync(CancellationToken cancellationToken)

@@ -1,0 +1,44 @@
+using Complaints.Contracts.Events;
+using Complaints.Contracts.Stream;
+using Complaints.ServiceDefaults;
+using Grpc.Core;
+
+namespace Complaints.Followup.CaseLibrary;
+
+/// <summary>A case written up for the library, in clear, before it is sealed.</summary>
+public sealed record WriteCaseSummaryCommand(string MaskedDescription, string HandlingSummary);
+
+/// <summary>
+/// Whether a case may enter the library with this write-up: only a resolved case (the library
+/// teaches what worked), never one whose customer was erased, and never text that identifies
+/// anyone (<see cref="PersonalDataScreen"/>, given the customer's own name and contacts in clear).
+/// </summary>
+public static class CaseSummaryDecision
+{
+    public const int MaxLength = 2000;
+
+    /// <param name="seal">Seals a text under the customer's key.</param>
+    public static CaseSummaryWritten Decide(ComplaintLife life, WriteCaseSummaryCommand command, IReadOnlyList<string> customersOwnValues,
+        Func<string, string> seal, string writer, DateTimeOffset now)
+    {
+        var violations = new FieldViolations();
+        Check("masked_description", command.MaskedDescription);
+        Check("handling_summary", command.HandlingSummary);
+        violations.ThrowIfAny();
+
+        if (life.PersonalDataErased)
+            throw new RpcException(new Status(StatusCode.FailedPrecondition, "The customer's data was erased; their case stays out of the library"));
+        if (life.FirstResolvedAt is null)
+            throw new RpcException(new Status(StatusCode.FailedPrecondition, "The case is not resolved yet; the library keeps how cases were resolved"));
+        return new CaseSummaryWritten(life.Id, seal(command.MaskedDescription.Trim()), seal(command.HandlingSummary.Trim()), writer, now);
+
+        void Check(string field, string text)
+        {
+            if (string.IsNullOrWhiteSpace(text)) violations.Add(field, "is required");
+            else if (text.Length > MaxLength) violations.Add(field, $"is longer than {MaxLength} characters");
+            else
+                foreach (var problem in PersonalDataScreen.Find(text, customersOwnValues))
+                    violations.Add(field, $"{problem}: the library is read by every agent, so write the case without personal data");
+        }
+    }
+}
