@@ -12,7 +12,8 @@ namespace Complaints.Cli;
 /// <c>complaints desk-demo</c>: a supervisor's day through the public API, each person signed in as
 /// themselves. The billing supervisor reads the board, corrects a triage (the case moves to
 /// logistics), moves a case between agents, approves a remedy above the agent's limit, and sees a
-/// department task's due time. The after-sales customer is told the new date of a complex case, and
+/// department task's due time, and writes the resolved case up for the case library, where a
+/// colleague finds it by similar words. The after-sales customer is told the new date of a complex case, and
 /// a manager reads the KPIs as a daily series.
 /// </summary>
 public sealed class DeskDemo(Func<string, ClientCredentials> identity, string intakeAddress, string routingAddress, string resolutionAddress, string followupAddress, TimeSpan timeout)
@@ -78,6 +79,37 @@ public sealed class DeskDemo(Func<string, ClientCredentials> identity, string in
         Console.WriteLine($"Approvals awaiting sup-billing: {pending.ComplaintNumber} {pending.Kind} {pending.Amount} {pending.Currency} by {pending.ProposedBy}");
         await approvals.DecideApprovalAsync(new DecideApprovalRequest { ComplaintId = fee.ComplaintId, RemedyId = remedy.RemedyId, Approve = true, Reason = "the interest was caused by our double debit" });
         Console.WriteLine("Approved.");
+
+        // The customer accepts; the supervisor writes the case up for the library, and a colleague
+        // with a similar complaint finds it by its words.
+        await agent.RecordCustomerDecisionAsync(new RecordCustomerDecisionRequest
+        {
+            ComplaintId = fee.ComplaintId, RemedyId = remedy.RemedyId, Accepted = true, ConfirmationChannel = "sms",
+            Confirmation = "As agreed today, 800 CNY (the duplicate fee and the interest) is refunded within 3 working days.",
+        });
+        using var supervisorFollowup = AuthenticatedChannel.For(followupAddress, identity("sup-billing"));
+        await new Followup.FollowupClient(supervisorFollowup).WriteCaseSummaryAsync(new WriteCaseSummaryRequest
+        {
+            ComplaintId = fee.ComplaintId,
+            MaskedDescription = "A monthly fee was debited twice; the second debit pushed the account into overdraft.",
+            HandlingSummary = "Finance confirmed the double debit; refunded the fee and the overdraft interest, above agent limit with supervisor approval.",
+        });
+        using var colleagueFollowup = AuthenticatedChannel.For(followupAddress, identity(fee.AgentId));
+        var library = new Followup.FollowupClient(colleagueFollowup);
+        CaseLibraryEntry? precedent = null;
+        for (var waited = TimeSpan.Zero; precedent is null && waited < timeout; waited += TimeSpan.FromMilliseconds(200))
+        {
+            precedent = (await library.SearchCaseLibraryAsync(new SearchCaseLibraryRequest { SimilarToText = "fee debited twice, now I pay overdraft interest" }))
+                .Entries.FirstOrDefault(e => e.ComplaintId == fee.ComplaintId && e.RemedyKind.Length > 0);
+            if (precedent is null) await Task.Delay(200);
+        }
+        if (precedent is null)
+        {
+            Console.Error.WriteLine("The written-up case was not found in the case library.");
+            return 1;
+        }
+        Console.WriteLine($"Case library, similar to \"fee debited twice, now I pay overdraft interest\": {precedent.ComplaintNumber} " +
+                          $"(similarity {precedent.Similarity:0.00}), remedy {precedent.RemedyKind} {precedent.RemedyAmount} {precedent.RemedyCurrency}: {precedent.HandlingSummary}");
 
         // The fridge needs investigation: five working days, not the 24 hours promised. The customer is told, in writing.
         var notice = await WaitForAsync(intake, fridge.ComplaintId, c => c.History.Any(h => h.EventType == "customer_notified"));
