@@ -17,6 +17,9 @@
 //                     a supervisor's day: the team board, a triage correction that re-routes, a case
 //                     moved between agents, an approval awaiting the supervisor, a department task, a
 //                     customer told a new date in writing, the KPIs as a daily series.
+//   complaints read-probe [--repeats 20] [--customer ID]
+//                     times KPIs, a customer's history, an agent's cases and queue, the team board
+//                     and the case library as their users call them (eng/scale-bench.sh).
 //   complaints demo   [--intake URL] [--resolution URL] [--followup URL] [--timeout 60]
 //                     files the seed-004 bank case and takes it through triage, assignment, the
 //                     agent's work, the customer's decision and the follow-up survey.
@@ -46,6 +49,9 @@ return command switch
     "audit" => await new Complaints.Cli.AuditCommands(args, Identity, intakeAddress).RunAsync(),
     "triage-eval" when args.Length > 1 => Complaints.Cli.TriageEvalCommand.Run(args[1], Option("--rules"), args.Contains("--misses"), args),
     "demo" => await Demo(),
+    "read-probe" => await new Complaints.Cli.ReadProbe(Identity, intakeAddress, Option("--routing") ?? "http://127.0.0.1:5102",
+        Option("--resolution") ?? "http://127.0.0.1:5103", Option("--followup") ?? "http://127.0.0.1:5104",
+        int.Parse(Option("--repeats") ?? "20", System.Globalization.CultureInfo.InvariantCulture), Option("--customer") ?? "SCALE-000001").RunAsync(),
     "desk-demo" => await new Complaints.Cli.DeskDemo(Identity, intakeAddress, Option("--routing") ?? "http://127.0.0.1:5102",
         Option("--resolution") ?? "http://127.0.0.1:5103", Option("--followup") ?? "http://127.0.0.1:5104", timeout).RunAsync(),
     _ => Usage(),
@@ -93,7 +99,7 @@ string? Option(string name)
 
 int Usage()
 {
-    Console.Error.WriteLine("usage: complaints health [address...] | complaints token CLIENT_ID | complaints errors list | complaints errors replay QUEUE [--max N] | complaints audit (history|export|verify|reads) ... | complaints triage-eval CORPUS [--rules FILE] [--misses] | complaints desk-demo | complaints demo [--intake URL] [--timeout SECONDS] [--issuer URL]");
+    Console.Error.WriteLine("usage: complaints health [address...] | complaints token CLIENT_ID | complaints errors list | complaints errors replay QUEUE [--max N] | complaints audit (history|export|verify|reads) ... | complaints triage-eval CORPUS [--rules FILE] [--misses] | complaints desk-demo | complaints read-probe [--repeats N] [--customer ID] | complaints demo [--intake URL] [--timeout SECONDS] [--issuer URL]");
     return 2;
 }
 

@@ -20,7 +20,11 @@ public static class ResolutionHost
         builder.AddServiceDefaults(ServiceName);
         builder.AddComplaintsEventStore(store =>
         {
-            store.Schema.For<CaseFile>().UseOptimisticConcurrency(true).Index(f => f.AssigneeId).Index(f => f.NextUpdateDue);
+            // A queue is an agent's unresolved case files, approvals a team's: (who, resolved) and
+            // (resolved, team) skip the resolved history, so their cost stays flat as it grows.
+            store.Schema.For<CaseFile>().UseOptimisticConcurrency(true).Index(f => f.NextUpdateDue)
+                .Index([f => f.AssigneeId, f => f.Resolved])
+                .Index([f => f.Resolved, f => f.Team]);
         });
         builder.AddComplaintsMessaging(ServiceName, bus =>
         {

@@ -21,7 +21,11 @@ public static class RoutingHost
         {
             // Several writers touch these (assignment, the sweeper, the agents' progress): a stale
             // write fails and is retried instead of silently undoing another.
-            store.Schema.For<OpenCase>().UseOptimisticConcurrency(true).Index(c => c.AssigneeId).Index(c => c.NextDeadline);
+            // An agent's cases and a team's board read the open cases only: (who, open) and (team, open)
+            // reach them without touching the closed ones, so their cost stays flat as history grows.
+            store.Schema.For<OpenCase>().UseOptimisticConcurrency(true).Index(c => c.NextDeadline)
+                .Index([c => c.AssigneeId, c => c.Open])
+                .Index([c => c.Team, c => c.Open]);
             store.Schema.For<AgentWorkload>().UseOptimisticConcurrency(true);
         });
         builder.AddComplaintsMessaging(ServiceName, bus =>

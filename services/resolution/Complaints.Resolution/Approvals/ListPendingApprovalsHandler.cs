@@ -18,7 +18,7 @@ public sealed class ListPendingApprovalsHandler(IQuerySession session, IOptions<
 {
     public async Task<ListPendingApprovalsResponse> HandleAsync(Caller caller, CancellationToken cancellationToken)
     {
-        var open = session.Query<CaseFile>().Where(f => !f.Resolved);
+        var open = session.Query<CaseFile>().Where(f => f.Resolved == false);
         var files = caller.Is(Roles.Supervisor)
             ? await open.Where(f => f.Team == caller.Team).ToListAsync(cancellationToken)
             : await open.ToListAsync(cancellationToken);

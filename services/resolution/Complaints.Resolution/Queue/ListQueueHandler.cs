@@ -12,7 +12,7 @@ public sealed class ListQueueHandler(IQuerySession session)
     {
         var agentId = string.IsNullOrWhiteSpace(request.AgentId) ? caller.Subject : request.AgentId.Trim();
         caller.Require(agentId == caller.Subject || !caller.Is(Roles.Agent), "an agent sees only their own queue");
-        var files = await session.Query<CaseFile>().Where(f => f.AssigneeId == agentId && !f.Resolved).ToListAsync(cancellationToken);
+        var files = await session.Query<CaseFile>().Where(f => f.AssigneeId == agentId && f.Resolved == false).ToListAsync(cancellationToken);
         // A supervisor sees another person's queue only as far as it holds their own team's cases.
         if (agentId != caller.Subject && caller.Is(Roles.Supervisor)) files = files.Where(f => f.Team == caller.Team).ToList();
 
