@@ -28,6 +28,7 @@ public static class FollowupHost
             store.Schema.For<ComplaintFacts>().UseOptimisticConcurrency(true).Index(f => f.FiledAt).Index(f => f.CustomerId).Index(f => f.RootCauseCategory);
             store.Schema.For<CallbackClock>().UseOptimisticConcurrency(true).Index(c => c.DueAt);
             store.Schema.For<RootCause.ImprovementActionRecord>().UseOptimisticConcurrency(true);
+            store.Storage.ExtendedSchemaObjects.Add(KpiFactsTable.Definition());
             // The case library's similar-case search: trigrams (pg_trgm) in a GiST index, which also orders by distance.
             store.Storage.ExtendedSchemaObjects.Add(new Weasel.Postgresql.Extension("pg_trgm"));
             store.Schema.For<CaseLibrary.CaseLibraryText>().Index(t => t.SearchText, index =>
@@ -46,6 +47,7 @@ public static class FollowupHost
 
         builder.Services.Configure<FollowupOptions>(builder.Configuration.GetSection(FollowupOptions.Section));
         builder.Services.AddSingleton<FactsStore>();
+        builder.Services.AddHostedService<FillMissingKpiFacts>();
         builder.Services.AddSingleton<CallbackSweeper>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<CallbackSweeper>());
         builder.Services.AddScoped<RecordSurveyHandler>();

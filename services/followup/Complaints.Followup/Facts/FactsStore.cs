@@ -1,3 +1,4 @@
+using Complaints.Followup.Kpis;
 using Complaints.ServiceDefaults;
 using Marten;
 using Npgsql;
@@ -21,6 +22,7 @@ public sealed class FactsStore(IDocumentStore store, NpgsqlDataSource database, 
         if (ComplaintFacts.Fold(complaintId, events.Select(e => (e.Version, e.Data))) is not { } facts) return;
         if (stored is not null && stored.Version >= facts.Version) return;
         if (stored is null) session.Insert(facts); else session.Update(facts);
+        KpiFactsTable.Upsert(session, facts);
         await session.SaveChangesAsync(cancellationToken);
     }
 
@@ -30,6 +32,7 @@ public sealed class FactsStore(IDocumentStore store, NpgsqlDataSource database, 
         await using (var session = store.LightweightSession())
         {
             session.DeleteWhere<ComplaintFacts>(_ => true);
+            KpiFactsTable.DeleteAll(session);
             await session.SaveChangesAsync(cancellationToken);
         }
         var ids = new List<Guid>();
@@ -71,6 +74,8 @@ public sealed class FactsStore(IDocumentStore store, NpgsqlDataSource database, 
             folded++;
             if (!existing.TryGetValue(id, out var stored)) session.Insert(facts);
             else if (stored.Version < facts.Version) session.Update(facts);
+            else continue;
+            KpiFactsTable.Upsert(session, facts);
         }
         await session.SaveChangesAsync(cancellationToken);
         return folded;
