@@ -26,8 +26,8 @@ public sealed class FactsStore(IDocumentStore store, NpgsqlDataSource database, 
         await session.SaveChangesAsync(cancellationToken);
     }
 
-    /// <summary>Deletes every complaint's facts and folds them again from the event store.</summary>
-    public async Task<int> RebuildAllAsync(CancellationToken cancellationToken)
+    /// <summary>Deletes every complaint's facts and folds them again from the event store; returns how many complaints and events were folded.</summary>
+    public async Task<(int Complaints, long Events)> RebuildAllAsync(CancellationToken cancellationToken)
     {
         await using (var session = store.LightweightSession())
         {
@@ -41,6 +41,7 @@ public sealed class FactsStore(IDocumentStore store, NpgsqlDataSource database, 
             while (await reader.ReadAsync(cancellationToken)) ids.Add(reader.GetGuid(0));
 
         var rebuilt = 0;
+        long events = 0;
         foreach (var batch in ids.Chunk(200))
         {
             // The live refresh keeps running meanwhile: when it wrote one of the batch's facts first,
@@ -49,7 +50,9 @@ public sealed class FactsStore(IDocumentStore store, NpgsqlDataSource database, 
             {
                 try
                 {
-                    rebuilt += await RebuildBatchAsync(batch, cancellationToken);
+                    var (complaints, folded) = await RebuildBatchAsync(batch, cancellationToken);
+                    rebuilt += complaints;
+                    events += folded;
                     break;
                 }
                 catch (Exception ex) when (ConcurrencyConflicts.Is(ex) && attempt < 5)
@@ -58,18 +61,20 @@ public sealed class FactsStore(IDocumentStore store, NpgsqlDataSource database, 
                 }
             }
         }
-        logger.LogInformation("Rebuilt the facts of {Count} complaints from the event store", rebuilt);
-        return rebuilt;
+        logger.LogInformation("Rebuilt the facts of {Count} complaints ({Events} events) from the event store", rebuilt, events);
+        return (rebuilt, events);
     }
 
-    private async Task<int> RebuildBatchAsync(Guid[] batch, CancellationToken cancellationToken)
+    private async Task<(int Complaints, long Events)> RebuildBatchAsync(Guid[] batch, CancellationToken cancellationToken)
     {
         await using var session = store.LightweightSession();
         var existing = (await session.LoadManyAsync<ComplaintFacts>(cancellationToken, batch)).ToDictionary(f => f.Id);
         var folded = 0;
+        long read = 0;
         foreach (var id in batch)
         {
             var events = await session.Events.FetchStreamAsync(id, token: cancellationToken);
+            read += events.Count;
             if (ComplaintFacts.Fold(id, events.Select(e => (e.Version, e.Data))) is not { } facts) continue;
             folded++;
             if (!existing.TryGetValue(id, out var stored)) session.Insert(facts);
@@ -78,6 +83,6 @@ public sealed class FactsStore(IDocumentStore store, NpgsqlDataSource database, 
             KpiFactsTable.Upsert(session, facts);
         }
         await session.SaveChangesAsync(cancellationToken);
-        return folded;
+        return (folded, read);
     }
 }
