@@ -93,7 +93,7 @@ select id, jsonb_build_object('Id', id, 'Open', open, 'Team', team, 'Tier', 'age
 from seed;
 
 insert into $S.mt_doc_casefile (id, data, mt_last_modified, mt_version, mt_dotnet_type)
-select id, jsonb_build_object('Id', id, 'Scale', true, 'Team', team, 'Tier', 'agent', 'Complex', false, 'Priority', 'general',
+select id, jsonb_build_object('Id', id, 'Scale', true, 'TracksApprovals', true, 'AwaitingApproval', '[]'::jsonb, 'DecidedRemedies', '[]'::jsonb, 'Team', team, 'Tier', 'agent', 'Complex', false, 'Priority', 'general',
   'Resolved', not open, 'AssignedAt', pg_temp.ts(filed + interval '1 second'), 'AssigneeId', agent,
   'NextDeadline', case when open then pg_temp.ts(now() + interval '1 day' + i * interval '1 minute') else null end,
   'NextUpdateDue', case when open then pg_temp.ts(now() + interval '1 day') else null end,

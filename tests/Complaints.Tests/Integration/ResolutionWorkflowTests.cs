@@ -263,13 +263,15 @@ public sealed class ResolutionWorkflowTests(PlatformFixture platform)
         await platform.MissedUpdates.SweepOnceAsync(CancellationToken.None);
         await platform.MissedUpdates.SweepOnceAsync(CancellationToken.None);
         Assert.Single((await HistoryAsync(id)).History, h => h.EventType == "progress_update_missed");
+        var missedAt = Timestamp.FromDateTimeOffset(platform.Clock.GetUtcNow() - TimeSpan.FromHours(1));
+        Assert.Equal(missedAt, (await WaitForQueueAsync(agent, id, e => e.UpdateMissedAt is not null)).UpdateMissedAt);
 
         await platform.ResolutionAs(agent).SendProgressUpdateAsync(new SendProgressUpdateRequest
         {
             ComplaintId = id, Channel = "sms", Message = "The technician's report arrives tomorrow by noon; I will call you at 2 pm.",
         });
         var sentAt = Timestamp.FromDateTimeOffset(platform.Clock.GetUtcNow());
-        await WaitForQueueAsync(agent, id, e => e.LastCustomerUpdate == sentAt);
+        Assert.Null((await WaitForQueueAsync(agent, id, e => e.LastCustomerUpdate == sentAt)).UpdateMissedAt);
         platform.Clock.Advance(TimeSpan.FromHours(23));
         await platform.MissedUpdates.SweepOnceAsync(CancellationToken.None);
         Assert.Single((await HistoryAsync(id)).History, h => h.EventType == "progress_update_missed");

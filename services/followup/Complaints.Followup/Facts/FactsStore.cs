@@ -69,11 +69,14 @@ public sealed class FactsStore(IDocumentStore store, NpgsqlDataSource database, 
     {
         await using var session = store.LightweightSession();
         var existing = (await session.LoadManyAsync<ComplaintFacts>(cancellationToken, batch)).ToDictionary(f => f.Id);
+        // The batch's streams in one query rather than one per stream.
+        var streams = (await session.Events.QueryAllRawEvents().Where(e => e.StreamId.IsOneOf(batch)).ToListAsync(cancellationToken))
+            .ToLookup(e => e.StreamId);
         var folded = 0;
         long read = 0;
         foreach (var id in batch)
         {
-            var events = await session.Events.FetchStreamAsync(id, token: cancellationToken);
+            var events = streams[id].OrderBy(e => e.Version).ToList();
             read += events.Count;
             if (ComplaintFacts.Fold(id, events.Select(e => (e.Version, e.Data))) is not { } facts) continue;
             folded++;

@@ -12,13 +12,16 @@ namespace Complaints.Resolution.Approvals;
 /// <summary>
 /// "Approvals awaiting me": the remedies a supervisor, manager or the committee may approve now.
 /// Within the caller's limit, not their own proposals, and for a supervisor only their team's open
-/// cases. Read from each open case's fold, so what is listed is what DecideApproval will accept.
+/// cases. Read from the fold of each open case its case file marks as awaiting an approval, so what is
+/// listed is what DecideApproval will accept.
 /// </summary>
 public sealed class ListPendingApprovalsHandler(IQuerySession session, IOptions<ApprovalLimits> limits)
 {
     public async Task<ListPendingApprovalsResponse> HandleAsync(Caller caller, CancellationToken cancellationToken)
     {
-        var open = session.Query<CaseFile>().Where(f => f.Resolved == false);
+        // Only cases whose case file knows of a proposal awaiting approval (or that predate the
+        // tracking) are folded: the rest of the team's open cases cost nothing.
+        var open = session.Query<CaseFile>().Where(f => f.Resolved == false && (f.TracksApprovals == false || f.AwaitingApproval.Any()));
         var files = caller.Is(Roles.Supervisor)
             ? await open.Where(f => f.Team == caller.Team).ToListAsync(cancellationToken)
             : await open.ToListAsync(cancellationToken);

@@ -48,6 +48,7 @@ public sealed class MissedUpdateSweeper(IDocumentStore store, TimeProvider clock
                     new ProgressUpdateMissed(file.Id, fresh.LastCustomerUpdateAt ?? fresh.AssignedAt ?? dueAt, dueAt, now));
                 // One flag per missed interval: the next one falls due an interval later.
                 fresh.UpdateClockStart = dueAt;
+                fresh.UpdateMissedAt ??= dueAt;
                 fresh.Recompute(options.Value.ProgressUpdateInterval);
                 session.Store(fresh);
                 await session.SaveChangesAsync(cancellationToken);

@@ -40,6 +40,8 @@ public sealed class DepartmentContact
 /// heard from us. Kept only by <see cref="TrackCaseFile"/>, from the complaint's events (routing's
 /// and the workflow's own), so commands never race with it.
 /// </summary>
+public sealed record AwaitedDepartmentAnswer(Guid TaskId, string Department, DateTimeOffset DueBy);
+
 public sealed class CaseFile
 {
     /// <summary>The complaint id.</summary>
@@ -65,6 +67,22 @@ public sealed class CaseFile
     /// <summary>When an open case next needs news for the customer (every case still open after an interval, not only complex ones); null when resolved.</summary>
     public DateTimeOffset? NextUpdateDue { get; set; }
 
+    /// <summary>
+    /// Remedies proposed above the proposer's limit and not yet decided, as far as the events consumed
+    /// so far tell: approvals are looked for only in these cases (the stream's fold decides).
+    /// </summary>
+    public List<Guid> AwaitingApproval { get; set; } = [];
+    /// <summary>Remedies approved or refused: a proposal consumed after its decision is not awaiting any more.</summary>
+    public List<Guid> DecidedRemedies { get; set; } = [];
+    /// <summary>When a daily update was missed; cleared when the customer hears from us.</summary>
+    public DateTimeOffset? UpdateMissedAt { get; set; }
+    /// <summary>Answers awaited from other departments.</summary>
+    public List<AwaitedDepartmentAnswer> DepartmentAnswers { get; set; } = [];
+    /// <summary>Tasks answered or handed back: an opening consumed after its settlement awaits nothing.</summary>
+    public List<Guid> SettledDepartmentTasks { get; set; } = [];
+    /// <summary>False for a file started before approvals were tracked: its case is always looked at.</summary>
+    public bool TracksApprovals { get; set; }
+
     public DateTimeOffset? NextDeadline => Resolved ? null : FirstResponseSent ? ResolutionDue : FirstResponseDue;
 
     public void Recompute(TimeSpan updateInterval) =>
@@ -75,6 +93,7 @@ public sealed class CaseFile
     {
         LastCustomerUpdateAt = at;
         UpdateClockStart = at;
+        if (UpdateMissedAt <= at) UpdateMissedAt = null;
     }
 
     /// <summary>
@@ -86,7 +105,7 @@ public sealed class CaseFile
     public static async Task UpdateAsync(IDocumentSession session, Guid complaintId, TimeSpan updateInterval, Action<CaseFile> change, CancellationToken cancellationToken)
     {
         var existing = await session.LoadAsync<CaseFile>(complaintId, cancellationToken);
-        var file = existing ?? new CaseFile { Id = complaintId };
+        var file = existing ?? new CaseFile { Id = complaintId, TracksApprovals = true };
         change(file);
         file.Recompute(updateInterval);
         if (existing is null) session.Insert(file);

@@ -5,8 +5,11 @@ using Marten;
 
 namespace Complaints.Resolution.Queue;
 
-/// <summary>An agent's open cases, the most urgent SLA deadline first.</summary>
-public sealed class ListQueueHandler(IQuerySession session)
+/// <summary>
+/// An agent's open cases, the most urgent SLA deadline first, with a missed daily update and the
+/// answers awaited from other departments (overdue ones marked).
+/// </summary>
+public sealed class ListQueueHandler(IQuerySession session, TimeProvider clock)
 {
     public async Task<ListQueueResponse> HandleAsync(ListQueueRequest request, Caller caller, CancellationToken cancellationToken)
     {
@@ -16,6 +19,7 @@ public sealed class ListQueueHandler(IQuerySession session)
         // A supervisor sees another person's queue only as far as it holds their own team's cases.
         if (agentId != caller.Subject && caller.Is(Roles.Supervisor)) files = files.Where(f => f.Team == caller.Team).ToList();
 
+        var now = clock.GetUtcNow();
         var response = new ListQueueResponse { AgentId = agentId };
         response.Entries.AddRange(files.OrderBy(f => f.NextDeadline ?? DateTimeOffset.MaxValue).Select(f => new QueueEntry
         {
@@ -28,6 +32,14 @@ public sealed class ListQueueHandler(IQuerySession session)
             NextDeadline = Stamp(f.NextDeadline),
             Complex = f.Complex,
             LastCustomerUpdate = Stamp(f.LastCustomerUpdateAt),
+            UpdateMissedAt = Stamp(f.UpdateMissedAt),
+            DepartmentAnswers =
+            {
+                f.DepartmentAnswers.OrderBy(a => a.DueBy).Select(a => new PendingDepartmentAnswer
+                {
+                    TaskId = a.TaskId.ToString(), Department = a.Department, DueBy = Timestamp.FromDateTimeOffset(a.DueBy), Overdue = a.DueBy <= now,
+                }),
+            },
         }));
         return response;
     }

@@ -12,8 +12,44 @@ namespace Complaints.Resolution.Queue;
 /// </summary>
 public sealed class TrackCaseFile(IDocumentSession session, IOptions<ResolutionOptions> options) :
     IConsumer<ComplaintTriaged>, IConsumer<ComplaintAssigned>, IConsumer<ComplaintEscalated>,
-    IConsumer<FirstResponseSent>, IConsumer<ProgressUpdateSent>, IConsumer<ComplaintResolved>, IConsumer<ComplaintReopened>
+    IConsumer<FirstResponseSent>, IConsumer<ProgressUpdateSent>, IConsumer<ComplaintResolved>, IConsumer<ComplaintReopened>,
+    IConsumer<RemedyProposed>, IConsumer<RemedyApproved>, IConsumer<RemedyRefused>,
+    IConsumer<DepartmentTaskOpened>, IConsumer<DepartmentTaskAnswered>, IConsumer<DepartmentTaskHandedBack>
 {
+    public Task Consume(ConsumeContext<DepartmentTaskOpened> context) => UpdateAsync(context, file =>
+    {
+        var opened = context.Message;
+        if (!file.SettledDepartmentTasks.Contains(opened.TaskId) && file.DepartmentAnswers.All(a => a.TaskId != opened.TaskId))
+            file.DepartmentAnswers.Add(new AwaitedDepartmentAnswer(opened.TaskId, opened.Department, opened.DueBy));
+    });
+
+    public Task Consume(ConsumeContext<DepartmentTaskAnswered> context) => UpdateAsync(context, file => TaskSettled(file, context.Message.TaskId));
+
+    public Task Consume(ConsumeContext<DepartmentTaskHandedBack> context) => UpdateAsync(context, file => TaskSettled(file, context.Message.TaskId));
+
+    private static void TaskSettled(CaseFile file, Guid taskId)
+    {
+        file.DepartmentAnswers.RemoveAll(a => a.TaskId == taskId);
+        if (!file.SettledDepartmentTasks.Contains(taskId)) file.SettledDepartmentTasks.Add(taskId);
+    }
+
+    public Task Consume(ConsumeContext<RemedyProposed> context) => UpdateAsync(context, file =>
+    {
+        var proposed = context.Message;
+        if (proposed.RequiresApprovalFrom.Length > 0 && !file.DecidedRemedies.Contains(proposed.RemedyId) && !file.AwaitingApproval.Contains(proposed.RemedyId))
+            file.AwaitingApproval.Add(proposed.RemedyId);
+    });
+
+    public Task Consume(ConsumeContext<RemedyApproved> context) => UpdateAsync(context, file => Decided(file, context.Message.RemedyId));
+
+    public Task Consume(ConsumeContext<RemedyRefused> context) => UpdateAsync(context, file => Decided(file, context.Message.RemedyId));
+
+    private static void Decided(CaseFile file, Guid remedyId)
+    {
+        file.AwaitingApproval.Remove(remedyId);
+        if (!file.DecidedRemedies.Contains(remedyId)) file.DecidedRemedies.Add(remedyId);
+    }
+
     public Task Consume(ConsumeContext<ComplaintTriaged> context) => UpdateAsync(context, file =>
     {
         file.Priority = context.Message.Priority;
