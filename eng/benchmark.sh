@@ -21,13 +21,13 @@ done
 "$ROOT/eng/infra.sh" up > /dev/null
 eval "$("$ROOT/eng/infra.sh" env)"
 export PGOPTIONS='-c client_min_messages=warning'
-PSQL=(psql "$(echo "$ConnectionStrings__Postgres" | sed -E 's/Host=([^;]*);Port=([^;]*);Database=([^;]*);Username=([^;]*);Password=([^;]*)/postgresql:\/\/\4:\5@\1:\2\/\3/')" -qtA)
+PSQL=(psql "$COMPLAINTS_PG_URL" -qtA)
 
 echo "== PostgreSQL alone: single-row jsonb inserts, 8 clients, 10 s =="
 "${PSQL[@]}" -c "create table if not exists bench_insert (id bigserial primary key, data jsonb not null)"
 echo "insert into bench_insert (data) values ('{\"kind\":\"bench\",\"n\":1}');" > "${TMPDIR:-/tmp}/bench-insert.sql"
 PG_BIN="${PG_BIN:-/usr/lib/postgresql/15/bin}"
-pg_rate=$("$PG_BIN/pgbench" -n -c 8 -j 2 -T 10 -f "${TMPDIR:-/tmp}/bench-insert.sql" "${PSQL[1]}" 2>/dev/null \
+pg_rate=$("$PG_BIN/pgbench" -n -c 8 -j 2 -T 10 -f "${TMPDIR:-/tmp}/bench-insert.sql" "$COMPLAINTS_PG_URL" 2>/dev/null \
   | sed -n 's/^tps = \([0-9.]*\).*/\1/p' | head -1)
 "${PSQL[@]}" -c "drop table bench_insert"
 echo "PostgreSQL single-row inserts: ${pg_rate} /s"

@@ -189,6 +189,7 @@ print_env() {
 export ConnectionStrings__Postgres='Host=127.0.0.1;Port=$PG_PORT;Database=$APP_DB;Username=$APP_USER;Password=$APP_PASSWORD'
 export ConnectionStrings__RabbitMq='amqp://$APP_USER:$APP_PASSWORD@127.0.0.1:$RABBIT_PORT/$APP_VHOST'
 export COMPLAINTS_TEST_POSTGRES='Host=127.0.0.1;Port=$PG_PORT;Database=$APP_DB;Username=$APP_USER;Password=$APP_PASSWORD'
+export COMPLAINTS_PG_URL='postgresql://$APP_USER:$APP_PASSWORD@127.0.0.1:$PG_PORT/$APP_DB'
 export COMPLAINTS_TEST_RABBITMQ='amqp://$APP_USER:$APP_PASSWORD@127.0.0.1:$RABBIT_PORT/'
 export COMPLAINTS_TEST_RABBITMQ_MANAGEMENT='http://$APP_USER:$APP_PASSWORD@127.0.0.1:$RABBIT_MGMT_PORT/'
 ENV

@@ -10,7 +10,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 SIZES=("$@"); [ ${#SIZES[@]} -gt 0 ] || SIZES=(10000 1000000)
 eval "$("$ROOT/eng/infra.sh" env)"
 export PGOPTIONS='-c client_min_messages=warning'
-URL="$(echo "$ConnectionStrings__Postgres" | sed -E 's/Host=([^;]*);Port=([^;]*);Database=([^;]*);Username=([^;]*);Password=([^;]*)/postgresql:\/\/\4:\5@\1:\2\/\3/')"
+URL="$COMPLAINTS_PG_URL"
 CLI=(dotnet "$ROOT/tools/Complaints.Cli/bin/Release/net10.0/complaints.dll")
 "${CLI[@]}" health > /dev/null || { echo "start the platform first: eng/run.sh" >&2; exit 1; }
 

@@ -13,7 +13,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 eval "$("$ROOT/eng/infra.sh" env)"
 export PGOPTIONS='-c client_min_messages=warning'
-URL="$(echo "$ConnectionStrings__Postgres" | sed -E 's/Host=([^;]*);Port=([^;]*);Database=([^;]*);Username=([^;]*);Password=([^;]*)/postgresql:\/\/\4:\5@\1:\2\/\3/')"
+URL="$COMPLAINTS_PG_URL"
 S=complaints
 
 if [ "${1:-}" = "--remove" ]; then

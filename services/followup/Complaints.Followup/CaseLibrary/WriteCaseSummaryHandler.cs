@@ -45,14 +45,8 @@ public sealed class WriteCaseSummaryHandler(IDocumentSession session, PersonalDa
             SearchText = CustomerText.Normalize(description + "\n" + handling),
             WrittenBy = caller.Subject, WrittenAt = written.WrittenAt,
         });
-        try
-        {
-            await session.SaveChangesAsync(cancellationToken);
-        }
-        catch (Exception ex) when (ConcurrencyConflicts.Is(ex))
-        {
-            throw new RpcException(new Status(StatusCode.Aborted, "The complaint changed meanwhile; retry: nothing was recorded"));
-        }
+        // A concurrent append fails the save at the version read: the interceptor answers Aborted.
+        await session.SaveChangesAsync(cancellationToken);
         return new WriteCaseSummaryResponse();
     }
 }

@@ -13,15 +13,9 @@ public sealed class GetKpisHandler(NpgsqlDataSource database, IOptions<SlaOption
     private readonly TimeZoneInfo zone = TimeZoneInfo.FindSystemTimeZoneById(sla.Value.TimeZone);
 
     /// <summary>The call center's local date of an instant: a day's series is the business day, not UTC's.</summary>
-    /// Offsets change only on a quarter hour (UTC), so a period's rows share a few dozen lookups.
-    private DateTime Local(DateTimeOffset at)
-    {
-        var quarter = at.UtcTicks / (TimeSpan.TicksPerMinute * 15);
-        if (!offsets.TryGetValue(quarter, out var offset)) offsets[quarter] = offset = zone.GetUtcOffset(at);
-        return (at.UtcDateTime + offset).Date;
-    }
+    private DateTime Local(DateTimeOffset at) => TimeZoneInfo.ConvertTime(at, zone).Date;
 
-    private readonly Dictionary<long, TimeSpan> offsets = [];
+    private static DateTime Monday(DateTime day) => day.AddDays(-(((int)day.DayOfWeek + 6) % 7));
 
     public async Task<GetKpisResponse> HandleAsync(GetKpisRequest request, CancellationToken cancellationToken)
     {
@@ -37,7 +31,7 @@ public sealed class GetKpisHandler(NpgsqlDataSource database, IOptions<SlaOption
             KpiGrouping.Category => f => f.Category,
             KpiGrouping.Agent => f => f.Agent,
             KpiGrouping.Day => f => Local(f.FiledAt).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-            KpiGrouping.Week => f => Local(f.FiledAt) is var day ? day.AddDays(-(((int)day.DayOfWeek + 6) % 7)).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : "",
+            KpiGrouping.Week => f => Monday(Local(f.FiledAt)).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
             KpiGrouping.Month => f => Local(f.FiledAt).ToString("yyyy-MM", CultureInfo.InvariantCulture),
             _ => null,
         };

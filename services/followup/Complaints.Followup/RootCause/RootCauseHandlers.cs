@@ -52,7 +52,7 @@ public sealed class RootCauseHandlers(IDocumentSession session, TimeProvider clo
             Id = actionId, SourceComplaintId = id, RootCauseCategory = category, Description = request.Action.Description,
             Owner = request.Action.Owner, DueDate = dueDate, OpenedAt = now,
         });
-        await SaveAsync(cancellationToken);
+        await session.SaveChangesAsync(cancellationToken);
         return new RecordRootCauseResponse { ActionId = actionId.ToString() };
     }
 
@@ -74,7 +74,7 @@ public sealed class RootCauseHandlers(IDocumentSession session, TimeProvider clo
         session.StampTraceContext();
         session.StampActor(caller.Subject, caller.Role);
         session.Events.Append(complaintId, stream.Version + 1, new LinkedToImprovementAction(complaintId, actionId, clock.GetUtcNow()));
-        await SaveAsync(cancellationToken);
+        await session.SaveChangesAsync(cancellationToken);
         return new LinkToImprovementActionResponse();
     }
 
@@ -123,19 +123,8 @@ public sealed class RootCauseHandlers(IDocumentSession session, TimeProvider clo
         session.StampTraceContext();
         session.StampActor(caller.Subject, caller.Role);
         session.Events.Append(action.SourceComplaintId, stream.Version + 1, new ImprovementActionCompleted(action.SourceComplaintId, action.Id, request.Outcome.Trim(), caller.Subject, now));
-        await SaveAsync(cancellationToken);
+        await session.SaveChangesAsync(cancellationToken);
         return new CompleteImprovementActionResponse();
     }
 
-    private async Task SaveAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            await session.SaveChangesAsync(cancellationToken);
-        }
-        catch (Exception ex) when (ConcurrencyConflicts.Is(ex))
-        {
-            throw new RpcException(new Status(StatusCode.Aborted, "The complaint changed meanwhile; retry: nothing was recorded"));
-        }
-    }
 }
