@@ -20,6 +20,9 @@
 //   complaints read-probe [--repeats 20] [--customer ID]
 //                     times KPIs, a customer's history, an agent's cases and queue, the team board
 //                     and the case library as their users call them (eng/scale-bench.sh).
+//   complaints generate-streams
+//                     writes the event streams of eng/scale-generate.sh's complaints in bulk (binary COPY),
+//                     sealed under their customers' own keys; run with the platform stopped.
 //   complaints demo   [--intake URL] [--resolution URL] [--followup URL] [--timeout 60]
 //                     files the seed-004 bank case and takes it through triage, assignment, the
 //                     agent's work, the customer's decision and the follow-up survey.
@@ -52,6 +55,7 @@ return command switch
     "read-probe" => await new Complaints.Cli.ReadProbe(Identity, intakeAddress, Option("--routing") ?? "http://127.0.0.1:5102",
         Option("--resolution") ?? "http://127.0.0.1:5103", Option("--followup") ?? "http://127.0.0.1:5104",
         int.Parse(Option("--repeats") ?? "20", System.Globalization.CultureInfo.InvariantCulture), Option("--customer") ?? "SCALE-000001").RunAsync(),
+    "generate-streams" => await Complaints.Cli.GenerateStreams.RunAsync(),
     "desk-demo" => await new Complaints.Cli.DeskDemo(Identity, intakeAddress, Option("--routing") ?? "http://127.0.0.1:5102",
         Option("--resolution") ?? "http://127.0.0.1:5103", Option("--followup") ?? "http://127.0.0.1:5104", timeout).RunAsync(),
     _ => Usage(),

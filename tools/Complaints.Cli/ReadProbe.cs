@@ -11,7 +11,7 @@ namespace Complaints.Cli;
 /// <summary>
 /// <c>complaints read-probe</c>: times the reads people make all day, each as the role that makes
 /// it, and prints the median and p90 in milliseconds: KPIs for the last day and the last 30 days
-/// (with a daily series), a customer's history, an agent's cases and queue, the team board, the
+/// (with a daily series) and the last year by month, a customer's history, an agent's cases and queue, the team board, the
 /// case library. Run at 10,000 and at 1,000,000 complaints (eng/scale-bench.sh) and compare.
 /// </summary>
 public sealed class ReadProbe(Func<string, ClientCredentials> identity, string intake, string routing, string resolution, string followup, int repeats, string customerId)
@@ -33,6 +33,7 @@ public sealed class ReadProbe(Func<string, ClientCredentials> identity, string i
         {
             ("GetKpis, last day", () => kpis.GetKpisAsync(new GetKpisRequest { From = Ago(TimeSpan.FromDays(1)), To = Ago(TimeSpan.Zero) }).ResponseAsync),
             ("GetKpis, last 30 days by day", () => kpis.GetKpisAsync(new GetKpisRequest { From = Ago(TimeSpan.FromDays(30)), To = Ago(TimeSpan.Zero), GroupBy = KpiGrouping.Day }).ResponseAsync),
+            ("GetKpis, last 365 days by month", () => kpis.GetKpisAsync(new GetKpisRequest { From = Ago(TimeSpan.FromDays(365)), To = Ago(TimeSpan.Zero), GroupBy = KpiGrouping.Month }).ResponseAsync),
             ("ListCustomerComplaints", () => new Intake.IntakeClient(agentIntake).ListCustomerComplaintsAsync(new ListCustomerComplaintsRequest { CustomerId = customerId }).ResponseAsync),
             ("ListAgentCases (care-01)", () => new Contracts.Routing.V1.Routing.RoutingClient(agentRouting).ListAgentCasesAsync(new ListAgentCasesRequest()).ResponseAsync),
             ("ListQueue (care-01)", () => new Resolution.ResolutionClient(agentResolution).ListQueueAsync(new ListQueueRequest()).ResponseAsync),

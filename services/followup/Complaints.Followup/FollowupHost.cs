@@ -29,6 +29,7 @@ public static class FollowupHost
             store.Schema.For<CallbackClock>().UseOptimisticConcurrency(true).Index(c => c.DueAt);
             store.Schema.For<RootCause.ImprovementActionRecord>().UseOptimisticConcurrency(true);
             store.Storage.ExtendedSchemaObjects.Add(KpiFactsTable.Definition());
+            store.Storage.ExtendedSchemaObjects.AddRange(KpiDailyRollup.Definitions());
             // The case library's similar-case search: trigrams (pg_trgm) in a GiST index, which also orders by distance.
             store.Storage.ExtendedSchemaObjects.Add(new Weasel.Postgresql.Extension("pg_trgm"));
             store.Schema.For<CaseLibrary.CaseLibraryText>().Index(t => t.SearchText, index =>

@@ -31,7 +31,7 @@ public sealed class KpiFactsTableTests(PlatformFixture platform)
         }
         Assert.Equal(0, (await platform.Followup.GetKpisAsync(period)).Kpis[0].Complaints);
 
-        Assert.True(await KpiFactsTable.FillMissingAsync(platform.Database, CancellationToken.None) >= 1);
+        Assert.True(await KpiFactsTable.FillMissingAsync(platform.Database, "Asia/Shanghai", CancellationToken.None) >= 1);
         Assert.Equal(kpis, await platform.Followup.GetKpisAsync(period));
     }
 

@@ -51,6 +51,17 @@ public sealed class PersonalDataProtector
         var existing = await session.Query<CustomerDataKey>().Where(k => k.CustomerId == customerId).FirstOrDefaultAsync(cancellationToken);
         if (existing is not null) return new CustomerCipher(existing.Id, Unwrap(existing));
 
+        var (document, cipher) = NewKey(customerId);
+        session.Insert(document);
+        return cipher;
+    }
+
+    /// <summary>
+    /// A new data key for a customer who has none, wrapped under the active key-encryption key: the
+    /// document to store and its cipher. Callers store it (a session, or a bulk load of history).
+    /// </summary>
+    public (CustomerDataKey Document, CustomerCipher Cipher) NewKey(string customerId)
+    {
         var dataKey = RandomNumberGenerator.GetBytes(KeySize);
         var document = new CustomerDataKey
         {
@@ -60,8 +71,7 @@ public sealed class PersonalDataProtector
             CreatedAt = clock.GetUtcNow(),
         };
         document.WrappedKey = Wrap(document.Id, dataKey);
-        session.Insert(document);
-        return new CustomerCipher(document.Id, dataKey);
+        return (document, new CustomerCipher(document.Id, dataKey));
     }
 
     /// <summary>The cipher of an existing data key; FailedPrecondition when the customer's data was erased.</summary>

@@ -2,12 +2,16 @@ using Complaints.Followup.Kpis;
 using Complaints.ServiceDefaults;
 using Marten;
 using Npgsql;
+using Complaints.ServiceDefaults.ServiceLevels;
+using Microsoft.Extensions.Options;
 
 namespace Complaints.Followup.Facts;
 
 /// <summary>Folds a complaint's stream into its facts, and rebuilds every complaint's facts from scratch.</summary>
-public sealed class FactsStore(IDocumentStore store, NpgsqlDataSource database, ILogger<FactsStore> logger)
+public sealed class FactsStore(IDocumentStore store, NpgsqlDataSource database, IOptions<SlaOptions> sla, ILogger<FactsStore> logger)
 {
+    private readonly TimeZoneInfo zone = TimeZoneInfo.FindSystemTimeZoneById(sla.Value.TimeZone);
+
     /// <summary>
     /// Re-folds one complaint for an event at <paramref name="eventVersion"/> of its stream. Facts
     /// already folded past that version include it (events of a complaint arrive together, so most
@@ -22,7 +26,7 @@ public sealed class FactsStore(IDocumentStore store, NpgsqlDataSource database, 
         if (ComplaintFacts.Fold(complaintId, events.Select(e => (e.Version, e.Data))) is not { } facts) return;
         if (stored is not null && stored.Version >= facts.Version) return;
         if (stored is null) session.Insert(facts); else session.Update(facts);
-        KpiFactsTable.Upsert(session, facts);
+        KpiFactsTable.Upsert(session, facts, zone);
         await session.SaveChangesAsync(cancellationToken);
     }
 
@@ -83,7 +87,7 @@ public sealed class FactsStore(IDocumentStore store, NpgsqlDataSource database, 
             if (!existing.TryGetValue(id, out var stored)) session.Insert(facts);
             else if (stored.Version < facts.Version) session.Update(facts);
             else continue;
-            KpiFactsTable.Upsert(session, facts);
+            KpiFactsTable.Upsert(session, facts, zone);
         }
         await session.SaveChangesAsync(cancellationToken);
         return (folded, read);

@@ -1,13 +1,17 @@
 using Complaints.Contracts.Followup.V1;
 using Complaints.Followup.Facts;
-using Complaints.ServiceDefaults;
-using System.Globalization;
 using Complaints.ServiceDefaults.ServiceLevels;
-using Npgsql;
 using Microsoft.Extensions.Options;
+using Npgsql;
+using System.Globalization;
 
 namespace Complaints.Followup.Kpis;
 
+/// <summary>
+/// KPIs for a period, overall and by a grouping. A period that spans whole business days reads them
+/// from the daily roll-ups and only its partial first and last days from the rows, so its cost
+/// does not grow with the complaints in it; a shorter one is computed exactly from the rows.
+/// </summary>
 public sealed class GetKpisHandler(NpgsqlDataSource database, IOptions<SlaOptions> sla)
 {
     private readonly TimeZoneInfo zone = TimeZoneInfo.FindSystemTimeZoneById(sla.Value.TimeZone);
@@ -15,17 +19,63 @@ public sealed class GetKpisHandler(NpgsqlDataSource database, IOptions<SlaOption
     /// <summary>The call center's local date of an instant: a day's series is the business day, not UTC's.</summary>
     private DateTime Local(DateTimeOffset at) => TimeZoneInfo.ConvertTime(at, zone).Date;
 
+    private DateTimeOffset StartOf(DateOnly day)
+    {
+        var midnight = day.ToDateTime(TimeOnly.MinValue);
+        return new DateTimeOffset(midnight, zone.GetUtcOffset(midnight)).ToUniversalTime();
+    }
+
     private static DateTime Monday(DateTime day) => day.AddDays(-(((int)day.DayOfWeek + 6) % 7));
 
     public async Task<GetKpisResponse> HandleAsync(GetKpisRequest request, CancellationToken cancellationToken)
     {
         var (from, to) = ReportingPeriod.Of(request.From, request.To);
+        var fromDay = KpiFactsTable.LocalDay(from, zone);
+        var firstWholeDay = StartOf(fromDay) == from ? fromDay : fromDay.AddDays(1);
+        var endDay = KpiFactsTable.LocalDay(to, zone);
+        return firstWholeDay < endDay
+            ? await FromDailyRollupsAsync(request.GroupBy, from, to, firstWholeDay, endDay, cancellationToken)
+            : await FromRowsAsync(request.GroupBy, from, to, cancellationToken);
+    }
+
+    private async Task<GetKpisResponse> FromDailyRollupsAsync(KpiGrouping grouping, DateTimeOffset from, DateTimeOffset to, DateOnly firstDay, DateOnly endDay, CancellationToken cancellationToken)
+    {
+        var edges = new[] { (From: from, To: StartOf(firstDay)), (From: StartOf(endDay), To: to) }.Where(e => e.From < e.To).ToList();
+        var key = grouping switch
+        {
+            KpiGrouping.Team => "team",
+            KpiGrouping.Category => "category",
+            KpiGrouping.Agent => "agent",
+            KpiGrouping.Day => "to_char(local_day, 'YYYY-MM-DD')",
+            KpiGrouping.Week => "to_char(date_trunc('week', local_day), 'YYYY-MM-DD')", // ISO weeks start on Monday
+            KpiGrouping.Month => "to_char(local_day, 'YYYY-MM')",
+            _ => "''",
+        };
+        var groups = await KpiDailyRollup.ReadAsync(database, firstDay, endDay, edges, key, cancellationToken);
+        var all = new KpiTally();
+        foreach (var tally in groups.Values) all.Add(tally);
+        var clocks = sla.Value.RegulatoryClocks;
+        var response = new GetKpisResponse { Kpis = { all.ToKpi("all", clocks) }, NuisanceContactsExcluded = (int)all.NuisanceContacts };
+        if (grouping is not KpiGrouping.Unspecified)
+            response.Kpis.AddRange(groups.Where(g => g.Value.HasComplaints).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => g.Value.ToKpi(g.Key, clocks)));
+        return response;
+    }
+
+    /// <summary>KPIs computed exactly from every row of the period, whatever its length (what the roll-ups are held to).</summary>
+    public Task<GetKpisResponse> ExactAsync(GetKpisRequest request, CancellationToken cancellationToken)
+    {
+        var (from, to) = ReportingPeriod.Of(request.From, request.To);
+        return FromRowsAsync(request.GroupBy, from, to, cancellationToken);
+    }
+
+    private async Task<GetKpisResponse> FromRowsAsync(KpiGrouping grouping, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    {
         var filed = await KpiFactsTable.ReadAsync(database, from, to, cancellationToken);
         // Harassment and nonsense contacts are handled like any other but would distort every figure.
         var facts = filed.Where(f => !f.Nuisance).ToList();
 
         var response = new GetKpisResponse { Kpis = { KpiCalculator.Compute("all", facts, sla.Value.RegulatoryClocks) }, NuisanceContactsExcluded = filed.Count - facts.Count };
-        Func<ComplaintFacts, string>? key = request.GroupBy switch
+        Func<ComplaintFacts, string>? key = grouping switch
         {
             KpiGrouping.Team => f => f.Team,
             KpiGrouping.Category => f => f.Category,

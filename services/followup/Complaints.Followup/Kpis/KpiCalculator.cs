@@ -15,49 +15,167 @@ public static class KpiCalculator
 {
     public static Kpi Compute(string group, IReadOnlyCollection<ComplaintFacts> complaints, IReadOnlyList<RegulatoryClock>? clocks = null)
     {
-        var kpi = new Kpi { Group = group, Complaints = complaints.Count };
-        if (complaints.Count == 0) return kpi;
+        var tally = new KpiTally();
+        foreach (var complaint in complaints) tally.Add(complaint);
+        return tally.ToKpi(group, clocks ?? []);
+    }
+}
 
-        var firstResponses = complaints.Where(c => c.FirstResponseAt is not null)
-            .Select(c => (c.FirstResponseAt!.Value - c.FiledAt).TotalMinutes).Order().ToArray();
-        var resolved = complaints.Where(c => c.FirstResolvedAt is not null).ToList();
-        var surveys = complaints.Where(c => c.Surveyed).ToList();
+/// <summary>
+/// The sums behind the KPIs of a group of complaints. They add up, so a period's tally is the sum
+/// of its days' (<see cref="KpiDailyRollup"/>); what one complaint contributes is
+/// <see cref="Add(ComplaintFacts)"/> here and <c>kpi_contribution</c> in SQL, held equal by
+/// KpiDailyRollupTests. First responses are kept exactly while they come from facts, and as a
+/// histogram once a day's roll-up is merged in.
+/// </summary>
+public sealed class KpiTally
+{
+    private readonly double[] counters = new double[KpiDailyRollup.Counters.Length];
+    private readonly Dictionary<string, long> complaintsByCategory = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Category, string Clock), long> regulatoryBreaches = [];
+    private readonly List<double> firstResponseMinutes = [];
+    private readonly SortedDictionary<int, long> firstResponseBuckets = [];
 
-        kpi.FirstResponseMinutesMedian = Median(firstResponses);
-        kpi.FirstResponseMinutesP90 = NearestRank(firstResponses, 90);
-        kpi.AverageHandlingHours = resolved.Count == 0 ? 0 : resolved.Average(c => (c.FirstResolvedAt!.Value - c.FiledAt).TotalHours);
-        kpi.SolveRate = Share(resolved.Count, complaints.Count);
-        kpi.SlaCompliance = Share(complaints.Count(c => c.SlaBreaches == 0), complaints.Count);
-        kpi.EscalationRate = Share(complaints.Count(c => c.Escalations > 0), complaints.Count);
-        // A repeat while the earlier complaint is open, and a second complaint after it closed, are different failures.
-        kpi.RepeatRate = Share(complaints.Count(c => c.Repeat && c.SecondComplaintOf is null), complaints.Count);
-        kpi.SecondComplaintRate = Share(complaints.Count(c => c.SecondComplaintOf is not null), complaints.Count);
-        kpi.ClosureRate = Share(complaints.Count(c => c.ClosedAt is not null), complaints.Count);
-        kpi.ReopenRate = Share(resolved.Count(c => c.Reopens > 0), resolved.Count);
-        kpi.Surveys = surveys.Count;
-        kpi.Csat = Share(surveys.Count(s => (s.Timeliness + s.Solution + s.Attitude) / 3.0 >= 4), surveys.Count);
-        kpi.Nps = surveys.Count == 0 ? 0 : 100.0 * (surveys.Count(s => s.Nps >= 9) - surveys.Count(s => s.Nps <= 6)) / surveys.Count;
-        foreach (var clock in clocks ?? [])
+    private double this[string counter]
+    {
+        get => counters[Array.IndexOf(KpiDailyRollup.Counters, counter)];
+        set => counters[Array.IndexOf(KpiDailyRollup.Counters, counter)] = value;
+    }
+
+    public long NuisanceContacts => (long)this["nuisance_contacts"];
+
+    public bool HasComplaints => this["complaints"] > 0;
+
+    public void Add(ComplaintFacts c)
+    {
+        if (c.Nuisance)
         {
-            var subject = complaints.Where(c => clock.AppliesTo(c.Category)).ToList();
-            if (subject.Count == 0) continue;
-            kpi.RegulatoryCompliance.Add(new ClockCompliance
-            {
-                Clock = clock.Name,
-                Complaints = subject.Count,
-                Compliance = Share(subject.Count(c => !c.BreachedDeadlines.Contains("regulatory:" + clock.Name)), subject.Count),
-            });
+            // Harassment and nonsense contacts are handled like any other but would distort every figure.
+            this["nuisance_contacts"]++;
+            return;
+        }
+        complaintsByCategory[c.Category] = complaintsByCategory.GetValueOrDefault(c.Category) + 1;
+        this["complaints"]++;
+        if (c.FirstResponseAt is { } responded)
+        {
+            this["first_responses"]++;
+            firstResponseMinutes.Add((responded - c.FiledAt).TotalMinutes);
+        }
+        if (c.FirstResolvedAt is { } resolved)
+        {
+            this["resolved"]++;
+            this["handling_hours"] += (resolved - c.FiledAt).TotalHours;
+            if (c.Reopens > 0) this["reopened"]++;
+        }
+        if (c.SlaBreaches == 0) this["sla_kept"]++;
+        if (c.Escalations > 0) this["escalated"]++;
+        // A repeat while the earlier complaint is open, and a second complaint after it closed, are different failures.
+        if (c.Repeat && c.SecondComplaintOf is null) this["repeats"]++;
+        if (c.SecondComplaintOf is not null) this["second_complaints"]++;
+        if (c.ClosedAt is not null) this["closed"]++;
+        if (c.Surveyed)
+        {
+            this["surveys"]++;
+            if (c.Timeliness + c.Solution + c.Attitude >= 12) this["satisfied"]++; // an average of 4 or more
+            if (c.Nps >= 9) this["promoters"]++;
+            if (c.Nps <= 6) this["detractors"]++;
+        }
+        foreach (var deadline in c.BreachedDeadlines.Where(d => d.StartsWith(RegulatoryPrefix, StringComparison.Ordinal)).Distinct())
+            regulatoryBreaches[(c.Category, deadline[RegulatoryPrefix.Length..])] = regulatoryBreaches.GetValueOrDefault((c.Category, deadline[RegulatoryPrefix.Length..])) + 1;
+    }
+
+    private const string RegulatoryPrefix = "regulatory:";
+
+    /// <summary>A day's (or a partial day's) sums of one category, in <see cref="KpiDailyRollup.Counters"/> order.</summary>
+    public void Add(string category, IReadOnlyList<double> sums)
+    {
+        for (var i = 0; i < counters.Length; i++) counters[i] += sums[i];
+        complaintsByCategory[category] = complaintsByCategory.GetValueOrDefault(category) + (long)sums[0];
+    }
+
+    public void AddFirstResponses(int bucket, long responses)
+    {
+        foreach (var minutes in firstResponseMinutes) AddToBucket(Bucket(minutes), 1);
+        firstResponseMinutes.Clear();
+        AddToBucket(bucket, responses);
+    }
+
+    public void AddRegulatoryBreaches(string category, string clock, long breaches) =>
+        regulatoryBreaches[(category, clock)] = regulatoryBreaches.GetValueOrDefault((category, clock)) + breaches;
+
+    public void Add(KpiTally other)
+    {
+        for (var i = 0; i < counters.Length; i++) counters[i] += other.counters[i];
+        foreach (var (category, n) in other.complaintsByCategory) complaintsByCategory[category] = complaintsByCategory.GetValueOrDefault(category) + n;
+        foreach (var (key, n) in other.regulatoryBreaches) regulatoryBreaches[key] = regulatoryBreaches.GetValueOrDefault(key) + n;
+        foreach (var (bucket, n) in other.firstResponseBuckets) AddFirstResponses(bucket, n);
+        if (firstResponseBuckets.Count > 0) foreach (var minutes in other.firstResponseMinutes) AddToBucket(Bucket(minutes), 1);
+        else firstResponseMinutes.AddRange(other.firstResponseMinutes);
+    }
+
+    private void AddToBucket(int bucket, long n) => firstResponseBuckets[bucket] = firstResponseBuckets.GetValueOrDefault(bucket) + n;
+
+    /// <summary>kpi_first_response_bucket's bucket of a first response.</summary>
+    public static int Bucket(double minutes)
+    {
+        var seconds = minutes * 60;
+        return seconds < 1 ? 0 : (int)Math.Ceiling(Math.Log(seconds) / Math.Log(KpiDailyRollup.BucketGrowth));
+    }
+
+    /// <summary>The middle of a bucket, in minutes: within 1% of every value in it.</summary>
+    public static double Representative(int bucket) =>
+        bucket == 0 ? 0 : 2 * Math.Pow(KpiDailyRollup.BucketGrowth, bucket) / (KpiDailyRollup.BucketGrowth + 1) / 60;
+
+    public Kpi ToKpi(string group, IReadOnlyList<RegulatoryClock> clocks)
+    {
+        var complaints = (long)this["complaints"];
+        var kpi = new Kpi { Group = group, Complaints = (int)complaints };
+        if (complaints == 0) return kpi;
+        var resolved = this["resolved"];
+        var surveys = this["surveys"];
+
+        var responses = (long)this["first_responses"];
+        kpi.FirstResponseMinutesMedian = responses % 2 == 1
+            ? FirstResponseAtRank(responses / 2 + 1)
+            : (FirstResponseAtRank(responses / 2) + FirstResponseAtRank(responses / 2 + 1)) / 2;
+        kpi.FirstResponseMinutesP90 = FirstResponseAtRank((long)Math.Ceiling(0.9 * responses));
+        kpi.AverageHandlingHours = resolved == 0 ? 0 : this["handling_hours"] / resolved;
+        kpi.SolveRate = Share(resolved, complaints);
+        kpi.SlaCompliance = Share(this["sla_kept"], complaints);
+        kpi.EscalationRate = Share(this["escalated"], complaints);
+        kpi.RepeatRate = Share(this["repeats"], complaints);
+        kpi.SecondComplaintRate = Share(this["second_complaints"], complaints);
+        kpi.ClosureRate = Share(this["closed"], complaints);
+        kpi.ReopenRate = Share(this["reopened"], resolved);
+        kpi.Surveys = (int)surveys;
+        kpi.Csat = Share(this["satisfied"], surveys);
+        kpi.Nps = surveys == 0 ? 0 : 100.0 * (this["promoters"] - this["detractors"]) / surveys;
+        foreach (var clock in clocks)
+        {
+            var subject = complaintsByCategory.Where(c => clock.AppliesTo(c.Key)).Sum(c => c.Value);
+            if (subject == 0) continue;
+            var breached = regulatoryBreaches.Where(b => b.Key.Clock == clock.Name && clock.AppliesTo(b.Key.Category)).Sum(b => b.Value);
+            kpi.RegulatoryCompliance.Add(new ClockCompliance { Clock = clock.Name, Complaints = (int)subject, Compliance = Share(subject - breached, subject) });
         }
         return kpi;
     }
 
-    private static double Share(int part, int whole) => whole == 0 ? 0 : (double)part / whole;
+    /// <summary>The first response of rank 1..n (nearest rank), exact or its bucket's middle; 0 when there is none.</summary>
+    private double FirstResponseAtRank(long rank)
+    {
+        var n = (long)this["first_responses"];
+        if (n == 0) return 0;
+        rank = Math.Clamp(rank, 1, n);
+        if (firstResponseBuckets.Count == 0)
+        {
+            firstResponseMinutes.Sort();
+            return firstResponseMinutes[(int)rank - 1];
+        }
+        long seen = 0;
+        foreach (var (bucket, count) in firstResponseBuckets)
+            if ((seen += count) >= rank) return Representative(bucket);
+        return Representative(firstResponseBuckets.Keys.Last());
+    }
 
-    private static double Median(double[] sorted) =>
-        sorted.Length == 0 ? 0
-        : sorted.Length % 2 == 1 ? sorted[sorted.Length / 2]
-        : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
-
-    private static double NearestRank(double[] sorted, double percentile) =>
-        sorted.Length == 0 ? 0 : sorted[Math.Clamp((int)Math.Ceiling(percentile / 100 * sorted.Length) - 1, 0, sorted.Length - 1)];
+    private static double Share(double part, double whole) => whole == 0 ? 0 : part / whole;
 }

@@ -4,6 +4,8 @@ using Marten;
 using Npgsql;
 using NpgsqlTypes;
 using Weasel.Postgresql.Tables;
+using Complaints.ServiceDefaults.ServiceLevels;
+using Microsoft.Extensions.Options;
 
 namespace Complaints.Followup.Kpis;
 
@@ -33,27 +35,35 @@ public static class KpiFactsTable
         table.AddColumn("repeat", "boolean").NotNull();
         table.AddColumn("second_complaint_of", "uuid");
         table.AddColumn("surveyed", "boolean").NotNull();
+        // The call center's business day of filing, which the daily roll-ups (KpiDailyRollup) count it in.
+        // Null only on rows written before the column existed, until FillMissingKpiFacts dates them.
+        table.AddColumn("local_day", "date");
         table.Indexes.Add(new IndexDefinition($"{Name}_filed_at") { Columns = ["filed_at"] });
         return table;
     }
 
     private const string Columns =
         "id, filed_at, team, category, agent, nuisance, first_response_at, first_resolved_at, closed_at, escalations, sla_breaches, reopens, " +
-        "timeliness, solution, attitude, nps, breached_deadlines, repeat, second_complaint_of, surveyed";
+        "timeliness, solution, attitude, nps, breached_deadlines, repeat, second_complaint_of, surveyed, local_day";
 
     private static readonly string Excluded = string.Join(", ", Columns.Split(", ").Select(c => "excluded." + c));
 
+    /// <summary>The business day an instant falls on in the call center's time zone.</summary>
+    public static DateOnly LocalDay(DateTimeOffset at, TimeZoneInfo zone) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(at, zone).DateTime);
+
     /// <summary>Writes the facts' KPI row in the session's transaction, after the facts document.</summary>
-    public static void Upsert(IDocumentSession session, ComplaintFacts f) =>
+    public static void Upsert(IDocumentSession session, ComplaintFacts f, TimeZoneInfo zone) =>
         session.QueueSqlCommand(
-            $"insert into {Qualified} ({Columns}) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) " +
+            $"insert into {Qualified} ({Columns}) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) " +
             $"on conflict (id) do update set ({Columns}) = ({Excluded})",
             f.Id, f.FiledAt, f.Team, f.Category, f.Agent, f.Nuisance,
             Nullable(f.FirstResponseAt), Nullable(f.FirstResolvedAt), Nullable(f.ClosedAt),
             f.Escalations, f.SlaBreaches, f.Reopens, f.Timeliness, f.Solution, f.Attitude, f.Nps,
-            f.BreachedDeadlines.ToArray(), f.Repeat, f.SecondComplaintOf is { } first ? first : DBNull.Value, f.Surveyed);
+            f.BreachedDeadlines.ToArray(), f.Repeat, f.SecondComplaintOf is { } first ? first : DBNull.Value, f.Surveyed,
+            LocalDay(f.FiledAt, zone));
 
-    public static void DeleteAll(IDocumentSession session) => session.QueueSqlCommand($"delete from {Qualified}");
+    /// <summary>Empties the rows and their daily roll-ups (a rebuild).</summary>
+    public static void DeleteAll(IDocumentSession session) => session.QueueSqlCommand(KpiDailyRollup.TruncateWithFacts);
 
     private static object Nullable(DateTimeOffset? at) => at is { } value ? value : DBNull.Value;
 
@@ -61,7 +71,7 @@ public static class KpiFactsTable
     /// Fills the rows missing for facts documents (the table is new, or facts were written in bulk),
     /// in one statement inside PostgreSQL; returns how many were added.
     /// </summary>
-    public static async Task<int> FillMissingAsync(NpgsqlDataSource database, CancellationToken cancellationToken)
+    public static async Task<int> FillMissingAsync(NpgsqlDataSource database, string timeZone, CancellationToken cancellationToken)
     {
         var facts = $"{ComplaintsSettings.EventStoreSchema}.mt_doc_complaintfacts";
         await using var command = database.CreateCommand($"""
@@ -71,11 +81,12 @@ public static class KpiFactsTable
                    (d.data->>'Escalations')::int, (d.data->>'SlaBreaches')::int, (d.data->>'Reopens')::int,
                    (d.data->>'Timeliness')::int, (d.data->>'Solution')::int, (d.data->>'Attitude')::int, (d.data->>'Nps')::int,
                    array(select jsonb_array_elements_text(d.data->'BreachedDeadlines')), (d.data->>'Repeat')::boolean,
-                   (d.data->>'SecondComplaintOf')::uuid, (d.data->>'Surveyed')::boolean
+                   (d.data->>'SecondComplaintOf')::uuid, (d.data->>'Surveyed')::boolean, ((d.data->>'FiledAt')::timestamptz at time zone $1)::date
             from {facts} d
             where not exists (select 1 from {Qualified} k where k.id = d.id)
             on conflict (id) do nothing
             """);
+        command.Parameters.Add(new NpgsqlParameter { Value = timeZone, NpgsqlDbType = NpgsqlDbType.Text });
         command.CommandTimeout = 0;
         return await command.ExecuteNonQueryAsync(cancellationToken);
     }
@@ -85,7 +96,7 @@ public static class KpiFactsTable
     {
         // Deadlines are read only where one was breached: most rows have none, and an array per row costs.
         await using var command = database.CreateCommand(
-            $"select {Columns.Replace("breached_deadlines", "case when sla_breaches > 0 then breached_deadlines end")} from {Qualified} where filed_at >= $1 and filed_at < $2");
+            $"select {Columns.Replace("breached_deadlines", "case when sla_breaches > 0 then breached_deadlines end").Replace(", local_day", "")} from {Qualified} where filed_at >= $1 and filed_at < $2");
         command.Parameters.Add(new NpgsqlParameter { Value = from, NpgsqlDbType = NpgsqlDbType.TimestampTz });
         command.Parameters.Add(new NpgsqlParameter { Value = to, NpgsqlDbType = NpgsqlDbType.TimestampTz });
         var rows = new List<ComplaintFacts>();
@@ -113,13 +124,15 @@ public static class KpiFactsTable
 /// complaints) never holds up start-up or its health probes; replicas doing it at once skip each
 /// other's rows.
 /// </summary>
-public sealed class FillMissingKpiFacts(NpgsqlDataSource database, ILogger<FillMissingKpiFacts> logger) : BackgroundService
+public sealed class FillMissingKpiFacts(NpgsqlDataSource database, IOptions<SlaOptions> sla, ILogger<FillMissingKpiFacts> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         try
         {
-            var added = await KpiFactsTable.FillMissingAsync(database, stoppingToken);
+            var dated = await KpiDailyRollup.FillDaysAsync(database, sla.Value.TimeZone, stoppingToken);
+            if (dated > 0) logger.LogInformation("Dated and rolled up {Count} KPI rows written before the daily roll-ups", dated);
+            var added = await KpiFactsTable.FillMissingAsync(database, sla.Value.TimeZone, stoppingToken);
             if (added > 0) logger.LogInformation("Filled the KPI rows of {Count} complaints' facts", added);
         }
         catch (Exception ex) when (!stoppingToken.IsCancellationRequested)

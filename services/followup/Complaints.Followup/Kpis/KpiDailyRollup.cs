@@ -1,0 +1,227 @@
+using Complaints.ServiceDefaults;
+using Npgsql;
+using NpgsqlTypes;
+using Weasel.Core;
+using Weasel.Postgresql;
+using Weasel.Postgresql.Functions;
+using Weasel.Postgresql.Tables;
+using Weasel.Postgresql.Triggers;
+
+namespace Complaints.Followup.Kpis;
+
+/// <summary>
+/// Daily roll-ups of the KPI rows, so that KPIs over whole days cost the same at a million
+/// complaints as at ten thousand: a month reads about 30 rows per team, category and agent instead
+/// of every complaint filed in it (docs/benchmark.md). A trigger on <c>kpi_facts</c> keeps them in
+/// the facts' own transaction, taking a row's old contribution out and its new one in, so they can
+/// never disagree with the rows; a rebuild truncates both.
+/// <para>
+/// What a complaint contributes is defined once, in <c>kpi_contribution</c>: the trigger adds it to
+/// the day, and a period's partial first and last days add it straight from the rows. Every figure
+/// is a sum, so days merge exactly, except the first-response percentiles: those come from a
+/// histogram whose buckets are 2% wide (an error of at most 1%), mergeable across days and groups.
+/// </para>
+/// </summary>
+public static class KpiDailyRollup
+{
+    private static readonly string Schema = ComplaintsSettings.EventStoreSchema;
+    private static readonly string Facts = $"{Schema}.{KpiFactsTable.Name}";
+    private static readonly string Days = $"{Schema}.kpi_daily";
+    private static readonly string FirstResponses = $"{Schema}.kpi_daily_first_response";
+    private static readonly string Breaches = $"{Schema}.kpi_daily_regulatory_breach";
+
+    /// <summary>Bucket i holds first responses of (γ^(i-1), γ^i] seconds; bucket 0 those under a second.</summary>
+    public const double BucketGrowth = 1.02;
+
+    /// <summary>The counters a complaint adds to its day, in the order <c>kpi_contribution</c> returns them.</summary>
+    public static readonly string[] Counters =
+    [
+        "complaints", "nuisance_contacts", "first_responses", "resolved", "handling_hours", "sla_kept", "escalated",
+        "repeats", "second_complaints", "closed", "reopened", "surveys", "satisfied", "promoters", "detractors",
+    ];
+
+    private const string DayKey = "local_day, team, category, agent";
+
+    public static IEnumerable<ISchemaObject> Definitions()
+    {
+        var daily = new Table(Days);
+        AddDayKey(daily);
+        foreach (var counter in Counters)
+            daily.AddColumn(counter, counter == "handling_hours" ? "double precision" : "bigint").NotNull().DefaultValueByExpression("0");
+        daily.PrimaryKeyName = "pk_kpi_daily";
+        yield return daily;
+
+        var firstResponses = new Table(FirstResponses);
+        AddDayKey(firstResponses);
+        firstResponses.AddColumn("bucket", "integer").AsPrimaryKey();
+        firstResponses.AddColumn("responses", "bigint").NotNull();
+        yield return firstResponses;
+
+        var breaches = new Table(Breaches);
+        AddDayKey(breaches);
+        breaches.AddColumn("clock", "text").AsPrimaryKey();
+        breaches.AddColumn("breaches", "bigint").NotNull();
+        yield return breaches;
+
+        // Nuisance contacts are counted, and kept out of every other figure (KpiCalculator's rule).
+        yield return new Function(Name("kpi_contribution"), $$"""
+            create or replace function {{Schema}}.kpi_contribution(r {{Facts}})
+            returns table (complaints int, nuisance_contacts int, first_responses int, resolved int, handling_hours double precision,
+                           sla_kept int, escalated int, repeats int, second_complaints int, closed int, reopened int, surveys int,
+                           satisfied int, promoters int, detractors int)
+            language sql immutable as $fn$
+              select c, 1 - c,
+                     c * (r.first_response_at is not null)::int,
+                     c * (r.first_resolved_at is not null)::int,
+                     c * coalesce(extract(epoch from r.first_resolved_at - r.filed_at)::double precision / 3600, 0),
+                     c * (r.sla_breaches = 0)::int,
+                     c * (r.escalations > 0)::int,
+                     c * (r.repeat and r.second_complaint_of is null)::int,
+                     c * (r.second_complaint_of is not null)::int,
+                     c * (r.closed_at is not null)::int,
+                     c * (r.first_resolved_at is not null and r.reopens > 0)::int,
+                     c * r.surveyed::int,
+                     c * (r.surveyed and r.timeliness + r.solution + r.attitude >= 12)::int,
+                     c * (r.surveyed and r.nps >= 9)::int,
+                     c * (r.surveyed and r.nps <= 6)::int
+              from (select (not r.nuisance)::int as c) n
+            $fn$;
+            """);
+        yield return new Function(Name("kpi_first_response_bucket"), $$"""
+            create or replace function {{Schema}}.kpi_first_response_bucket(r {{Facts}})
+            returns int language sql immutable as $fn$
+              select case when r.nuisance or r.first_response_at is null then null
+                          when extract(epoch from r.first_response_at - r.filed_at) < 1 then 0
+                          else ceil(ln(extract(epoch from r.first_response_at - r.filed_at)::double precision) / ln({{BucketGrowth}}))::int end
+            $fn$;
+            """);
+        yield return new Function(Name("kpi_regulatory_breaches"), $$"""
+            create or replace function {{Schema}}.kpi_regulatory_breaches(r {{Facts}})
+            returns setof text language sql immutable as $fn$
+              select distinct substr(d, 12) from unnest(r.breached_deadlines) d where not r.nuisance and d like 'regulatory:%'
+            $fn$;
+            """);
+        var set = string.Join(", ", Counters.Select(c => $"{c} = d.{c} + excluded.{c}"));
+        // PL/pgSQL caches its statements' plans for the session; an SQL function called per row would plan them every time.
+        yield return new Function(Name("kpi_daily_apply"), $$"""
+            create or replace function {{Schema}}.kpi_daily_apply(r {{Facts}}, sign int)
+            returns void language plpgsql as $fn$
+            begin
+              insert into {{Days}} as d ({{DayKey}}, {{string.Join(", ", Counters)}})
+              select r.local_day, r.team, r.category, r.agent, {{string.Join(", ", Counters.Select(c => $"sign * c.{c}"))}}
+              from {{Schema}}.kpi_contribution(r) c
+              on conflict ({{DayKey}}) do update set {{set}};
+              insert into {{FirstResponses}} as d ({{DayKey}}, bucket, responses)
+              select r.local_day, r.team, r.category, r.agent, b, sign from {{Schema}}.kpi_first_response_bucket(r) b where b is not null
+              on conflict ({{DayKey}}, bucket) do update set responses = d.responses + excluded.responses;
+              insert into {{Breaches}} as d ({{DayKey}}, clock, breaches)
+              select r.local_day, r.team, r.category, r.agent, clock, sign from {{Schema}}.kpi_regulatory_breaches(r) clock
+              on conflict ({{DayKey}}, clock) do update set breaches = d.breaches + excluded.breaches;
+            end
+            $fn$;
+            """);
+        // Rows without a day (written before the column existed) count once FillDaysAsync gives them one.
+        yield return new Function(Name("kpi_daily_track"), $$"""
+            create or replace function {{Schema}}.kpi_daily_track()
+            returns trigger language plpgsql as $fn$
+            begin
+              if tg_op = 'UPDATE' and old is not distinct from new then return null; end if;
+              if tg_op in ('UPDATE', 'DELETE') and old.local_day is not null then perform {{Schema}}.kpi_daily_apply(old, -1); end if;
+              if tg_op in ('UPDATE', 'INSERT') and new.local_day is not null then perform {{Schema}}.kpi_daily_apply(new, 1); end if;
+              return null;
+            end
+            $fn$;
+            """);
+        yield return new Trigger(Name("kpi_facts_daily"), Name(KpiFactsTable.Name), $"{Schema}.kpi_daily_track()")
+        {
+            Timing = TriggerTiming.After,
+            Events = TriggerEvents.Insert | TriggerEvents.Update | TriggerEvents.Delete,
+        };
+    }
+
+    private static DbObjectName Name(string name) => PostgresqlProvider.Instance.Parse($"{Schema}.{name}");
+
+    private static void AddDayKey(Table table)
+    {
+        table.AddColumn("local_day", "date").AsPrimaryKey();
+        foreach (var key in new[] { "team", "category", "agent" }) table.AddColumn(key, "text").AsPrimaryKey();
+    }
+
+    /// <summary>Empties the roll-ups with the rows (a rebuild): a truncate fires no row trigger.</summary>
+    public static string TruncateWithFacts => $"truncate {Facts}, {Days}, {FirstResponses}, {Breaches}";
+
+    /// <summary>
+    /// Gives a business day to rows written before the column existed; the trigger then counts them.
+    /// Returns how many were dated.
+    /// </summary>
+    public static async Task<int> FillDaysAsync(NpgsqlDataSource database, string timeZone, CancellationToken cancellationToken)
+    {
+        await using var command = database.CreateCommand($"update {Facts} set local_day = (filed_at at time zone $1)::date where local_day is null");
+        command.Parameters.Add(new NpgsqlParameter { Value = timeZone, NpgsqlDbType = NpgsqlDbType.Text });
+        command.CommandTimeout = 0;
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// The sums of a period, per group: whole business days [<paramref name="firstDay"/>,
+    /// <paramref name="endDay"/>) from the roll-ups, and the partial days at either end
+    /// (<paramref name="edges"/>, instants) from the rows through the same contribution.
+    /// <paramref name="groupKey"/> is a SQL expression over local_day, team, category and agent.
+    /// </summary>
+    public static async Task<Dictionary<string, KpiTally>> ReadAsync(
+        NpgsqlDataSource database, DateOnly firstDay, DateOnly endDay, IReadOnlyList<(DateTimeOffset From, DateTimeOffset To)> edges,
+        string groupKey, CancellationToken cancellationToken)
+    {
+        // $1 and $2 are the whole days, then each edge's [from, to).
+        var edgeFilter = edges.Count == 0 ? "false" : string.Join(" or ", edges.Select((_, i) => $"(k.filed_at >= ${3 + 2 * i} and k.filed_at < ${4 + 2 * i})"));
+        // The contribution is joined laterally, where PostgreSQL inlines it (in the select list it would run per row).
+        string Union(string columns, string table, string edgeColumns, string edgeFunction) => $"""
+            select {groupKey} as key, {columns} from {table} where local_day >= $1 and local_day < $2
+            union all
+            select {groupKey} as key, {edgeColumns} from {Facts} k cross join lateral {edgeFunction} where {edgeFilter}
+            """;
+        var counters = string.Join(", ", Counters);
+        string[] statements =
+        [
+            $"select key, category, {string.Join(", ", Counters.Select(c => $"sum({c})::double precision"))} from ("
+                + Union("category, " + counters, Days, "category, " + counters, $"{Schema}.kpi_contribution(k) c")
+                + ") s group by key, category",
+            $"select key, bucket, sum(responses)::bigint from ("
+                + Union("bucket, responses", FirstResponses, "bucket, 1", $"(select {Schema}.kpi_first_response_bucket(k) as bucket) b")
+                + ") s where bucket is not null group by key, bucket",
+            $"select key, category, clock, sum(breaches)::bigint from ("
+                + Union("category, clock, breaches", Breaches, "category, clock, 1", $"{Schema}.kpi_regulatory_breaches(k) as r(clock)")
+                + ") s group by key, category, clock",
+        ];
+        await using var batch = database.CreateBatch();
+        foreach (var statement in statements)
+        {
+            var command = new NpgsqlBatchCommand(statement);
+            command.Parameters.Add(new NpgsqlParameter { Value = firstDay, NpgsqlDbType = NpgsqlDbType.Date });
+            command.Parameters.Add(new NpgsqlParameter { Value = endDay, NpgsqlDbType = NpgsqlDbType.Date });
+            foreach (var (from, to) in edges)
+            {
+                command.Parameters.Add(new NpgsqlParameter { Value = from, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+                command.Parameters.Add(new NpgsqlParameter { Value = to, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+            }
+            batch.BatchCommands.Add(command);
+        }
+
+        var tallies = new Dictionary<string, KpiTally>(StringComparer.Ordinal);
+        KpiTally For(string key) => tallies.TryGetValue(key, out var tally) ? tally : tallies[key] = new KpiTally();
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var sums = new double[Counters.Length];
+            for (var i = 0; i < sums.Length; i++) sums[i] = reader.GetDouble(2 + i);
+            For(reader.GetString(0)).Add(reader.GetString(1), sums);
+        }
+        await reader.NextResultAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+            For(reader.GetString(0)).AddFirstResponses(reader.GetInt32(1), reader.GetInt64(2));
+        await reader.NextResultAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+            For(reader.GetString(0)).AddRegulatoryBreaches(reader.GetString(1), reader.GetString(2), reader.GetInt64(3));
+        return tallies;
+    }
+}
