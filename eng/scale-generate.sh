@@ -5,10 +5,13 @@
 # all resolved and closed but the newest OPEN ones, 60% surveyed, 5% with a breached deadline.
 # Written: follow-up's ComplaintFacts (KPIs, library), intake's CustomerComplaintRecord (customer
 # history), routing's OpenCase (agent cases, team board, SLA sweeper) and resolution's CaseFile
-# (queues). Not written: the event streams behind them (see docs/benchmark.md: the rebuild rate is
-# measured on real streams instead). Rows are tagged (ids from gen_random_uuid, customers SCALE-*),
-# and `eng/scale-generate.sh --remove` deletes them again.
-# usage: eng/scale-generate.sh N [--open 200] | --remove
+# (queues), then the event stream behind each complaint (complaints generate-streams: binary COPY,
+# personal data sealed under a key of each customer's own, the relay moved past them as history
+# already published; intake's sealer seals them into the audit chain in the background).
+# Run it with the platform stopped (eng/run.sh stop). Rows are tagged (customers SCALE-*), and
+# `eng/scale-generate.sh --remove` deletes them again, streams and their audit seals included, which
+# leaves a gap that `complaints audit verify` reports: drop the schema for a clean store.
+# usage: eng/scale-generate.sh N [--open 200] [--no-streams] | --remove
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 eval "$("$ROOT/eng/infra.sh" env)"
@@ -18,6 +21,9 @@ S=complaints
 
 if [ "${1:-}" = "--remove" ]; then
   psql "$URL" -v ON_ERROR_STOP=1 -q <<SQL
+delete from $S.audit_seals where stream_id in (select id from $S.mt_doc_complaintfacts where data->>'CustomerId' like 'SCALE-%');
+delete from $S.mt_streams where id in (select id from $S.mt_doc_complaintfacts where data->>'CustomerId' like 'SCALE-%');
+delete from $S.mt_doc_customerdatakey where data->>'CustomerId' like 'SCALE-%';
 delete from $S.mt_doc_complaintfacts where data->>'CustomerId' like 'SCALE-%';
 delete from $S.mt_doc_opencase where data->>'ComplaintNumber' like 'S-%';
 delete from $S.mt_doc_casefile where data->>'Scale' = 'true';
@@ -29,7 +35,15 @@ fi
 
 N="${1:?usage: eng/scale-generate.sh N [--open 200] | --remove}"
 OPEN=200
-[ "${2:-}" = "--open" ] && OPEN="$3"
+STREAMS=true
+shift
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --open) OPEN="$2"; shift 2 ;;
+    --no-streams) STREAMS=false; shift ;;
+    *) echo "unknown option $1" >&2; exit 2 ;;
+  esac
+done
 started=$(date +%s.%N)
 psql "$URL" -v ON_ERROR_STOP=1 -q <<SQL
 set work_mem = '256MB';
@@ -106,3 +120,7 @@ commit;
 analyze $S.mt_doc_complaintfacts; analyze $S.mt_doc_opencase; analyze $S.mt_doc_casefile; analyze $S.mt_doc_customercomplaintrecord;
 SQL
 awk -v s="$started" -v e="$(date +%s.%N)" -v n="$N" 'BEGIN { printf "generated %d complaints (4 read models) in %.1f s = %.0f complaints/s\n", n, e - s, n / (e - s) }'
+if $STREAMS; then
+  Complaints__PersonalData__ActiveKeyId=dev1 Complaints__PersonalData__KeyEncryptionKeys__dev1="$COMPLAINTS_DEV_KEK" \
+    dotnet "$ROOT/tools/Complaints.Cli/bin/Release/net10.0/complaints.dll" generate-streams
+fi

@@ -30,6 +30,7 @@ public sealed class GenerateStreams
     public static async Task<int> RunAsync()
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
+        builder.Services.AddSingleton(TimeProvider.System);
         builder.AddComplaintsEventStore();
         await using var app = builder.Build();
         var store = (DocumentStore)app.Services.GetRequiredService<IDocumentStore>();
