@@ -49,6 +49,7 @@ public static class FollowupHost
         builder.Services.Configure<FollowupOptions>(builder.Configuration.GetSection(FollowupOptions.Section));
         builder.Services.AddSingleton<FactsStore>();
         builder.Services.AddHostedService<FillMissingKpiFacts>();
+        builder.Services.AddHostedService<RefreshKpiRollups>();
         builder.Services.AddSingleton<CallbackSweeper>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<CallbackSweeper>());
         builder.Services.AddScoped<RecordSurveyHandler>();

@@ -51,6 +51,7 @@ public sealed class GetKpisHandler(NpgsqlDataSource database, IOptions<SlaOption
             KpiGrouping.Month => "to_char(local_day, 'YYYY-MM')",
             _ => "''",
         };
+        await KpiDailyRollup.RefreshAsync(database, firstDay, endDay, cancellationToken);
         var groups = await KpiDailyRollup.ReadAsync(database, firstDay, endDay, edges, key, cancellationToken);
         var all = new KpiTally();
         foreach (var tally in groups.Values) all.Add(tally);

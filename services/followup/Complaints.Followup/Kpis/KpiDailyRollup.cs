@@ -12,12 +12,14 @@ namespace Complaints.Followup.Kpis;
 /// <summary>
 /// Daily roll-ups of the KPI rows, so that KPIs over whole days cost the same at a million
 /// complaints as at ten thousand: a month reads about 30 rows per team, category and agent instead
-/// of every complaint filed in it (docs/benchmark.md). A trigger on <c>kpi_facts</c> keeps them in
-/// the facts' own transaction, taking a row's old contribution out and its new one in, so they can
-/// never disagree with the rows; a rebuild truncates both.
+/// of every complaint filed in it (docs/benchmark.md). A trigger on <c>kpi_facts</c> marks the day
+/// of every changed row stale, in the write's own transaction; a day is totalled again from its
+/// rows before a report reads it (<see cref="RefreshAsync"/>), and every half minute in the
+/// background (<see cref="RefreshKpiRollups"/>), so a report never reads a total its rows disagree
+/// with. A rebuild truncates them all.
 /// <para>
-/// What a complaint contributes is defined once, in <c>kpi_contribution</c>: the trigger adds it to
-/// the day, and a period's partial first and last days add it straight from the rows. Every figure
+/// What a complaint contributes is defined once, in <c>kpi_contribution</c>: a day's totals sum it
+/// over the day's rows, and a period's partial first and last days add it straight from the rows. Every figure
 /// is a sum, so days merge exactly, except the first-response percentiles: those come from a
 /// histogram whose buckets are 2% wide (an error of at most 1%), mergeable across days and groups.
 /// </para>
@@ -29,6 +31,7 @@ public static class KpiDailyRollup
     private static readonly string Days = $"{Schema}.kpi_daily";
     private static readonly string FirstResponses = $"{Schema}.kpi_daily_first_response";
     private static readonly string Breaches = $"{Schema}.kpi_daily_regulatory_breach";
+    private static readonly string Stale = $"{Schema}.kpi_daily_stale";
 
     /// <summary>Bucket i holds first responses of (γ^(i-1), γ^i] seconds; bucket 0 those under a second.</summary>
     public const double BucketGrowth = 1.02;
@@ -101,38 +104,29 @@ public static class KpiDailyRollup
               select distinct substr(d, 12) from unnest(r.breached_deadlines) d where not r.nuisance and d like 'regulatory:%'
             $fn$;
             """);
-        var set = string.Join(", ", Counters.Select(c => $"{c} = d.{c} + excluded.{c}"));
-        // PL/pgSQL caches its statements' plans for the session; an SQL function called per row would plan them every time.
-        yield return new Function(Name("kpi_daily_apply"), $$"""
-            create or replace function {{Schema}}.kpi_daily_apply(r {{Facts}}, sign int)
-            returns void language plpgsql as $fn$
-            begin
-              insert into {{Days}} as d ({{DayKey}}, {{string.Join(", ", Counters)}})
-              select r.local_day, r.team, r.category, r.agent, {{string.Join(", ", Counters.Select(c => $"sign * c.{c}"))}}
-              from {{Schema}}.kpi_contribution(r) c
-              on conflict ({{DayKey}}) do update set {{set}};
-              insert into {{FirstResponses}} as d ({{DayKey}}, bucket, responses)
-              select r.local_day, r.team, r.category, r.agent, b, sign from {{Schema}}.kpi_first_response_bucket(r) b where b is not null
-              on conflict ({{DayKey}}, bucket) do update set responses = d.responses + excluded.responses;
-              insert into {{Breaches}} as d ({{DayKey}}, clock, breaches)
-              select r.local_day, r.team, r.category, r.agent, clock, sign from {{Schema}}.kpi_regulatory_breaches(r) clock
-              on conflict ({{DayKey}}, clock) do update set breaches = d.breaches + excluded.breaches;
-            end
-            $fn$;
-            """);
-        // Rows without a day (written before the column existed) count once FillDaysAsync gives them one.
-        yield return new Function(Name("kpi_daily_track"), $$"""
-            create or replace function {{Schema}}.kpi_daily_track()
+        var stale = new Table(Stale);
+        stale.AddColumn("local_day", "date").NotNull();
+        stale.Indexes.Add(new IndexDefinition("kpi_daily_stale_local_day") { Columns = ["local_day"] });
+        yield return stale;
+
+        // A write only marks its day stale: one insert into a table nobody else updates. Adding to
+        // the day's totals here instead made every write of the day queue for the same few rows and
+        // cost about a third more PostgreSQL time per complaint (docs/benchmark.md). A complaint's
+        // business day never changes (it is the day it was filed), so the new row's day is the old's.
+        yield return new Function(Name("kpi_daily_mark_stale"), $$"""
+            create or replace function {{Schema}}.kpi_daily_mark_stale()
             returns trigger language plpgsql as $fn$
             begin
               if tg_op = 'UPDATE' and old is not distinct from new then return null; end if;
-              if tg_op in ('UPDATE', 'DELETE') and old.local_day is not null then perform {{Schema}}.kpi_daily_apply(old, -1); end if;
-              if tg_op in ('UPDATE', 'INSERT') and new.local_day is not null then perform {{Schema}}.kpi_daily_apply(new, 1); end if;
+              if tg_op <> 'INSERT' and old.local_day is not null then insert into {{Stale}} (local_day) values (old.local_day); end if;
+              if tg_op <> 'DELETE' and new.local_day is not null and new.local_day is distinct from old.local_day then
+                insert into {{Stale}} (local_day) values (new.local_day);
+              end if;
               return null;
             end
             $fn$;
             """);
-        yield return new Trigger(Name("kpi_facts_daily"), Name(KpiFactsTable.Name), $"{Schema}.kpi_daily_track()")
+        yield return new Trigger(Name("kpi_facts_daily"), Name(KpiFactsTable.Name), $"{Schema}.kpi_daily_mark_stale()")
         {
             Timing = TriggerTiming.After,
             Events = TriggerEvents.Insert | TriggerEvents.Update | TriggerEvents.Delete,
@@ -148,7 +142,7 @@ public static class KpiDailyRollup
     }
 
     /// <summary>Empties the roll-ups with the rows (a rebuild): a truncate fires no row trigger.</summary>
-    public static string TruncateWithFacts => $"truncate {Facts}, {Days}, {FirstResponses}, {Breaches}";
+    public static string TruncateWithFacts => $"truncate {Facts}, {Days}, {FirstResponses}, {Breaches}, {Stale}";
 
     /// <summary>
     /// Gives a business day to rows written before the column existed; the trigger then counts them.
@@ -160,6 +154,56 @@ public static class KpiDailyRollup
         command.Parameters.Add(new NpgsqlParameter { Value = timeZone, NpgsqlDbType = NpgsqlDbType.Text });
         command.CommandTimeout = 0;
         return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Totals again the stale days (all of them, or those in [<paramref name="firstDay"/>,
+    /// <paramref name="endDay"/>)) from their rows, and returns how many days that was. Only the
+    /// marks this transaction sees are taken: a write that commits meanwhile leaves its own, so its
+    /// day is totalled again next time. Refreshes take turns (an advisory lock).
+    /// </summary>
+    public static async Task<int> RefreshAsync(NpgsqlDataSource database, DateOnly? firstDay, DateOnly? endDay, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var turn = new NpgsqlCommand("select pg_advisory_xact_lock(hashtext('complaints.kpi_daily'))", connection, transaction))
+            await turn.ExecuteNonQueryAsync(cancellationToken);
+        var days = new List<DateOnly>();
+        await using (var take = new NpgsqlCommand(
+            $"with taken as (delete from {Stale} where ($1::date is null or local_day >= $1) and ($2::date is null or local_day < $2) returning local_day) select distinct local_day from taken",
+            connection, transaction))
+        {
+            take.Parameters.Add(new NpgsqlParameter { Value = firstDay is { } f ? f : DBNull.Value, NpgsqlDbType = NpgsqlDbType.Date });
+            take.Parameters.Add(new NpgsqlParameter { Value = endDay is { } e ? e : DBNull.Value, NpgsqlDbType = NpgsqlDbType.Date });
+            await using var reader = await take.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken)) days.Add(reader.GetFieldValue<DateOnly>(0));
+        }
+        if (days.Count == 0) return 0;
+        var counters = string.Join(", ", Counters);
+        string[] statements =
+        [
+            $"delete from {Days} where local_day = any($1)",
+            $"delete from {FirstResponses} where local_day = any($1)",
+            $"delete from {Breaches} where local_day = any($1)",
+            $"insert into {Days} ({DayKey}, {counters}) select {DayKey}, {string.Join(", ", Counters.Select(c => $"sum({c})"))} " +
+                $"from {Facts} k cross join lateral {Schema}.kpi_contribution(k) c where local_day = any($1) group by {DayKey}",
+            $"insert into {FirstResponses} ({DayKey}, bucket, responses) select {DayKey}, bucket, count(*) " +
+                $"from {Facts} k cross join lateral (select {Schema}.kpi_first_response_bucket(k) as bucket) b where local_day = any($1) and bucket is not null group by {DayKey}, bucket",
+            $"insert into {Breaches} ({DayKey}, clock, breaches) select {DayKey}, clock, count(*) " +
+                $"from {Facts} k cross join lateral {Schema}.kpi_regulatory_breaches(k) as r(clock) where local_day = any($1) group by {DayKey}, clock",
+        ];
+        await using (var batch = new NpgsqlBatch(connection, transaction))
+        {
+            foreach (var statement in statements)
+            {
+                var command = new NpgsqlBatchCommand(statement);
+                command.Parameters.Add(new NpgsqlParameter { Value = days.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Date });
+                batch.BatchCommands.Add(command);
+            }
+            await batch.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await transaction.CommitAsync(cancellationToken);
+        return days.Count;
     }
 
     /// <summary>
@@ -223,5 +267,31 @@ public static class KpiDailyRollup
         while (await reader.ReadAsync(cancellationToken))
             For(reader.GetString(0)).AddRegulatoryBreaches(reader.GetString(1), reader.GetString(2), reader.GetInt64(3));
         return tallies;
+    }
+}
+
+/// <summary>
+/// Totals again the days whose KPI rows changed, every half minute (on the injected clock), so the
+/// marks of days no report asks for do not pile up and reports seldom wait for a refresh.
+/// </summary>
+public sealed class RefreshKpiRollups(NpgsqlDataSource database, TimeProvider clock, ILogger<RefreshKpiRollups> logger) : BackgroundService
+{
+    public static readonly TimeSpan Interval = TimeSpan.FromSeconds(30);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(Interval, clock);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            try
+            {
+                await KpiDailyRollup.RefreshAsync(database, null, null, stoppingToken);
+            }
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            {
+                // Reports refresh the days they read themselves; this only keeps the backlog short.
+                logger.LogWarning(ex, "Refreshing the KPI roll-ups failed; trying again in {Interval}", Interval);
+            }
+        }
     }
 }

@@ -39,6 +39,7 @@ public static class KpiFactsTable
         // Null only on rows written before the column existed, until FillMissingKpiFacts dates them.
         table.AddColumn("local_day", "date");
         table.Indexes.Add(new IndexDefinition($"{Name}_filed_at") { Columns = ["filed_at"] });
+        table.Indexes.Add(new IndexDefinition($"{Name}_local_day") { Columns = ["local_day"] });
         return table;
     }
 
