@@ -4,8 +4,8 @@ namespace Complaints.ServiceDefaults;
 
 /// <summary>
 /// Another writer got there first: it appended to the stream or changed the document (optimistic
-/// concurrency), or PostgreSQL chose this transaction as a deadlock's or a serialization's victim
-/// (two writers of the same KPI roll-ups, say). Doing it again on fresh data is the answer to each.
+/// concurrency), or PostgreSQL chose this transaction as a deadlock's or a serialization's victim.
+/// Doing it again on fresh data is the answer to each.
 /// </summary>
 public static class ConcurrencyConflicts
 {

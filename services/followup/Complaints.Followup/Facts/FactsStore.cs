@@ -90,7 +90,6 @@ public sealed class FactsStore(IDocumentStore store, NpgsqlDataSource database, 
             .ToLookup(e => e.StreamId);
         var folded = 0;
         long read = 0;
-        var written = new List<ComplaintFacts>(batch.Length);
         foreach (var id in batch)
         {
             var events = streams[id].OrderBy(e => e.Version).ToList();
@@ -100,13 +99,8 @@ public sealed class FactsStore(IDocumentStore store, NpgsqlDataSource database, 
             if (!existing.TryGetValue(id, out var stored)) session.Insert(facts);
             else if (stored.Version < facts.Version) session.Update(facts);
             else continue;
-            written.Add(facts);
-        }
-        // In the order of the daily roll-up rows their trigger updates, so that concurrent batches
-        // take those rows' locks in the same order and seldom deadlock (a deadlock is retried).
-        foreach (var facts in written.OrderBy(f => KpiFactsTable.LocalDay(f.FiledAt, zone)).ThenBy(f => f.Team, StringComparer.Ordinal)
-                     .ThenBy(f => f.Category, StringComparer.Ordinal).ThenBy(f => f.Agent, StringComparer.Ordinal))
             KpiFactsTable.Upsert(session, facts, zone);
+        }
         await session.SaveChangesAsync(cancellationToken);
         return (folded, read);
     }

@@ -16,23 +16,23 @@ public sealed class GetKpisHandler(NpgsqlDataSource database, IOptions<SlaOption
 {
     private readonly TimeZoneInfo zone = TimeZoneInfo.FindSystemTimeZoneById(sla.Value.TimeZone);
 
-    /// <summary>The call center's local date of an instant: a day's series is the business day, not UTC's.</summary>
-    private DateTime Local(DateTimeOffset at) => TimeZoneInfo.ConvertTime(at, zone).Date;
-
     private DateTimeOffset StartOf(DateOnly day)
     {
         var midnight = day.ToDateTime(TimeOnly.MinValue);
         return new DateTimeOffset(midnight, zone.GetUtcOffset(midnight)).ToUniversalTime();
     }
 
-    private static DateTime Monday(DateTime day) => day.AddDays(-(((int)day.DayOfWeek + 6) % 7));
+    /// <summary>The call center's business day of an instant: a day's series is the local day, not UTC's.</summary>
+    private DateOnly Local(DateTimeOffset at) => KpiFactsTable.LocalDay(at, zone);
+
+    private static DateOnly Monday(DateOnly day) => day.AddDays(-(((int)day.DayOfWeek + 6) % 7));
 
     public async Task<GetKpisResponse> HandleAsync(GetKpisRequest request, CancellationToken cancellationToken)
     {
         var (from, to) = ReportingPeriod.Of(request.From, request.To);
-        var fromDay = KpiFactsTable.LocalDay(from, zone);
+        var fromDay = Local(from);
         var firstWholeDay = StartOf(fromDay) == from ? fromDay : fromDay.AddDays(1);
-        var endDay = KpiFactsTable.LocalDay(to, zone);
+        var endDay = Local(to);
         return firstWholeDay < endDay
             ? await FromDailyRollupsAsync(request.GroupBy, from, to, firstWholeDay, endDay, cancellationToken)
             : await FromRowsAsync(request.GroupBy, from, to, cancellationToken);

@@ -19,8 +19,8 @@ namespace Complaints.Followup.Kpis;
 /// with. A rebuild truncates them all.
 /// <para>
 /// What a complaint contributes is defined once, in <c>kpi_contribution</c>: a day's totals sum it
-/// over the day's rows, and a period's partial first and last days add it straight from the rows. Every figure
-/// is a sum, so days merge exactly, except the first-response percentiles: those come from a
+/// over the day's rows, and a period's partial first and last days add it straight from the rows.
+/// Every figure is a sum, so days merge exactly, except the first-response percentiles: those come from a
 /// histogram whose buckets are 2% wide (an error of at most 1%), mergeable across days and groups.
 /// </para>
 /// </summary>
@@ -145,7 +145,7 @@ public static class KpiDailyRollup
     public static string TruncateWithFacts => $"truncate {Facts}, {Days}, {FirstResponses}, {Breaches}, {Stale}";
 
     /// <summary>
-    /// Gives a business day to rows written before the column existed; the trigger then counts them.
+    /// Gives a business day to rows written before the column existed; the trigger marks those days stale.
     /// Returns how many were dated.
     /// </summary>
     public static async Task<int> FillDaysAsync(NpgsqlDataSource database, string timeZone, CancellationToken cancellationToken)
@@ -160,14 +160,12 @@ public static class KpiDailyRollup
     /// Totals again the stale days (all of them, or those in [<paramref name="firstDay"/>,
     /// <paramref name="endDay"/>)) from their rows, and returns how many days that was. Only the
     /// marks this transaction sees are taken: a write that commits meanwhile leaves its own, so its
-    /// day is totalled again next time. Refreshes take turns (an advisory lock).
+    /// day is totalled again next time. Refreshes with work take turns (an advisory lock).
     /// </summary>
     public static async Task<int> RefreshAsync(NpgsqlDataSource database, DateOnly? firstDay, DateOnly? endDay, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using (var turn = new NpgsqlCommand("select pg_advisory_xact_lock(hashtext('complaints.kpi_daily'))", connection, transaction))
-            await turn.ExecuteNonQueryAsync(cancellationToken);
         var days = new List<DateOnly>();
         await using (var take = new NpgsqlCommand(
             $"with taken as (delete from {Stale} where ($1::date is null or local_day >= $1) and ($2::date is null or local_day < $2) returning local_day) select distinct local_day from taken",
@@ -179,6 +177,10 @@ public static class KpiDailyRollup
             while (await reader.ReadAsync(cancellationToken)) days.Add(reader.GetFieldValue<DateOnly>(0));
         }
         if (days.Count == 0) return 0;
+        // Two refreshes may hold marks of the same day; the second totals it after the first commits.
+        // Taken only when there is work, so reports with nothing stale never wait for each other.
+        await using (var turn = new NpgsqlCommand("select pg_advisory_xact_lock(hashtext('complaints.kpi_daily'))", connection, transaction))
+            await turn.ExecuteNonQueryAsync(cancellationToken);
         var counters = string.Join(", ", Counters);
         string[] statements =
         [
