@@ -19,10 +19,10 @@ public static class TriageEvalCommand
         var training = corpus.Where(r => !r.IsHeldOut).ToList();
         var heldOut = corpus.Where(r => r.IsHeldOut).ToList();
 
-        Console.WriteLine(TriageEvaluation.Run(new TriageEngine(rules), heldOut).Report("rules alone, held-out part"));
+        // Tuning looks at the cross-validation only: with --cv-only nothing of the held-out part is triaged or printed.
+        if (!crossValidationOnly) Console.WriteLine(TriageEvaluation.Run(new TriageEngine(rules), heldOut).Report("rules alone, held-out part"));
         var crossValidated = TriageEvaluation.CrossValidate(rules, training);
         Console.WriteLine(crossValidated.Report("rules and model, 5-fold cross-validation on the training part", showMisses && crossValidationOnly));
-        // Tuning looks at the cross-validation only; the held-out part is for the final figures.
         if (crossValidationOnly) Console.WriteLine(TriageEvaluation.Run(new TriageEngine(rules), training).Report("rules alone, training part"));
         if (crossValidationOnly) return crossValidated.MeetsTargets ? 0 : 1;
         var clock = Stopwatch.StartNew();
