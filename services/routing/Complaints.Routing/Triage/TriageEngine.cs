@@ -209,6 +209,16 @@ public sealed class TriageEngine(TriageRuleSet rules, TriageModel? model = null)
         }
     }
 
+    /// <summary>
+    /// Negated in every clause it occurs in. A phrase no clause holds ("!!!" is where clauses are cut, a
+    /// phrase may span a comma) is not negated: nothing stands before it in a clause.
+    /// </summary>
+    private static bool Negated(CustomerText.Phrase keyword, FoldedText text)
+    {
+        var holding = text.Clauses.Where(c => keyword.IsIn(c.Normalized, c.Compacted)).ToList();
+        return holding.Count > 0 && holding.All(c => c.Negates(keyword));
+    }
+
     private static string Percent(double p) => $"{p:P0}".Replace(" ", "", StringComparison.Ordinal);
 
     /// <summary>Why the rule holds for this complaint, or null when it does not.</summary>
@@ -221,7 +231,7 @@ public sealed class TriageEngine(TriageRuleSet rules, TriageModel? model = null)
             // does not count, except for the category: "no idea why my bill doubled" is still about the bill.
             var keyword = rule.Aspect == TriageAspect.Category
                 ? rule.Phrases.FirstOrDefault(k => k.IsIn(text.Normalized, text.Compacted))
-                : rule.Phrases.FirstOrDefault(k => text.Clauses.Any(c => k.IsIn(c.Normalized, c.Compacted) && !c.Negates(k)));
+                : rule.Phrases.FirstOrDefault(k => k.IsIn(text.Normalized, text.Compacted) && !Negated(k, text));
             if (keyword is null) return null;
             reasons.Add($"keyword \"{keyword.Text}\" in the description");
         }

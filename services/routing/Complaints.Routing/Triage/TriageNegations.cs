@@ -53,9 +53,21 @@ public sealed class Clause(string normalized, IReadOnlyList<CustomerText.Phrase>
     }
 
     /// <summary>
-    /// A negator reaches only a few words ahead: "no intention of suing" is negated, "if the charge
-    /// isn't reversed by Friday my lawyer will call" is not.
+    /// A negator reaches only a few words ahead, or through "or": "no intention of suing" is negated,
+    /// "if the charge isn't reversed by Friday my lawyer will call" is not.
     /// </summary>
-    private static bool Near(string between, bool latin) =>
-        latin ? between.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length <= 4 : between.Length <= 6;
+    private static bool Near(string between, bool latin)
+    {
+        if (latin)
+        {
+            var words = between.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (words.Length <= 4) return true;
+            // A negator carries through a list joined by "or": "no intention of suing anybody or going to the press".
+            var or = Array.FindLastIndex(words, w => w is "or" or "nor");
+            return or >= 0 && words.Length - or - 1 <= 4 && words.Length <= 12;
+        }
+        if (between.Length <= 6) return true;
+        var orAt = Math.Max(between.LastIndexOf('或'), between.LastIndexOf("也不", StringComparison.Ordinal));
+        return orAt >= 0 && between.Length - orAt <= 7 && between.Length <= 16;
+    }
 }
