@@ -112,7 +112,13 @@ public sealed class TriageEngine(TriageRuleSet rules, TriageModel? model = null)
         var review = new List<string>();
         var (category, categoryConfidence, categoryConflict, categoriesVoted) = Single(TriageAspect.Category, rules.Defaults.Category);
         decided.Category = category;
-        decided.CategoriesVoted = categoriesVoted;
+        // A category's words the customer negates ("这个问题不算危险") still say what the complaint is about,
+        // but raise no emergency.
+        decided.CategoriesVoted = categoriesVoted
+            .Where(value => rules.Rules.Any(r => r.Aspect == TriageAspect.Category && r.Value == value
+                                                 && r.Phrases.Any(k => k.IsIn(text.Normalized, text.Compacted) && !Negated(k, text))))
+            .ToList();
+        decided.CategoryFromModel = categoriesVoted.Count == 0 && decisions[^1].Rule == "model";
         if (categoryConflict is not null) review.Add("category: " + categoryConflict);
         if (categoriesVoted.Count == 0 && decisions[^1].Rule == "default")
             review.Add($"no category rule matched the description ({category} by default)");
@@ -194,7 +200,7 @@ public sealed class TriageEngine(TriageRuleSet rules, TriageModel? model = null)
             {
                 var probability = model!.Probability(modelKind, label, features);
                 if (probability < threshold) continue;
-                if (aspect == TriageAspect.Emergency)
+                if (aspect == TriageAspect.Emergency && probability < tuning.ModelFlagsEmergency)
                 {
                     // An emergency needs a signal in the customer's words. A model sure of one without any
                     // (naive Bayes is overconfident on near-copies of its examples) asks a person instead of
@@ -202,6 +208,8 @@ public sealed class TriageEngine(TriageRuleSet rules, TriageModel? model = null)
                     review.Add($"the model suspects {label} ({Percent(probability)}) though no emergency rule found a signal: check");
                     continue;
                 }
+                if (aspect == TriageAspect.Emergency)
+                    review.Add($"the model flagged {label} ({Percent(probability)}) though no emergency rule found a signal: check it is one");
                 values.Add(label);
                 decisions.Add(new TriageDecision(Name(aspect), label, "model", $"the model gives {label} {Percent(probability)}") { Confidence = probability });
             }
@@ -250,10 +258,13 @@ public sealed class TriageEngine(TriageRuleSet rules, TriageModel? model = null)
         {
             if (rule.Aspect == TriageAspect.Emergency)
             {
-                // An emergency needs words: a category only the model chose is not enough (the model's
-                // own emergency flags cover that), while a safety word counts even when billing wins.
-                if (decided.CategoriesVoted.FirstOrDefault(rule.Categories.Contains) is not { } voted) return null;
-                reasons.Add($"words of category {voted}");
+                // Recall first: a safety word counts even when billing wins, and so does a safety category
+                // the model chose where no rule spoke (the hazard was told in words no list foresaw).
+                if (decided.CategoriesVoted.FirstOrDefault(rule.Categories.Contains) is { } voted)
+                    reasons.Add($"words of category {voted}");
+                else if (decided.CategoryFromModel && rule.Categories.Contains(decided.Category!))
+                    reasons.Add($"category {decided.Category}, decided by the model");
+                else return null;
             }
             else
             {
@@ -284,8 +295,10 @@ public sealed class TriageEngine(TriageRuleSet rules, TriageModel? model = null)
     private sealed class Decided
     {
         public string? Category { get; set; }
-        /// <summary>Categories some rule voted for, chosen or not.</summary>
+        /// <summary>Categories some rule voted for with words the customer did not negate, chosen or not.</summary>
         public IReadOnlyCollection<string> CategoriesVoted { get; set; } = [];
+        /// <summary>No rule spoke for a category; the model chose it.</summary>
+        public bool CategoryFromModel { get; set; }
         public string? Kind { get; set; }
         public List<string> Emergencies { get; set; } = [];
         public string? Emotion { get; set; }

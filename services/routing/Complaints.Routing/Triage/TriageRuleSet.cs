@@ -122,6 +122,11 @@ public sealed class TriageTuning
     public double ReviewBelow { get; init; } = 0.6;
     /// <summary>The model adds an expectation it gives at least this probability.</summary>
     public double LabelThreshold { get; init; } = 0.5;
-    /// <summary>An emergency the model gives at least this probability, with no rule's signal, marks the triage for review (never a flag by itself).</summary>
+    /// <summary>An emergency the model gives at least this probability, with no rule's signal, marks the triage for review.</summary>
     public double EmergencyThreshold { get; init; } = 0.5;
+    /// <summary>
+    /// An emergency the model gives at least this probability is flagged even without a rule's signal:
+    /// recall first, on words no list foresaw. Above 1, the model never flags one.
+    /// </summary>
+    public double ModelFlagsEmergency { get; init; } = 2;
 }
