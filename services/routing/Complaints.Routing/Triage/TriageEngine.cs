@@ -112,16 +112,12 @@ public sealed class TriageEngine(TriageRuleSet rules, TriageModel? model = null)
         var review = new List<string>();
         var (category, categoryConfidence, categoryConflict, categoriesVoted) = Single(TriageAspect.Category, rules.Defaults.Category);
         decided.Category = category;
-        // A category's words the customer negates ("这个问题不算危险") still say what the complaint is about,
-        // but raise no emergency.
-        decided.CategoriesVoted = categoriesVoted
-            .Where(value => rules.Rules.Any(r => r.Aspect == TriageAspect.Category && r.Value == value
-                                                 && r.Phrases.Any(k => k.IsIn(text.Normalized, text.Compacted) && !Negated(k, text))))
-            .ToList();
+        decided.CategoriesVoted = categoriesVoted;
         decided.CategoryFromModel = categoriesVoted.Count == 0 && decisions[^1].Rule == "model";
         if (categoryConflict is not null) review.Add("category: " + categoryConflict);
-        if (categoriesVoted.Count == 0 && decisions[^1].Rule == "default")
-            review.Add($"no category rule matched the description ({category} by default)");
+        // Where no rule spoke, a person checks the category, whether the model chose it or the default stood.
+        if (categoriesVoted.Count == 0)
+            review.Add($"no category rule matched the description ({category} {(decided.CategoryFromModel ? "by the model" : "by default")})");
         else if (categoryConfidence < tuning.ReviewBelow)
             review.Add($"category {category} is uncertain ({Percent(categoryConfidence)})");
         var kind = decided.Kind = Single(TriageAspect.Kind, rules.Defaults.Kind).Value;
@@ -236,8 +232,9 @@ public sealed class TriageEngine(TriageRuleSet rules, TriageModel? model = null)
         if (rule.Keywords.Count > 0)
         {
             // A keyword the customer negates ("I'm not going to sue", "不会找媒体", "not asking for a refund")
-            // does not count, except for the category: "no idea why my bill doubled" is still about the bill.
-            var keyword = rule.Aspect == TriageAspect.Category
+            // does not count, except for most categories: "no idea why my bill doubled" is still about the
+            // bill. A negated hazard ("不算危险") is no hazard, so the safety category is negatable.
+            var keyword = rule.Aspect == TriageAspect.Category && !rule.Negatable
                 ? rule.Phrases.FirstOrDefault(k => k.IsIn(text.Normalized, text.Compacted))
                 : rule.Phrases.FirstOrDefault(k => k.IsIn(text.Normalized, text.Compacted) && !Negated(k, text));
             if (keyword is null) return null;
@@ -295,7 +292,7 @@ public sealed class TriageEngine(TriageRuleSet rules, TriageModel? model = null)
     private sealed class Decided
     {
         public string? Category { get; set; }
-        /// <summary>Categories some rule voted for with words the customer did not negate, chosen or not.</summary>
+        /// <summary>Categories some rule voted for, chosen or not.</summary>
         public IReadOnlyCollection<string> CategoriesVoted { get; set; } = [];
         /// <summary>No rule spoke for a category; the model chose it.</summary>
         public bool CategoryFromModel { get; set; }

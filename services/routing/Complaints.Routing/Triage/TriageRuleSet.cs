@@ -82,6 +82,12 @@ public sealed class TriageRule
 
     private IReadOnlyList<CustomerText.Phrase>? phrases;
 
+    /// <summary>
+    /// A category rule whose keywords the customer can negate ("这个问题不算危险"). Other aspects' keywords
+    /// always can; most categories' cannot ("no idea why my bill doubled" is about the bill).
+    /// </summary>
+    public bool Negatable { get; init; }
+
     /// <summary>The keywords, compiled once.</summary>
     public IReadOnlyList<CustomerText.Phrase> Phrases => phrases ??= Keywords.Select(k => new CustomerText.Phrase(k)).ToList();
     /// <summary>Any of these channels ("regulator_hotline").</summary>
