@@ -83,6 +83,16 @@ public sealed class TriageEngine(TriageRuleSet rules, TriageModel? model = null)
             var predicted = features is null ? [] : model!.Predict(name, features);
             var (top, topProbability) = predicted.Count > 0 ? predicted[0] : ("", 0);
             string? conflict = null;
+            // Where configured, a model this sure speaks before keyword rules: the keywords were written against
+            // the corpus and miss new wordings, the model learned from all of it. A rule that outranks the model
+            // (safety: recall first) still wins.
+            if (predicted.Count > 0 && tuning.ModelFirst.TryGetValue(name, out var first) && topProbability >= first
+                && !votes.Any(v => v.Rule.OutranksModel))
+            {
+                var said = voted.Count > 0 ? $"; the rules said {string.Join(", ", voted)}" : "";
+                decisions.Add(new TriageDecision(name, top, "model", $"the model trained on the labelled corpus gives {top} {Percent(topProbability)}{said}") { Confidence = topProbability * 0.9 });
+                return (top, topProbability * 0.9, null, voted);
+            }
             if (votes.Count > 0)
             {
                 var (rule, reason) = (votes[0].Rule, votes[0].Reason);

@@ -88,6 +88,9 @@ public sealed class TriageRule
     /// </summary>
     public bool Negatable { get; init; }
 
+    /// <summary>Wins even over a sure model (<see cref="TriageTuning.ModelFirst"/>): safety, which recall puts first.</summary>
+    public bool OutranksModel { get; init; }
+
     /// <summary>The keywords, compiled once.</summary>
     public IReadOnlyList<CustomerText.Phrase> Phrases => phrases ??= Keywords.Select(k => new CustomerText.Phrase(k)).ToList();
     /// <summary>Any of these channels ("regulator_hotline").</summary>
@@ -124,6 +127,8 @@ public sealed class TriageTuning
     public double ModelDisagrees { get; init; } = 0.8;
     /// <summary>Aspects where, when rules vote for several values, the model picks among them (elsewhere the first rule wins).</summary>
     public List<string> ModelArbitrates { get; init; } = ["category"];
+    /// <summary>Aspects where a model at least this sure decides before the rules (except a rule that outranks the model).</summary>
+    public Dictionary<string, double> ModelFirst { get; init; } = [];
     /// <summary>A category decided with less confidence than this is flagged for review.</summary>
     public double ReviewBelow { get; init; } = 0.6;
     /// <summary>The model adds an expectation it gives at least this probability.</summary>
