@@ -13,6 +13,9 @@
 //                     trains triage's model on the corpus's training part, cross-validates it there,
 //                     then scores the held-out part: accuracy per aspect, the category confusion
 //                     matrix, emergency recall, false emergencies (docs/triage.md). Exits 1 below target.
+//   complaints triage-corrections --from T --to T --out FILE [--as CLIENT_ID]
+//                     the corrected triages of complaints filed in the period, as corpus lines for a
+//                     person to review (read as an auditor; e-mails and long numbers replaced).
 //   complaints desk-demo [--intake URL] [--routing URL] [--resolution URL] [--followup URL]
 //                     a supervisor's day: the team board, a triage correction that re-routes, a case
 //                     moved between agents, an approval awaiting the supervisor, a department task, a
@@ -50,6 +53,7 @@ return command switch
     "errors" when args.Length > 1 && args[1] == "list" => await ListErrors(),
     "errors" when args.Length > 2 && args[1] == "replay" => await ReplayErrors(args[2]),
     "audit" => await new Complaints.Cli.AuditCommands(args, Identity, intakeAddress).RunAsync(),
+    "triage-corrections" when Option("--from") is not null && Option("--to") is not null && Option("--out") is not null => await TriageCorrections(),
     "triage-eval" when args.Length > 1 => Complaints.Cli.TriageEvalCommand.Run(args[1], Option("--rules"), args.Contains("--misses"), args),
     "demo" => await Demo(),
     "read-probe" => await new Complaints.Cli.ReadProbe(Identity, intakeAddress, Option("--routing") ?? "http://127.0.0.1:5102",
@@ -72,6 +76,18 @@ ErrorQueues ErrorQueuesOf()
     var broker = new Uri(Option("--broker") ?? Environment.GetEnvironmentVariable("ConnectionStrings__RabbitMq") ?? "amqp://complaints:complaints@127.0.0.1:55672/");
     var management = new Uri(Option("--management") ?? $"http://{broker.UserInfo}@{broker.Host}:55673/");
     return new ErrorQueues(broker, management);
+}
+
+// Corrected triages as corpus lines to review (docs/triage.md): read as an auditor, every read in the personal-data log.
+async Task<int> TriageCorrections()
+{
+    static DateTimeOffset At(string text) => DateTimeOffset.Parse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal);
+    var audit = new Complaints.Contracts.Audit.V1.Audit.AuditClient(AuthenticatedChannel.For(intakeAddress, Identity(Option("--as") ?? "auditor-01")));
+    var lines = await new TriageCorrectionsExport(audit).LinesAsync(At(Option("--from")!), At(Option("--to")!), CancellationToken.None);
+    await File.WriteAllLinesAsync(Option("--out")!, lines);
+    Console.WriteLine($"wrote {lines.Count} corrected triages to {Option("--out")}: customers' words (e-mails and long numbers replaced), personal data until a person " +
+                      "has reviewed each line; then add them to data/triage-corpus.jsonl as training lines");
+    return 0;
 }
 
 async Task<int> ListErrors()
@@ -103,7 +119,7 @@ string? Option(string name)
 
 int Usage()
 {
-    Console.Error.WriteLine("usage: complaints health [address...] | complaints token CLIENT_ID | complaints errors list | complaints errors replay QUEUE [--max N] | complaints audit (history|export|verify|reads) ... | complaints triage-eval CORPUS [--rules FILE] [--misses] | complaints desk-demo | complaints read-probe [--repeats N] [--customer ID] | complaints demo [--intake URL] [--timeout SECONDS] [--issuer URL]");
+    Console.Error.WriteLine("usage: complaints health [address...] | complaints token CLIENT_ID | complaints errors list | complaints errors replay QUEUE [--max N] | complaints audit (history|export|verify|reads) ... | complaints triage-eval CORPUS [--rules FILE] [--misses] [--cv-only] | complaints triage-corrections --from T --to T --out FILE [--as CLIENT_ID] | complaints desk-demo | complaints read-probe [--repeats N] [--customer ID] | complaints demo [--intake URL] [--timeout SECONDS] [--issuer URL]");
     return 2;
 }
 

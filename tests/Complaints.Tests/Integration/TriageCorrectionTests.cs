@@ -1,6 +1,10 @@
+using System.Text.Json.Nodes;
+using Complaints.Client;
+using Complaints.Contracts.Audit.V1;
 using Complaints.Contracts.Followup.V1;
 using Complaints.Contracts.Intake.V1;
 using Complaints.Contracts.Routing.V1;
+using Complaints.Routing.Triage;
 using Complaints.Tests.Infrastructure;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
@@ -57,6 +61,34 @@ public sealed class TriageCorrectionTests(PlatformFixture platform)
             ComplaintId = complaint.ComplaintId, Kind = "attitude", Reason = "r",
         }).ResponseAsync);
         Assert.Equal(StatusCode.PermissionDenied, refused.StatusCode);
+    }
+
+    [Fact]
+    public async Task Corrected_triages_export_as_corpus_lines_for_review_read_as_an_auditor_with_identifiers_replaced()
+    {
+        var complaint = await FileAsync("I was charged a fee twice on my bill. Call me on 07700 900123 or write to jo.bloggs@example.com about it.");
+        await platform.RoutingAs(complaint.AgentId).CorrectTriageAsync(new CorrectTriageRequest
+        {
+            ComplaintId = complaint.ComplaintId, Category = "logistics_delivery", Emotion = "angry", Reason = "the fee is the courier's redelivery charge",
+        });
+        var filedAt = complaint.FiledAt.ToDateTimeOffset();
+
+        var lines = await new TriageCorrectionsExport(platform.Auditor).LinesAsync(filedAt.AddMinutes(-1), filedAt.AddMinutes(1), CancellationToken.None);
+
+        var line = lines.Select(l => JsonNode.Parse(l)!).Single(l => (string?)l["id"] == "corr-" + complaint.ComplaintNumber);
+        Assert.Equal(("logistics_delivery", "angry", "en", "train"), ((string?)line["category"], (string?)line["emotion"], (string?)line["lang"], (string?)line["split"]));
+        Assert.Equal("I was charged a fee twice on my bill. Call me on [number] or write to [email] about it.", (string?)line["text"]);
+        Assert.Contains("agent", (string?)line["source"]);
+        Assert.Equal("the fee is the courier's redelivery charge", (string?)line["correctionReasons"]![0]);
+        // The corpus reads what the export writes, as training lines.
+        var file = Path.Combine(Path.GetTempPath(), $"corrections-{Guid.NewGuid():N}.jsonl");
+        await File.WriteAllLinesAsync(file, lines);
+        var row = Assert.Single(TriageCorpus.Load(file), r => r.Id == "corr-" + complaint.ComplaintNumber);
+        Assert.False(row.IsHeldOut);
+        File.Delete(file);
+        // Reading the customer's words in clear is on the record, under the auditor's name.
+        var reads = await platform.Auditor.ListPersonalDataReadsAsync(new ListPersonalDataReadsRequest { Complaint = complaint.ComplaintId, Limit = 20 });
+        Assert.Contains(reads.Reads, r => r.Reader == "auditor-01" && r.View == "clear" && r.Rpc.Contains("GetComplaintHistory"));
     }
 
     [Fact]
