@@ -42,14 +42,14 @@ public sealed class TriageCorpusTests
         // The targets that triage meets on the held-out part.
         foreach (var aspect in (string[])["kind", "motive", "nuisance", "emergency"])
             Assert.True(evaluation.Accuracy(aspect) >= TriageEvaluation.AspectTarget, evaluation.Report("held out"));
-        // Floors at the figures measured once on the third held-out part (docs/triage.md), below the targets:
+        Assert.True(evaluation.FalseEmergencyRate <= TriageEvaluation.FalseEmergencyTarget, evaluation.Report("held out"));
+        // Floors at the figures measured once on the fourth held-out part (docs/triage.md), below the targets:
         // a change may raise them, never lower them.
-        Assert.True(evaluation.Accuracy("category") >= 0.78, evaluation.Report("held out"));
-        Assert.True(evaluation.Accuracy("style") >= 0.873, evaluation.Report("held out"));
-        Assert.True(evaluation.Accuracy("emotion") >= 0.833, evaluation.Report("held out"));
-        Assert.True(evaluation.Accuracy("expectations") >= 0.713, evaluation.Report("held out"));
-        Assert.True(evaluation.EmergencyRecall >= 22.0 / 26, evaluation.Report("held out"));
-        Assert.True(evaluation.FalseEmergencyRate <= 4.0 / 124, evaluation.Report("held out"));
+        Assert.True(evaluation.Accuracy("category") >= 126 / 150.0 - 1e-9, evaluation.Report("held out"));
+        Assert.True(evaluation.Accuracy("style") >= 130 / 150.0 - 1e-9, evaluation.Report("held out"));
+        Assert.True(evaluation.Accuracy("emotion") >= 133 / 150.0 - 1e-9, evaluation.Report("held out"));
+        Assert.True(evaluation.Accuracy("expectations") >= 119 / 150.0 - 1e-9, evaluation.Report("held out"));
+        Assert.True(evaluation.EmergencyRecall >= 25 / 27.0 - 1e-9, evaluation.Report("held out"));
     }
 
     [Fact]
