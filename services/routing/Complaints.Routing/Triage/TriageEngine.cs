@@ -241,6 +241,8 @@ public sealed class TriageEngine(TriageRuleSet rules, TriageModel? model = null)
         var reasons = new List<string>();
         if (rule.Keywords.Count > 0)
         {
+            // The rule reads the description without its "unless" phrases: a gas bill (燃气费) is no gas leak.
+            if (rule.Unless.Count > 0) text = text.Without(rule.UnlessPhrases);
             // A keyword the customer negates ("I'm not going to sue", "不会找媒体", "not asking for a refund")
             // does not count, except for most categories: "no idea why my bill doubled" is still about the
             // bill. A negated hazard ("不算危险") is no hazard, so the safety category is negatable.
@@ -321,5 +323,14 @@ public sealed class TriageEngine(TriageRuleSet rules, TriageModel? model = null)
         private string? compacted;
         public IReadOnlyList<Clause> Clauses => clauses ??= negations.Split(Normalized);
         private IReadOnlyList<Clause>? clauses;
+
+        /// <summary>The same description with these phrases blanked out (the text as a rule with "unless" reads it).</summary>
+        public FoldedText Without(IReadOnlyList<CustomerText.Phrase> phrases)
+        {
+            var remaining = Normalized;
+            foreach (var phrase in phrases.Where(p => p.IsIn(remaining, CustomerText.Compact(remaining))))
+                remaining = remaining.Replace(phrase.Folded, " ", StringComparison.Ordinal).Replace(phrase.Text.ToLowerInvariant(), " ", StringComparison.Ordinal);
+            return remaining == Normalized ? this : new FoldedText(remaining, negations);
+        }
     }
 }

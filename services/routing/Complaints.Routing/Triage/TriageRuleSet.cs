@@ -91,6 +91,14 @@ public sealed class TriageRule
     /// <summary>Wins even over a sure model (<see cref="TriageTuning.ModelFirst"/>): safety, which recall puts first.</summary>
     public bool OutranksModel { get; init; }
 
+    /// <summary>Phrases the rule's keywords are not read in ("燃气费", "gas bill" for the safety rule's 燃气 and gas).</summary>
+    public List<string> Unless { get; init; } = [];
+
+    private IReadOnlyList<CustomerText.Phrase>? unlessPhrases;
+
+    /// <summary>The "unless" phrases, compiled once.</summary>
+    public IReadOnlyList<CustomerText.Phrase> UnlessPhrases => unlessPhrases ??= Unless.Select(k => new CustomerText.Phrase(k)).ToList();
+
     /// <summary>The keywords, compiled once.</summary>
     public IReadOnlyList<CustomerText.Phrase> Phrases => phrases ??= Keywords.Select(k => new CustomerText.Phrase(k)).ToList();
     /// <summary>Any of these channels ("regulator_hotline").</summary>
