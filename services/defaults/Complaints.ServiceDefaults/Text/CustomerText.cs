@@ -56,6 +56,9 @@ public static class CustomerText
         return result.ToString();
     }
 
+    /// <summary>True when the text has a character written differently in Traditional script (這, 們, 錢…).</summary>
+    public static bool HasTraditionalScript(string text) => text.Any(TraditionalToSimplified.ContainsKey);
+
     /// <summary>True when the text has a Latin letter: such phrases are matched as whole words.</summary>
     public static bool IsLatin(string phrase) => phrase.Any(c => c is >= 'a' and <= 'z' or >= 'A' and <= 'Z');
 

@@ -135,9 +135,11 @@ public sealed class TriageEngine(TriageRuleSet rules, TriageModel? model = null)
 
         var emergencies = decided.Emergencies = Labels(TriageAspect.Emergency, "emergency", TriageModel.EmergencyFlags, tuning.EmergencyThreshold);
         // A sum the customer names, compared with the configured threshold: "损失了三万五千元", "$12,500".
+        // 元, 块 and a bare 万 are the writer's own currency: New Taiwan dollars in Traditional script.
+        var localCurrency = CustomerText.HasTraditionalScript(complaint.Description) ? rules.TraditionalScriptCurrency : "CNY";
         var loss = text.Clauses
             .Where(c => !rules.MajorLossIgnoredPhrases.Any(p => p.IsIn(c.Normalized, c.Compacted)))
-            .SelectMany(c => MoneyAmounts.Find(c.Normalized))
+            .SelectMany(c => MoneyAmounts.Find(c.Normalized, localCurrency))
             .Where(a => rules.MajorLoss.TryGetValue(a.Currency, out var threshold) && a.Value >= threshold)
             .MaxBy(a => a.Value / rules.MajorLoss[a.Currency]);
         if (loss is not null && !emergencies.Contains(MajorEconomicLoss))

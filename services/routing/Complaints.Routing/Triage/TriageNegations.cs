@@ -49,24 +49,29 @@ public sealed class Clause(string normalized, IReadOnlyList<CustomerText.Phrase>
         var text = phrase.IsLatinPhrase ? Normalized : Compacted;
         return negators.Any(n => n.IsLatinPhrase == phrase.IsLatinPhrase
                                  && n.IndexIn(Normalized, Compacted) is >= 0 and var before && before < at
-                                 && Near(text[before..at], phrase.IsLatinPhrase));
+                                 && Near(text[before..at], n, phrase.IsLatinPhrase));
     }
 
     /// <summary>
-    /// A negator reaches only a few words ahead, or through "or": "no intention of suing" is negated,
-    /// "if the charge isn't reversed by Friday my lawyer will call" is not.
+    /// A negator reaches only a few words ahead (four words, eight Chinese characters), or through "or":
+    /// "no intention of suing" is negated, "if the charge isn't reversed by Friday my lawyer will call" is not.
     /// </summary>
-    private static bool Near(string between, bool latin)
+    private static bool Near(string fromNegator, CustomerText.Phrase negator, bool latin)
     {
         if (latin)
         {
-            var words = between.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            // The words after the negator itself: "won't be going to the newspapers" is four.
+            var words = fromNegator.Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(negator.Text.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length).ToArray();
+            // A new subject starts another statement: "if the charge isn't reversed by Friday my lawyer will call".
+            if (words.Any(w => w is "i" or "i'll" or "my" or "we" or "we'll" or "our" or "you" or "your" or "they" or "he" or "she")) return false;
             if (words.Length <= 4) return true;
             // A negator carries through a list joined by "or": "no intention of suing anybody or going to the press".
             var or = Array.FindLastIndex(words, w => w is "or" or "nor");
             return or >= 0 && words.Length - or - 1 <= 4 && words.Length <= 12;
         }
-        if (between.Length <= 6) return true;
+        // The characters after the negator: "不会为了十二块钱去找媒体" is eight.
+        var between = fromNegator[Math.Min(negator.Folded.Length, fromNegator.Length)..];
+        if (between.Length <= 8) return true;
         var orAt = Math.Max(between.LastIndexOf('或'), between.LastIndexOf("也不", StringComparison.Ordinal));
         return orAt >= 0 && between.Length - orAt <= 7 && between.Length <= 16;
     }

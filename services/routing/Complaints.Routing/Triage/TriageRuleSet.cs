@@ -25,7 +25,10 @@ public sealed class TriageRuleSet
     public List<string> MajorLossIgnoredWhen { get; init; } = [];
 
     private IReadOnlyList<CustomerText.Phrase>? majorLossIgnoredWhen;
-    public IReadOnlyList<CustomerText.Phrase> MajorLossIgnoredPhrases =>
+/// <summary>The currency of sums written in 元, 块 or 万 alone in a description in Traditional script (TWD; HKD where the center serves Hong Kong).</summary>
+    public string TraditionalScriptCurrency { get; init; } = "TWD";
+
+        public IReadOnlyList<CustomerText.Phrase> MajorLossIgnoredPhrases =>
         majorLossIgnoredWhen ??= MajorLossIgnoredWhen.Select(k => new CustomerText.Phrase(k)).ToList();
 
     public TriageNegations Negations { get; init; } = new();
