@@ -138,7 +138,8 @@ public sealed class TriageEngine(TriageRuleSet rules, TriageModel? model = null)
         // 元, 块 and a bare 万 are the writer's own currency: New Taiwan dollars in Traditional script.
         var localCurrency = CustomerText.HasTraditionalScript(complaint.Description) ? rules.TraditionalScriptCurrency : "CNY";
         var loss = text.Clauses
-            .Where(c => !rules.MajorLossIgnoredPhrases.Any(p => p.IsIn(c.Normalized, c.Compacted)))
+            .Where(c => !rules.MajorLossIgnoredPhrases.Any(p => p.IsIn(c.Normalized, c.Compacted))
+                        || rules.MajorLossDespitePhrases.Any(p => p.IsIn(c.Normalized, c.Compacted)))
             .SelectMany(c => MoneyAmounts.Find(c.Normalized, localCurrency))
             .Where(a => rules.MajorLoss.TryGetValue(a.Currency, out var threshold) && a.Value >= threshold)
             .MaxBy(a => a.Value / rules.MajorLoss[a.Currency]);

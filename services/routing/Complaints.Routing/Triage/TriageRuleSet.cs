@@ -23,13 +23,21 @@ public sealed class TriageRuleSet
     /// income, savings held, spending over years.
     /// </summary>
     public List<string> MajorLossIgnoredWhen { get; init; } = [];
+    /// <summary>Words that make a sum a loss even in a clause about savings or income ("我的二十七万存款转到了骗子账户").</summary>
+    public List<string> MajorLossDespite { get; init; } = [];
+
+    private IReadOnlyList<CustomerText.Phrase>? majorLossDespite;
+
+    public IReadOnlyList<CustomerText.Phrase> MajorLossDespitePhrases =>
+        majorLossDespite ??= MajorLossDespite.Select(k => new CustomerText.Phrase(k)).ToList();
 
     private IReadOnlyList<CustomerText.Phrase>? majorLossIgnoredWhen;
-/// <summary>The currency of sums written in 元, 块 or 万 alone in a description in Traditional script (TWD; HKD where the center serves Hong Kong).</summary>
-    public string TraditionalScriptCurrency { get; init; } = "TWD";
 
-        public IReadOnlyList<CustomerText.Phrase> MajorLossIgnoredPhrases =>
+    public IReadOnlyList<CustomerText.Phrase> MajorLossIgnoredPhrases =>
         majorLossIgnoredWhen ??= MajorLossIgnoredWhen.Select(k => new CustomerText.Phrase(k)).ToList();
+
+    /// <summary>The currency of sums written in 元, 块 or 万 alone in a description in Traditional script (TWD; HKD where the center serves Hong Kong).</summary>
+    public string TraditionalScriptCurrency { get; init; } = "TWD";
 
     public TriageNegations Negations { get; init; } = new();
 
