@@ -23,6 +23,7 @@ public sealed class TriageRuleSet
     /// income, savings held, spending over years.
     /// </summary>
     public List<string> MajorLossIgnoredWhen { get; init; } = [];
+
     /// <summary>Words that make a sum a loss even in a clause about savings or income ("我的二十七万存款转到了骗子账户").</summary>
     public List<string> MajorLossDespite { get; init; } = [];
 
