@@ -124,6 +124,8 @@ public sealed class TriageEngine(TriageRuleSet rules, TriageModel? model = null)
         decided.Category = category;
         decided.CategoriesVoted = categoriesVoted;
         decided.CategoryFromModel = categoriesVoted.Count == 0 && decisions[^1].Rule == "model";
+        // A category the model chose raises its emergency only when triage is sure enough of it (false alarms cost the crisis team).
+        decided.ModelCategoryRaisesEmergency = decided.CategoryFromModel && categoryConfidence >= tuning.ModelCategoryRaisesEmergency;
         if (categoryConflict is not null) review.Add("category: " + categoryConflict);
         // Where no rule spoke, a person checks the category, whether the model chose it or the default stood.
         if (categoriesVoted.Count == 0)
@@ -274,7 +276,7 @@ public sealed class TriageEngine(TriageRuleSet rules, TriageModel? model = null)
                 // the model chose where no rule spoke (the hazard was told in words no list foresaw).
                 if (decided.CategoriesVoted.FirstOrDefault(rule.Categories.Contains) is { } voted)
                     reasons.Add($"words of category {voted}");
-                else if (decided.CategoryFromModel && rule.Categories.Contains(decided.Category!))
+                else if (decided.ModelCategoryRaisesEmergency && rule.Categories.Contains(decided.Category!))
                     reasons.Add($"category {decided.Category}, decided by the model");
                 else return null;
             }
@@ -311,6 +313,8 @@ public sealed class TriageEngine(TriageRuleSet rules, TriageModel? model = null)
         public IReadOnlyCollection<string> CategoriesVoted { get; set; } = [];
         /// <summary>No rule spoke for a category; the model chose it.</summary>
         public bool CategoryFromModel { get; set; }
+        /// <summary>The model chose the category sure enough for its emergency (safety) to be flagged.</summary>
+        public bool ModelCategoryRaisesEmergency { get; set; }
         public string? Kind { get; set; }
         public List<string> Emergencies { get; set; } = [];
         public string? Emotion { get; set; }

@@ -63,7 +63,7 @@ public sealed class Clause(string normalized, IReadOnlyList<CustomerText.Phrase>
             // The words after the negator itself: "won't be going to the newspapers" is four.
             var words = fromNegator.Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(negator.Text.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length).ToArray();
             // A new subject starts another statement: "if the charge isn't reversed by Friday my lawyer will call".
-            if (words.Any(w => w is "i" or "i'll" or "my" or "we" or "we'll" or "our" or "you" or "your" or "they" or "he" or "she")) return false;
+            if (words.Any(w => w is "i" or "i'll" or "my" or "we" or "we'll" or "our" or "they" or "he" or "she")) return false;
             if (words.Length <= 4) return true;
             // A negator carries through a list joined by "or": "no intention of suing anybody or going to the press".
             var or = Array.FindLastIndex(words, w => w is "or" or "nor");

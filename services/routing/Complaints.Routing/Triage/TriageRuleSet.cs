@@ -160,4 +160,6 @@ public sealed class TriageTuning
     /// recall first, on words no list foresaw. Above 1, the model never flags one.
     /// </summary>
     public double ModelFlagsEmergency { get; init; } = 2;
+    /// <summary>A category the model chose (no rule spoke) raises its emergency (safety) when triage is at least this sure of it.</summary>
+    public double ModelCategoryRaisesEmergency { get; init; }
 }
