@@ -174,7 +174,10 @@ public sealed class TriageEngineTests
     [Theory]
     [InlineData("理财产品亏了三万五千元，没人跟我说过风险。", true)]
     [InlineData("账户被盗刷了5万元。", true)]
-    [InlineData("帳戶被盜刷了兩萬塊。", true)]
+    // In Traditional script 塊 and a bare 萬 are New Taiwan dollars: twenty thousand is below the threshold, two hundred thousand is not.
+    [InlineData("帳戶被盜刷了二十萬塊。", true)]
+    [InlineData("帳戶被盜刷了兩萬塊。", false)]
+    [InlineData("账户被盗刷了两万块。", true)]
     [InlineData("They took $12,500 from my savings account without asking.", true)]
     [InlineData("I lost 3.5k dollars because the transfer bounced.", true)]
     [InlineData("ＲＭＢ ２０，０００ vanished from my card.", true)]
