@@ -48,9 +48,10 @@ public static class Motives
 /// <summary>
 /// Classifies a complaint as the brief does: category, kind, style, emotion, motive, expectations,
 /// emergency flags and nuisance, then its priority. Rules (triage-rules.json) carry what must be
-/// certain and explainable; the model (trained on the labelled corpus) weighs in on every
-/// single-valued aspect and adds expectations. Emergency flags come from rules only (every signal
-/// counts, recall first); an emergency the model suspects without a signal marks the triage for review. Every decision names the rule or the model, why, and how sure.
+/// certain and explainable; the model (trained on the labelled corpus) decides before the rules when
+/// it is very sure, where they are silent, and adds expectations. Emergency flags prefer recall: every
+/// rule's signal counts, and the model may add one it is sure of (marked for review); it never removes
+/// one. Every decision names the rule or the model, why, and how sure.
 /// </summary>
 public sealed class TriageEngine(TriageRuleSet rules, TriageModel? model = null)
 {
