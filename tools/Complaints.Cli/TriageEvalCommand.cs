@@ -23,8 +23,11 @@ public static class TriageEvalCommand
         if (!crossValidationOnly) Console.WriteLine(TriageEvaluation.Run(new TriageEngine(rules), heldOut).Report("rules alone, held-out part"));
         var crossValidated = TriageEvaluation.CrossValidate(rules, training);
         Console.WriteLine(crossValidated.Report("rules and model, 5-fold cross-validation on the training part", showMisses && crossValidationOnly));
-        if (crossValidationOnly) Console.WriteLine(TriageEvaluation.Run(new TriageEngine(rules), training).Report("rules alone, training part"));
-        if (crossValidationOnly) return crossValidated.MeetsTargets ? 0 : 1;
+        if (crossValidationOnly)
+        {
+            Console.WriteLine(TriageEvaluation.Run(new TriageEngine(rules), training).Report("rules alone, training part"));
+            return crossValidated.MeetsTargets ? 0 : 1;
+        }
         var clock = Stopwatch.StartNew();
         var engine = new TriageEngine(rules, TriageModel.Train(corpus));
         var trained = clock.Elapsed;

@@ -73,6 +73,9 @@ public static class CustomerText
         private readonly string compact = "";
         private readonly string punctuation = "";
 
+        /// <summary>Each of these texts as a phrase (configured keyword lists, compiled once by their owner).</summary>
+        public static IReadOnlyList<Phrase> All(IEnumerable<string> texts) => texts.Select(t => new Phrase(t)).ToList();
+
         public Phrase(string text)
         {
             Text = text;

@@ -31,7 +31,7 @@ public sealed class FactsStore(IDocumentStore store, NpgsqlDataSource database, 
     }
 
     /// <summary>Deletes every complaint's facts and folds them again from the event store; returns how many complaints and events were folded.</summary>
-    public async Task<(int Complaints, long Events)> RebuildAllAsync(CancellationToken cancellationToken, int parallelBatches = 0)
+    public async Task<(int Complaints, long Events)> RebuildAllAsync(CancellationToken cancellationToken, int? parallelBatches = null)
     {
         await using (var session = store.LightweightSession())
         {
@@ -49,7 +49,7 @@ public sealed class FactsStore(IDocumentStore store, NpgsqlDataSource database, 
         var started = System.Diagnostics.Stopwatch.StartNew();
         var reported = TimeSpan.Zero;
         // Batches are independent: one per core keeps both the fold (here) and PostgreSQL busy.
-        await Parallel.ForEachAsync(ids.Chunk(200), new ParallelOptions { MaxDegreeOfParallelism = parallelBatches > 0 ? parallelBatches : Environment.ProcessorCount, CancellationToken = cancellationToken },
+        await Parallel.ForEachAsync(ids.Chunk(200), new ParallelOptions { MaxDegreeOfParallelism = parallelBatches ?? Environment.ProcessorCount, CancellationToken = cancellationToken },
             async (batch, token) =>
             {
                 // The live refresh keeps running meanwhile: when it wrote one of the batch's facts first,

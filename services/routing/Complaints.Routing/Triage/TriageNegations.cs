@@ -16,13 +16,20 @@ public sealed class TriageNegations
     public List<string> Negators { get; init; } = [];
     /// <summary>Words that end a clause besides punctuation ("but", "但是").</summary>
     public List<string> ClauseBreaks { get; init; } = [];
+    /// <summary>
+    /// English words that start a new statement a negator does not reach past ("if the charge isn't
+    /// reversed by Friday my lawyer will call"): subjects and their possessives.
+    /// </summary>
+    public List<string> NewSubjects { get; init; } = [];
 
     private IReadOnlyList<CustomerText.Phrase>? negators;
+    private IReadOnlySet<string>? subjects;
     private Regex? breaks;
 
     public IReadOnlyList<Clause> Split(string normalized)
     {
-        negators ??= Negators.Select(n => new CustomerText.Phrase(n)).ToList();
+        negators ??= CustomerText.Phrase.All(Negators);
+        subjects ??= NewSubjects.ToHashSet(StringComparer.Ordinal);
         breaks ??= new Regex(
             string.Join("|", ClauseBreaks.Select(b => CustomerText.IsLatin(b) ? $@"(?<![a-z]){Regex.Escape(b)}(?![a-z])" : Regex.Escape(b))
                 // A comma or a point between digits is part of a number ("$4,500", "3.5").
@@ -30,13 +37,13 @@ public sealed class TriageNegations
             RegexOptions.Compiled | RegexOptions.CultureInvariant);
         return breaks.Split(normalized)
             .Where(c => !string.IsNullOrWhiteSpace(c))
-            .Select(c => new Clause(c, negators))
+            .Select(c => new Clause(c, negators, subjects))
             .ToList();
     }
 }
 
 /// <summary>One clause of a folded description.</summary>
-public sealed class Clause(string normalized, IReadOnlyList<CustomerText.Phrase> negators)
+public sealed class Clause(string normalized, IReadOnlyList<CustomerText.Phrase> negators, IReadOnlySet<string> newSubjects)
 {
     public string Normalized { get; } = normalized;
     public string Compacted { get; } = CustomerText.Compact(normalized);
@@ -56,14 +63,14 @@ public sealed class Clause(string normalized, IReadOnlyList<CustomerText.Phrase>
     /// A negator reaches only a few words ahead (four words, eight Chinese characters), or through "or":
     /// "no intention of suing" is negated, "if the charge isn't reversed by Friday my lawyer will call" is not.
     /// </summary>
-    private static bool Near(string fromNegator, CustomerText.Phrase negator, bool latin)
+    private bool Near(string fromNegator, CustomerText.Phrase negator, bool latin)
     {
         if (latin)
         {
             // The words after the negator itself: "won't be going to the newspapers" is four.
             var words = fromNegator.Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(negator.Text.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length).ToArray();
             // A new subject starts another statement: "if the charge isn't reversed by Friday my lawyer will call".
-            if (words.Any(w => w is "i" or "i'll" or "my" or "we" or "we'll" or "our" or "they" or "he" or "she")) return false;
+            if (words.Any(newSubjects.Contains)) return false;
             if (words.Length <= 4) return true;
             // A negator carries through a list joined by "or": "no intention of suing anybody or going to the press".
             var or = Array.FindLastIndex(words, w => w is "or" or "nor");

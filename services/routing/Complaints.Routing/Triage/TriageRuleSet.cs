@@ -30,12 +30,12 @@ public sealed class TriageRuleSet
     private IReadOnlyList<CustomerText.Phrase>? majorLossDespite;
 
     public IReadOnlyList<CustomerText.Phrase> MajorLossDespitePhrases =>
-        majorLossDespite ??= MajorLossDespite.Select(k => new CustomerText.Phrase(k)).ToList();
+        majorLossDespite ??= CustomerText.Phrase.All(MajorLossDespite);
 
     private IReadOnlyList<CustomerText.Phrase>? majorLossIgnoredWhen;
 
     public IReadOnlyList<CustomerText.Phrase> MajorLossIgnoredPhrases =>
-        majorLossIgnoredWhen ??= MajorLossIgnoredWhen.Select(k => new CustomerText.Phrase(k)).ToList();
+        majorLossIgnoredWhen ??= CustomerText.Phrase.All(MajorLossIgnoredWhen);
 
     /// <summary>The currency of sums written in 元, 块 or 万 alone in a description in Traditional script (TWD; HKD where the center serves Hong Kong).</summary>
     public string TraditionalScriptCurrency { get; init; } = "TWD";
@@ -109,10 +109,10 @@ public sealed class TriageRule
     private IReadOnlyList<CustomerText.Phrase>? unlessPhrases;
 
     /// <summary>The "unless" phrases, compiled once.</summary>
-    public IReadOnlyList<CustomerText.Phrase> UnlessPhrases => unlessPhrases ??= Unless.Select(k => new CustomerText.Phrase(k)).ToList();
+    public IReadOnlyList<CustomerText.Phrase> UnlessPhrases => unlessPhrases ??= CustomerText.Phrase.All(Unless);
 
     /// <summary>The keywords, compiled once.</summary>
-    public IReadOnlyList<CustomerText.Phrase> Phrases => phrases ??= Keywords.Select(k => new CustomerText.Phrase(k)).ToList();
+    public IReadOnlyList<CustomerText.Phrase> Phrases => phrases ??= CustomerText.Phrase.All(Keywords);
     /// <summary>Any of these channels ("regulator_hotline").</summary>
     public List<string> Channels { get; init; } = [];
     /// <summary>Any of these customer requests ("refund_or_compensation").</summary>
