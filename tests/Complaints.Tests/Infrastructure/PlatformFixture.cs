@@ -101,6 +101,26 @@ public sealed class PlatformFixture : IAsyncLifetime
     public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
 
     public SlaSweeper Sweeper => RoutingApp.Services.GetRequiredService<SlaSweeper>();
+
+    // Every test shares the clock, and a test that moves it makes other tests' cases due too. A test
+    // therefore sweeps only its own complaints, so its sweep never acts on another test's cases (and
+    // another test's leftovers never crowd its own out of a sweep's batch).
+
+    /// <summary>One SLA sweep over these complaints only; returns how many escalated.</summary>
+    public Task<int> SweepSlaAsync(params string[] complaintIds) =>
+        Sweeper.SweepOnceAsync(CancellationToken.None, only: complaintIds.Select(Guid.Parse).ToArray());
+
+    /// <summary>One SLA sweep over these complaints only, handing each case that failed to <paramref name="failures"/>.</summary>
+    public Task<int> SweepSlaAsync(Action<Guid, Exception> failures, params Guid[] complaintIds) =>
+        Sweeper.SweepOnceAsync(CancellationToken.None, failures, complaintIds);
+
+    /// <summary>One missed-update sweep over these complaints only; returns how many were flagged.</summary>
+    public Task<int> SweepMissedUpdatesAsync(params string[] complaintIds) =>
+        MissedUpdates.SweepOnceAsync(CancellationToken.None, complaintIds.Select(Guid.Parse).ToArray());
+
+    /// <summary>One call-back sweep over these complaints only; returns how many call-backs fired.</summary>
+    public Task<int> SweepCallbacksAsync(params string[] complaintIds) =>
+        Callbacks.SweepOnceAsync(CancellationToken.None, complaintIds.Select(Guid.Parse).ToArray());
     public TcpProxy BrokerLink { get; private set; } = null!;
     /// <summary>The services' way to PostgreSQL, which tests can cut as they cut <see cref="BrokerLink"/>.</summary>
     public TcpProxy DatabaseLink { get; private set; } = null!;

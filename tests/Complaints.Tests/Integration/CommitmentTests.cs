@@ -43,7 +43,7 @@ public sealed class CommitmentTests(PlatformFixture platform)
         Assert.Contains("within 10 minutes", made.DataJson);
 
         platform.Clock.Advance(TimeSpan.FromMinutes(11));
-        await platform.Sweeper.SweepOnceAsync(CancellationToken.None);
+        await platform.SweepSlaAsync(id);
         var after = await platform.WaitForComplaintAsync(id, c => c.History.Any(h => h.EventType == "sla_breached" && h.DataJson.Contains("commitment")), Timeout);
         var escalated = Assert.Single(after.History, h => h.EventType == "complaint_escalated");
         Assert.Contains("within 10 minutes", escalated.DataJson);
@@ -57,7 +57,7 @@ public sealed class CommitmentTests(PlatformFixture platform)
         platform.Clock.Advance(TimeSpan.FromMinutes(20));
         await platform.ResolutionAs(agent).RecordContactAsync(new RecordContactRequest { ComplaintId = id, Channel = "phone", Reached = true, Note = "Called back as promised." });
         platform.Clock.Advance(TimeSpan.FromMinutes(15));
-        await platform.Sweeper.SweepOnceAsync(CancellationToken.None);
+        await platform.SweepSlaAsync(id);
 
         var store = platform.RoutingApp.Services.GetRequiredService<IDocumentStore>();
         await using var query = store.QuerySession();

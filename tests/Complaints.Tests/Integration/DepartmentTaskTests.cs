@@ -48,7 +48,7 @@ public sealed class DepartmentTaskTests(PlatformFixture platform)
             entry.DepartmentAnswers[0].DueBy, entry.DepartmentAnswers[0].Overdue));
 
         platform.Clock.Advance(TimeSpan.FromHours(9));
-        await platform.Sweeper.SweepOnceAsync(CancellationToken.None);
+        await platform.SweepSlaAsync(id);
 
         // Overdue in the supervisor's view of the agent's queue (the case is now at supervisor tier).
         var supervisorView = await platform.ResolutionAs("sup-billing").ListQueueAsync(new ListQueueRequest { AgentId = agent });
@@ -78,7 +78,7 @@ public sealed class DepartmentTaskTests(PlatformFixture platform)
         await resolution.RecordDepartmentAnswerAsync(new RecordDepartmentAnswerRequest { ComplaintId = id, TaskId = task.TaskId, Answer = "Reversed on the 3rd; the customer sees it in two days." });
 
         platform.Clock.Advance(TimeSpan.FromHours(9));
-        await platform.Sweeper.SweepOnceAsync(CancellationToken.None);
+        await platform.SweepSlaAsync(id);
 
         var after = await platform.Intake.GetComplaintAsync(new GetComplaintRequest { ComplaintId = id });
         Assert.DoesNotContain(after.History, h => h.EventType == "sla_breached" && h.DataJson.Contains("department_task"));

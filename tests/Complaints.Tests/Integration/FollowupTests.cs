@@ -38,10 +38,10 @@ public sealed class FollowupTests(PlatformFixture platform)
 
         // Follow-up schedules the call-back; it falls due three days later.
         await WaitForEventAsync(id, "callback_scheduled");
-        await platform.Callbacks.SweepOnceAsync(CancellationToken.None);
+        await platform.SweepCallbacksAsync(id);
         Assert.DoesNotContain((await HistoryAsync(id)).History, h => h.EventType == "callback_due");
         platform.Clock.Advance(TimeSpan.FromDays(3) + TimeSpan.FromMinutes(1));
-        await platform.Callbacks.SweepOnceAsync(CancellationToken.None);
+        await platform.SweepCallbacksAsync(id);
         Assert.Single((await HistoryAsync(id)).History, h => h.EventType == "callback_due");
 
         var survey = await platform.FollowupAs(agent).RecordSurveyAsync(new RecordSurveyRequest
@@ -192,7 +192,7 @@ public sealed class FollowupTests(PlatformFixture platform)
         await platform.WaitForComplaintAsync(c1.ComplaintId, _ => true, Timeout);
         await WaitForRoutingToSeeFirstResponsesAsync(a1.AgentId, c1.ComplaintId, a3.AgentId, c3.ComplaintId);
         platform.Clock.Advance(TimeSpan.FromMinutes(5));   // t0+11m: C2 breaches its first-response deadline
-        await platform.Sweeper.SweepOnceAsync(CancellationToken.None);
+        await platform.SweepSlaAsync(c1.ComplaintId, c2.ComplaintId, c3.ComplaintId);
         await WaitForEventAsync(c2.ComplaintId, "sla_breached");
         platform.Clock.Advance(TimeSpan.FromMinutes(1));   // t0+12m: C2 answered, by the supervisor now
         await Respond(c2.ComplaintId, "sup-billing");

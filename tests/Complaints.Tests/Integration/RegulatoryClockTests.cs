@@ -27,11 +27,11 @@ public sealed class RegulatoryClockIntegrationTests(PlatformFixture platform)
 
     // A sweep that meets a consumer writing the same case backs off (it escalates nothing) and the
     // next one sees it afresh: quiet means three sweeps in a row with nothing to do, not one.
-    private async Task SweepUntilQuietAsync()
+    private async Task SweepUntilQuietAsync(string complaintId)
     {
         for (int i = 0, quiet = 0; i < 50 && quiet < 3; i++)
         {
-            if (await platform.Sweeper.SweepOnceAsync(CancellationToken.None) > 0) quiet = 0;
+            if (await platform.SweepSlaAsync(complaintId) > 0) quiet = 0;
             else
             {
                 quiet++;
@@ -69,26 +69,26 @@ public sealed class RegulatoryClockIntegrationTests(PlatformFixture platform)
 
         // A minute before the FCA deadline: a warning, no breach.
         await AdvanceToAsync(fcaDue.AddMinutes(-1));
-        await SweepUntilQuietAsync();
+        await SweepUntilQuietAsync(filed.ComplaintId);
         Assert.True((await ClockAsync(filed.ComplaintId, "uk-fca-summary")).Warning);
         Assert.DoesNotContain(await BreachesAsync(filed.ComplaintId), b => b.Contains("regulatory:"));
 
         // Past it: the FCA clock alone is breached.
         await AdvanceToAsync(fcaDue.AddMinutes(1));
-        await SweepUntilQuietAsync();
+        await SweepUntilQuietAsync(filed.ComplaintId);
         var afterFca = await BreachesAsync(filed.ComplaintId);
         Assert.Single(afterFca, b => b.Contains("regulatory:uk-fca-summary"));
         Assert.DoesNotContain(afterFca, b => b.Contains("regulatory:us-cfpb") || b.Contains("regulatory:cn-decision"));
 
         // Day 15 and a minute: the CFPB's; the Chinese clock, extended for a complex case, still runs.
         await AdvanceToAsync(cfpb.DueBy.ToDateTimeOffset().AddMinutes(1));
-        await SweepUntilQuietAsync();
+        await SweepUntilQuietAsync(filed.ComplaintId);
         var afterCfpb = await BreachesAsync(filed.ComplaintId);
         Assert.Single(afterCfpb, b => b.Contains("regulatory:us-cfpb"));
         Assert.DoesNotContain(afterCfpb, b => b.Contains("regulatory:cn-decision"));
 
         await AdvanceToAsync(china.DueBy.ToDateTimeOffset().AddMinutes(1));
-        await SweepUntilQuietAsync();
+        await SweepUntilQuietAsync(filed.ComplaintId);
         Assert.Single(await BreachesAsync(filed.ComplaintId), b => b.Contains("regulatory:cn-decision"));
 
         var period = new Contracts.Followup.V1.GetKpisRequest { From = assigned.FiledAt, To = Timestamp.FromDateTimeOffset(received.AddMilliseconds(1)) };

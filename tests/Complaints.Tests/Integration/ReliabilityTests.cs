@@ -84,6 +84,92 @@ public sealed class ReliabilityTests(PlatformFixture platform)
     }
 
     [Fact]
+    public async Task The_missed_update_sweeper_records_nothing_for_an_update_the_case_file_has_not_heard_of_yet()
+    {
+        var filed = await platform.Intake.FileComplaintAsync(Billing());
+        var assigned = await platform.WaitForComplaintAsync(filed.ComplaintId, c => c.Status == ComplaintStatus.Assigned, Timeout);
+        await PlatformFixture.UntilAsync(async () => (await platform.Resolution.ListQueueAsync(new ListQueueRequest { AgentId = assigned.AgentId }))
+            .Entries.Any(e => e.ComplaintId == filed.ComplaintId), "resolution files the assigned case");
+
+        // The update is committed, but RabbitMQ is cut off, so resolution's case file never hears of it.
+        platform.Clock.Advance(TimeSpan.FromHours(2));
+        platform.BrokerLink.Cut();
+        try
+        {
+            await platform.ResolutionAs(assigned.AgentId).SendProgressUpdateAsync(new SendProgressUpdateRequest
+            {
+                ComplaintId = filed.ComplaintId, Channel = "sms", Message = "Your refund is with the billing team; I will call you tomorrow at 10 am.",
+            });
+            // A day after the assignment the case file thinks the customer had no news; the stream says otherwise.
+            platform.Clock.Advance(TimeSpan.FromHours(23));
+            Assert.Equal(0, await platform.SweepMissedUpdatesAsync(filed.ComplaintId));
+        }
+        finally
+        {
+            platform.BrokerLink.Restore();
+        }
+
+        var history = await platform.Intake.GetComplaintAsync(new GetComplaintRequest { ComplaintId = filed.ComplaintId });
+        Assert.DoesNotContain(history.History, h => h.EventType == "progress_update_missed");
+    }
+
+    [Fact]
+    public async Task The_sla_sweeper_records_no_regulatory_breach_for_a_resolution_routing_has_not_heard_of_yet()
+    {
+        var filed = await platform.Intake.FileComplaintAsync(Requests.Valid(Channel.Email,
+            "Your newsletter went out with every recipient in the CC field, so my email address is now visible to strangers."));
+        var assigned = await platform.WaitForComplaintAsync(filed.ComplaintId, c => c.Status == ComplaintStatus.Assigned, Timeout);
+        Assert.Equal("privacy_data", assigned.Category);
+
+        // Resolved in time, but RabbitMQ is cut off, so routing's open case still holds the regulators' clocks.
+        platform.BrokerLink.Cut();
+        try
+        {
+            var agent = platform.ResolutionAs(assigned.AgentId);
+            await agent.SendFirstResponseAsync(new SendFirstResponseRequest
+            {
+                ComplaintId = filed.ComplaintId, Channel = "email", Message = "I am sorry your address was shared. I will call you back within 2 hours.",
+            });
+            var remedy = await agent.ProposeRemedyAsync(new ProposeRemedyRequest
+            {
+                ComplaintId = filed.ComplaintId, Kind = RemedyKind.Apology, Description = "A written apology and the list removed",
+            });
+            await agent.RecordCustomerDecisionAsync(new RecordCustomerDecisionRequest
+            {
+                ComplaintId = filed.ComplaintId, RemedyId = remedy.RemedyId, Accepted = true,
+                Confirmation = "As agreed today, the mailing list was deleted and our written apology is attached.", ConfirmationChannel = "email",
+            });
+            // Past every regulator's deadline (15 days, 3 business days).
+            platform.Clock.Advance(TimeSpan.FromDays(16));
+            var failures = new List<Guid>();
+            await platform.SweepSlaAsync((complaint, _) => failures.Add(complaint), Guid.Parse(filed.ComplaintId));
+            Assert.Empty(failures);
+        }
+        finally
+        {
+            platform.BrokerLink.Restore();
+        }
+
+        var history = await platform.Intake.GetComplaintAsync(new GetComplaintRequest { ComplaintId = filed.ComplaintId });
+        Assert.DoesNotContain(history.History, h => h.EventType == "sla_breached");
+    }
+
+    [Fact]
+    public async Task A_sweep_limited_to_some_complaints_leaves_every_other_case_alone()
+    {
+        var mine = await platform.Intake.FileComplaintAsync(Billing());
+        var other = await platform.Intake.FileComplaintAsync(Billing());
+        await platform.WaitForComplaintAsync(mine.ComplaintId, c => c.Status == ComplaintStatus.Assigned, Timeout);
+        await platform.WaitForComplaintAsync(other.ComplaintId, c => c.Status == ComplaintStatus.Assigned, Timeout);
+        platform.Clock.Advance(TimeSpan.FromHours(1));
+
+        Assert.Equal(1, await platform.SweepSlaAsync(mine.ComplaintId));
+
+        Assert.Contains((await platform.Intake.GetComplaintAsync(new GetComplaintRequest { ComplaintId = mine.ComplaintId })).History, h => h.EventType == "sla_breached");
+        Assert.DoesNotContain((await platform.Intake.GetComplaintAsync(new GetComplaintRequest { ComplaintId = other.ComplaintId })).History, h => h.EventType == "sla_breached");
+    }
+
+    [Fact]
     public async Task The_sla_sweeper_records_no_breach_for_a_first_response_routing_has_not_heard_of_yet()
     {
         var filed = await platform.Intake.FileComplaintAsync(Billing());
@@ -99,7 +185,7 @@ public sealed class ReliabilityTests(PlatformFixture platform)
             });
             platform.Clock.Advance(TimeSpan.FromHours(1));
             var failures = new List<Guid>();
-            await platform.Sweeper.SweepOnceAsync(CancellationToken.None, (complaint, _) => failures.Add(complaint));
+            await platform.SweepSlaAsync((complaint, _) => failures.Add(complaint), Guid.Parse(filed.ComplaintId));
             Assert.DoesNotContain(Guid.Parse(filed.ComplaintId), failures);
         }
         finally
@@ -118,8 +204,8 @@ public sealed class ReliabilityTests(PlatformFixture platform)
         await platform.WaitForComplaintAsync(id, c => c.History.Any(h => h.EventType == "callback_scheduled"), Timeout);
         platform.Clock.Advance(TimeSpan.FromDays(4));
 
-        await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => platform.Callbacks.SweepOnceAsync(CancellationToken.None)));
-        await platform.Callbacks.SweepOnceAsync(CancellationToken.None);
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => platform.SweepCallbacksAsync(id)));
+        await platform.SweepCallbacksAsync(id);
 
         var history = await platform.Intake.GetComplaintAsync(new GetComplaintRequest { ComplaintId = id });
         Assert.Single(history.History, h => h.EventType == "callback_due");
@@ -243,7 +329,7 @@ public sealed class ReliabilityTests(PlatformFixture platform)
         platform.Clock.Advance(TimeSpan.FromHours(1));
 
         var failures = new List<Guid>();
-        await platform.Sweeper.SweepOnceAsync(CancellationToken.None, (id, _) => failures.Add(id));
+        await platform.SweepSlaAsync((id, _) => failures.Add(id), broken.Id, Guid.Parse(filed.ComplaintId));
 
         Assert.Contains(broken.Id, failures);
         var swept = await platform.Intake.GetComplaintAsync(new GetComplaintRequest { ComplaintId = filed.ComplaintId });

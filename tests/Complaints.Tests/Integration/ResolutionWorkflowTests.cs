@@ -63,7 +63,7 @@ public sealed class ResolutionWorkflowTests(PlatformFixture platform)
         // Routing closes the case: out of the agent's queue, and no SLA breach follows.
         await WaitAsync(async () => !(await platform.Routing.ListAgentCasesAsync(new ListAgentCasesRequest { AgentId = agent })).Cases.Any(c => c.ComplaintId == id));
         platform.Clock.Advance(TimeSpan.FromDays(3));
-        await platform.Sweeper.SweepOnceAsync(CancellationToken.None);
+        await platform.SweepSlaAsync(id);
         Assert.DoesNotContain((await HistoryAsync(id)).History, h => h.EventType == "sla_breached");
 
         // Nothing more after resolution.
@@ -87,7 +87,7 @@ public sealed class ResolutionWorkflowTests(PlatformFixture platform)
             .Cases.Single(c => c.ComplaintId == id).FirstResponseSent);
 
         platform.Clock.Advance(TimeSpan.FromMinutes(15));
-        await platform.Sweeper.SweepOnceAsync(CancellationToken.None);
+        await platform.SweepSlaAsync(id);
 
         Assert.DoesNotContain((await HistoryAsync(id)).History, h => h.EventType == "sla_breached");
         var twice = await Assert.ThrowsAsync<RpcException>(() => platform.ResolutionAs(agent).SendFirstResponseAsync(new SendFirstResponseRequest
@@ -260,24 +260,29 @@ public sealed class ResolutionWorkflowTests(PlatformFixture platform)
         Assert.True(entry.Complex);
 
         platform.Clock.Advance(TimeSpan.FromHours(25));
-        await platform.MissedUpdates.SweepOnceAsync(CancellationToken.None);
-        await platform.MissedUpdates.SweepOnceAsync(CancellationToken.None);
+        await platform.SweepMissedUpdatesAsync(id);
+        await platform.SweepMissedUpdatesAsync(id);
         Assert.Single((await HistoryAsync(id)).History, h => h.EventType == "progress_update_missed");
         var missedAt = Timestamp.FromDateTimeOffset(platform.Clock.GetUtcNow() - TimeSpan.FromHours(1));
-        Assert.Equal(missedAt, (await WaitForQueueAsync(agent, id, e => e.UpdateMissedAt is not null)).UpdateMissedAt);
 
-        await platform.ResolutionAs(agent).SendProgressUpdateAsync(new SendProgressUpdateRequest
+        // A missed update at the agent tier sends the case to the team's supervisor. Routing does that
+        // from the flag, asynchronously: wait for it, so that who sends the next update is not a race.
+        await WaitAsync(async () => (await HistoryAsync(id)).History.Any(h => h.EventType == "complaint_escalated"));
+        var holder = (await HistoryAsync(id)).AgentId;
+        Assert.NotEqual(agent, holder);
+        Assert.Equal(missedAt, (await WaitForQueueAsync(holder, id, e => e.UpdateMissedAt is not null)).UpdateMissedAt);
+        await platform.ResolutionAs(holder).SendProgressUpdateAsync(new SendProgressUpdateRequest
         {
             ComplaintId = id, Channel = "sms", Message = "The technician's report arrives tomorrow by noon; I will call you at 2 pm.",
         });
         var sentAt = Timestamp.FromDateTimeOffset(platform.Clock.GetUtcNow());
-        Assert.Null((await WaitForQueueAsync(agent, id, e => e.LastCustomerUpdate == sentAt)).UpdateMissedAt);
+        Assert.Null((await WaitForQueueAsync(holder, id, e => e.LastCustomerUpdate == sentAt)).UpdateMissedAt);
         platform.Clock.Advance(TimeSpan.FromHours(23));
-        await platform.MissedUpdates.SweepOnceAsync(CancellationToken.None);
+        await platform.SweepMissedUpdatesAsync(id);
         Assert.Single((await HistoryAsync(id)).History, h => h.EventType == "progress_update_missed");
 
         platform.Clock.Advance(TimeSpan.FromHours(2));
-        await platform.MissedUpdates.SweepOnceAsync(CancellationToken.None);
+        await platform.SweepMissedUpdatesAsync(id);
         Assert.Equal(2, (await HistoryAsync(id)).History.Count(h => h.EventType == "progress_update_missed"));
     }
 
@@ -289,7 +294,7 @@ public sealed class ResolutionWorkflowTests(PlatformFixture platform)
         Assert.False(entry.Complex);
 
         platform.Clock.Advance(TimeSpan.FromHours(25));
-        await platform.MissedUpdates.SweepOnceAsync(CancellationToken.None);
+        await platform.SweepMissedUpdatesAsync(id);
 
         await WaitAsync(async () => (await HistoryAsync(id)).History.Any(h => h.EventType == "complaint_escalated" && h.DataJson.Contains("no news for the customer")));
         var after = await HistoryAsync(id);
@@ -298,7 +303,7 @@ public sealed class ResolutionWorkflowTests(PlatformFixture platform)
 
         // A second missed day leaves it with the supervisor: it is on their board already.
         platform.Clock.Advance(TimeSpan.FromHours(25));
-        await platform.MissedUpdates.SweepOnceAsync(CancellationToken.None);
+        await platform.SweepMissedUpdatesAsync(id);
         await WaitAsync(async () => (await HistoryAsync(id)).History.Count(h => h.EventType == "progress_update_missed") == 2);
         await Task.Delay(TimeSpan.FromSeconds(2));
         Assert.Single((await HistoryAsync(id)).History, h => h.EventType == "complaint_escalated");

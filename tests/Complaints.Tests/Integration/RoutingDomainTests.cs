@@ -42,13 +42,13 @@ public sealed class RoutingDomainTests(PlatformFixture platform)
 
         // Nothing is due yet.
         platform.Clock.Advance(TimeSpan.FromMinutes(5));
-        await platform.Sweeper.SweepOnceAsync(CancellationToken.None);
+        await platform.SweepSlaAsync(filed.ComplaintId);
         var early = await platform.Intake.GetComplaintAsync(new GetComplaintRequest { ComplaintId = filed.ComplaintId });
         Assert.DoesNotContain(early.History, h => h.EventType == "sla_breached");
 
         // Ten minutes without a first response: breach, supervisor.
         platform.Clock.Advance(TimeSpan.FromMinutes(6));
-        await platform.Sweeper.SweepOnceAsync(CancellationToken.None);
+        await platform.SweepSlaAsync(filed.ComplaintId);
         var afterFirst = await platform.Intake.GetComplaintAsync(new GetComplaintRequest { ComplaintId = filed.ComplaintId });
         var breach = Assert.Single(afterFirst.History, h => h.EventType == "sla_breached");
         Assert.Contains("first_response", breach.DataJson);
@@ -62,13 +62,13 @@ public sealed class RoutingDomainTests(PlatformFixture platform)
         Assert.DoesNotContain(agentAfter.Cases, c => c.ComplaintId == filed.ComplaintId);
 
         // A second sweep at the same time changes nothing.
-        await platform.Sweeper.SweepOnceAsync(CancellationToken.None);
+        await platform.SweepSlaAsync(filed.ComplaintId);
         var again = await platform.Intake.GetComplaintAsync(new GetComplaintRequest { ComplaintId = filed.ComplaintId });
         Assert.Equal(afterFirst.History.Count, again.History.Count);
 
         // A day later, still unresolved: breach, manager.
         platform.Clock.Advance(TimeSpan.FromHours(24));
-        await platform.Sweeper.SweepOnceAsync(CancellationToken.None);
+        await platform.SweepSlaAsync(filed.ComplaintId);
         var afterResolution = await platform.Intake.GetComplaintAsync(new GetComplaintRequest { ComplaintId = filed.ComplaintId });
         Assert.Equal(2, afterResolution.History.Count(h => h.EventType == "sla_breached"));
         Assert.Equal(("manager", "mgr-care"), (afterResolution.Tier, afterResolution.AgentId));

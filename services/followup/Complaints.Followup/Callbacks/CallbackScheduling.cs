@@ -51,12 +51,21 @@ public sealed class CallbackSweeper(IDocumentStore store, TimeProvider clock, IO
         }
     }
 
-    public async Task<int> SweepOnceAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Fires every due call-back; returns how many fired. <paramref name="only"/> limits the sweep to
+    /// those complaints (an operator re-checking a few cases; each test its own). A case that fails
+    /// is logged and the sweep goes on with the others.
+    /// </summary>
+    public async Task<int> SweepOnceAsync(CancellationToken cancellationToken, IReadOnlyCollection<Guid>? only = null)
     {
         var now = clock.GetUtcNow();
         IReadOnlyList<CallbackClock> due;
         await using (var query = store.QuerySession())
-            due = await query.Query<CallbackClock>().Where(c => !c.Fired && c.DueAt <= now).Take(200).ToListAsync(cancellationToken);
+        {
+            var candidates = query.Query<CallbackClock>().Where(c => !c.Fired && c.DueAt <= now);
+            if (only is not null) candidates = candidates.Where(c => c.Id.IsOneOf(only.ToArray()));
+            due = await candidates.OrderBy(c => c.DueAt).Take(200).ToListAsync(cancellationToken);
+        }
 
         var fired = 0;
         foreach (var callback in due)
@@ -79,6 +88,11 @@ public sealed class CallbackSweeper(IDocumentStore store, TimeProvider clock, IO
             catch (Exception ex) when (ConcurrencyConflicts.Is(ex))
             {
                 // Another writer got there first; the next sweep looks again.
+            }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                // One broken case must not stop every other customer's call-back.
+                logger.LogError(ex, "Complaint {ComplaintId}: the call-back could not be fired; the other cases go on", callback.Id);
             }
         }
         return fired;
