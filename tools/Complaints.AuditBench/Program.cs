@@ -30,8 +30,8 @@ var targetEvents = int.Parse(Get("--events", "1000"));
 
 using var http = new HttpClient();
 var identities = DevIdentityFile.Load(DevIdentityFile.Locate());
-var auditor = new Audit.AuditClient(AuthenticatedChannel.For(intakeAddress, identities.Credentials(http, "auditor-01")));
-var intake = new Intake.IntakeClient(AuthenticatedChannel.For(intakeAddress, identities.Credentials(http, "channel-phone")));
+var auditor = new Audit.AuditClient(AuthenticatedChannel.Retrying(intakeAddress, identities.Credentials(http, "auditor-01")));
+var intake = new Intake.IntakeClient(AuthenticatedChannel.Retrying(intakeAddress, identities.Credentials(http, "channel-phone")));
 
 // 1. Sealing lag of everything committed since the run started.
 await using (var database = NpgsqlDataSource.Create(postgres))
@@ -62,7 +62,7 @@ do
     await Task.Delay(200);
 } while (waited.Elapsed < TimeSpan.FromSeconds(60));
 if (complaint.AgentId.Length == 0) { Console.Error.WriteLine("the complaint was not assigned in 60 s"); return 1; }
-var resolution = new Resolution.ResolutionClient(AuthenticatedChannel.For(resolutionAddress, identities.Credentials(http, complaint.AgentId)));
+var resolution = new Resolution.ResolutionClient(AuthenticatedChannel.Retrying(resolutionAddress, identities.Credentials(http, complaint.AgentId)));
 var version = complaint.History.Count;
 var building = Stopwatch.StartNew();
 // One at a time: every contact is appended at the version it read, as an agent's would be.

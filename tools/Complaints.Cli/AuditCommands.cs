@@ -20,7 +20,7 @@ public sealed class AuditCommands(string[] args, Func<string, ClientCredentials>
     }
 
     private Audit.AuditClient Client() =>
-        new(AuthenticatedChannel.For(intakeAddress, identity(Option("--as") ?? "auditor-01")));
+        new(AuthenticatedChannel.Retrying(intakeAddress, identity(Option("--as") ?? "auditor-01")));
 
     public async Task<int> RunAsync() => args.ElementAtOrDefault(1) switch
     {

@@ -20,9 +20,9 @@ public sealed class DeskDemo(Func<string, ClientCredentials> identity, string in
 {
     public async Task<int> RunAsync()
     {
-        using var channelSystem = AuthenticatedChannel.For(intakeAddress, identity("channel-phone"));
+        using var channelSystem = AuthenticatedChannel.Retrying(intakeAddress, identity("channel-phone"));
         var intake = new Intake.IntakeClient(channelSystem);
-        using var supervisorRouting = AuthenticatedChannel.For(routingAddress, identity("sup-billing"));
+        using var supervisorRouting = AuthenticatedChannel.Retrying(routingAddress, identity("sup-billing"));
         var desk = new RoutingService.RoutingClient(supervisorRouting);
 
         Console.WriteLine("== A supervisor's day (sup-billing) ==");
@@ -52,7 +52,7 @@ public sealed class DeskDemo(Func<string, ClientCredentials> identity, string in
         Console.WriteLine($"Reassigned {fee.ComplaintNumber}: {moved.PreviousAssigneeId} -> {moved.AgentId}");
 
         // The new owner offers more than an agent may grant; the supervisor finds it among the approvals awaiting them.
-        using var agentChannel = AuthenticatedChannel.For(resolutionAddress, identity(moved.AgentId));
+        using var agentChannel = AuthenticatedChannel.Retrying(resolutionAddress, identity(moved.AgentId));
         var agent = new Resolution.ResolutionClient(agentChannel);
         var remedy = await agent.ProposeRemedyAsync(new ProposeRemedyRequest
         {
@@ -63,7 +63,7 @@ public sealed class DeskDemo(Func<string, ClientCredentials> identity, string in
             ComplaintId = fee.ComplaintId, Department = "finance", Request = "Confirm the second debit and the overdraft interest it caused.",
         });
         Console.WriteLine($"{moved.AgentId} proposed 800 CNY (needs a {remedy.RequiresApprovalFrom}) and asked finance ({task.Contact}), answer due {task.DueBy.ToDateTimeOffset():u}");
-        using var supervisorResolution = AuthenticatedChannel.For(resolutionAddress, identity("sup-billing"));
+        using var supervisorResolution = AuthenticatedChannel.Retrying(resolutionAddress, identity("sup-billing"));
         var approvals = new Resolution.ResolutionClient(supervisorResolution);
         PendingApproval? pending = null;
         for (var waited = TimeSpan.Zero; pending is null && waited < timeout; waited += TimeSpan.FromMilliseconds(200))
@@ -87,14 +87,14 @@ public sealed class DeskDemo(Func<string, ClientCredentials> identity, string in
             ComplaintId = fee.ComplaintId, RemedyId = remedy.RemedyId, Accepted = true, ConfirmationChannel = "sms",
             Confirmation = "As agreed today, 800 CNY (the duplicate fee and the interest) is refunded within 3 working days.",
         });
-        using var supervisorFollowup = AuthenticatedChannel.For(followupAddress, identity("sup-billing"));
+        using var supervisorFollowup = AuthenticatedChannel.Retrying(followupAddress, identity("sup-billing"));
         await new Followup.FollowupClient(supervisorFollowup).WriteCaseSummaryAsync(new WriteCaseSummaryRequest
         {
             ComplaintId = fee.ComplaintId,
             MaskedDescription = "A monthly fee was debited twice; the second debit pushed the account into overdraft.",
             HandlingSummary = "Finance confirmed the double debit; refunded the fee and the overdraft interest, above agent limit with supervisor approval.",
         });
-        using var colleagueFollowup = AuthenticatedChannel.For(followupAddress, identity(fee.AgentId));
+        using var colleagueFollowup = AuthenticatedChannel.Retrying(followupAddress, identity(fee.AgentId));
         var library = new Followup.FollowupClient(colleagueFollowup);
         CaseLibraryEntry? precedent = null;
         for (var waited = TimeSpan.Zero; precedent is null && waited < timeout; waited += TimeSpan.FromMilliseconds(200))
@@ -121,7 +121,7 @@ public sealed class DeskDemo(Func<string, ClientCredentials> identity, string in
         }
         Console.WriteLine($"{fridge.ComplaintNumber}: resolution date moved to {notice!.ResolutionDue.ToDateTimeOffset():u}; notice sent: {sent.DataJson}");
 
-        using var managerChannel = AuthenticatedChannel.For(followupAddress, identity("mgr-care"));
+        using var managerChannel = AuthenticatedChannel.Retrying(followupAddress, identity("mgr-care"));
         var kpis = await new Followup.FollowupClient(managerChannel).GetKpisAsync(new GetKpisRequest
         {
             From = Timestamp.FromDateTimeOffset(started.AddDays(-1)), To = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow.AddMinutes(1)), GroupBy = KpiGrouping.Day,

@@ -82,7 +82,7 @@ ErrorQueues ErrorQueuesOf()
 async Task<int> TriageCorrections()
 {
     static DateTimeOffset At(string text) => DateTimeOffset.Parse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal);
-    var audit = new Complaints.Contracts.Audit.V1.Audit.AuditClient(AuthenticatedChannel.For(intakeAddress, Identity(Option("--as") ?? "auditor-01")));
+    var audit = new Complaints.Contracts.Audit.V1.Audit.AuditClient(AuthenticatedChannel.Retrying(intakeAddress, Identity(Option("--as") ?? "auditor-01")));
     var lines = await new TriageCorrectionsExport(audit).LinesAsync(At(Option("--from")!), At(Option("--to")!), CancellationToken.None);
     await File.WriteAllLinesAsync(Option("--out")!, lines);
     Console.WriteLine($"wrote {lines.Count} corrected triages to {Option("--out")}: customers' words (e-mails and long numbers replaced), personal data until a person " +
@@ -164,7 +164,7 @@ async Task<int> Demo()
     }
 
     // The phone channel system files and follows its own complaint, with its own token.
-    using var channel = AuthenticatedChannel.For(intakeAddress, Identity("channel-phone"));
+    using var channel = AuthenticatedChannel.Retrying(intakeAddress, Identity("channel-phone"));
     var intake = new Intake.IntakeClient(channel);
 
     // Seed 004's bank case: a broken ATM with no notice, one window open at lunch, a rude duty manager.
@@ -207,8 +207,8 @@ async Task<int> Demo()
     // The agent's side (resolution) and the customer's follow-up (followup).
     // The assigned agent signs in as themselves: the platform records them as the actor, from the token.
     var agent = Identity(complaint.AgentId);
-    using var resolutionChannel = AuthenticatedChannel.For(Option("--resolution") ?? "http://127.0.0.1:5103", agent);
-    using var followupChannel = AuthenticatedChannel.For(Option("--followup") ?? "http://127.0.0.1:5104", agent);
+    using var resolutionChannel = AuthenticatedChannel.Retrying(Option("--resolution") ?? "http://127.0.0.1:5103", agent);
+    using var followupChannel = AuthenticatedChannel.Retrying(Option("--followup") ?? "http://127.0.0.1:5104", agent);
     var resolution = new Resolution.ResolutionClient(resolutionChannel);
     var followup = new Followup.FollowupClient(followupChannel);
     Console.WriteLine($"Working the case as {agent.ClientId} (role agent, from the token)");
@@ -243,7 +243,7 @@ async Task<int> Demo()
     Console.WriteLine($"Follow-up survey: {survey.Outcome}");
 
     // An analyst reads the same complaint with the customer's personal data masked.
-    using (var analystChannel = AuthenticatedChannel.For(intakeAddress, Identity("analyst-01")))
+    using (var analystChannel = AuthenticatedChannel.Retrying(intakeAddress, Identity("analyst-01")))
     {
         var masked = await new Intake.IntakeClient(analystChannel).GetComplaintAsync(new GetComplaintRequest { ComplaintId = filed.ComplaintId });
         Console.WriteLine($"As analyst-01 ({masked.PersonalData}): customer {masked.CustomerName}, phone {masked.CustomerPhone}, description {masked.Description}");

@@ -18,13 +18,13 @@ public sealed class ReadProbe(Func<string, ClientCredentials> identity, string i
 {
     public async Task<int> RunAsync()
     {
-        using var manager = AuthenticatedChannel.For(followup, identity("mgr-care"));
-        using var agentRouting = AuthenticatedChannel.For(routing, identity("care-01"));
-        using var agentResolution = AuthenticatedChannel.For(resolution, identity("care-01"));
-        using var agentIntake = AuthenticatedChannel.For(intake, identity("care-01"));
-        using var agentFollowup = AuthenticatedChannel.For(followup, identity("care-01"));
-        using var supervisor = AuthenticatedChannel.For(routing, identity("sup-care"));
-        using var supervisorResolution = AuthenticatedChannel.For(resolution, identity("sup-care"));
+        using var manager = AuthenticatedChannel.Retrying(followup, identity("mgr-care"));
+        using var agentRouting = AuthenticatedChannel.Retrying(routing, identity("care-01"));
+        using var agentResolution = AuthenticatedChannel.Retrying(resolution, identity("care-01"));
+        using var agentIntake = AuthenticatedChannel.Retrying(intake, identity("care-01"));
+        using var agentFollowup = AuthenticatedChannel.Retrying(followup, identity("care-01"));
+        using var supervisor = AuthenticatedChannel.Retrying(routing, identity("sup-care"));
+        using var supervisorResolution = AuthenticatedChannel.Retrying(resolution, identity("sup-care"));
         var kpis = new Followup.FollowupClient(manager);
         var now = DateTimeOffset.UtcNow;
         Timestamp Ago(TimeSpan span) => Timestamp.FromDateTimeOffset(now - span);

@@ -1,5 +1,6 @@
 using Grpc.Core;
 using Grpc.Net.Client;
+using Grpc.Net.Client.Configuration;
 
 namespace Complaints.Client;
 
@@ -19,5 +20,29 @@ public static class AuthenticatedChannel
         options.Credentials = ChannelCredentials.Create(secure ? ChannelCredentials.SecureSsl : ChannelCredentials.Insecure, bearer);
         options.UnsafeUseInsecureChannelCallCredentials = !secure;
         return GrpcChannel.ForAddress(address, options);
+    }
+
+    /// <summary>
+    /// What docs/operations.md tells channel systems to do: a call answered <c>Unavailable</c> (the
+    /// store or broker failed under it; nothing was recorded) or <c>Aborted</c> (someone changed the
+    /// complaint first; the service decides again on the new state) is tried again, up to five
+    /// times in all, with exponential backoff and jitter. Writes stay safe to repeat: FileComplaint
+    /// carries its idempotency key, and every other write is decided afresh on the stream.
+    /// </summary>
+    public static readonly RetryPolicy RetryPolicy = new()
+    {
+        MaxAttempts = 5,
+        InitialBackoff = TimeSpan.FromMilliseconds(200),
+        MaxBackoff = TimeSpan.FromSeconds(3),
+        BackoffMultiplier = 2,
+        RetryableStatusCodes = { StatusCode.Unavailable, StatusCode.Aborted },
+    };
+
+    /// <summary><see cref="For"/> with <see cref="RetryPolicy"/> on every method: the channel for the CLI, the demos and the load generator.</summary>
+    public static GrpcChannel Retrying(string address, ClientCredentials credentials, GrpcChannelOptions? options = null)
+    {
+        options ??= new GrpcChannelOptions();
+        options.ServiceConfig = new ServiceConfig { MethodConfigs = { new MethodConfig { Names = { MethodName.Default }, RetryPolicy = RetryPolicy } } };
+        return For(address, credentials, options);
     }
 }

@@ -25,7 +25,7 @@ Console.WriteLine($"Target: {options.Rate}/s for {options.Duration.TotalSeconds:
 using var http = new HttpClient();
 var identities = DevIdentityFile.Load(DevIdentityFile.Locate());
 var credentials = identities.Credentials(http, "channel-phone", options.Issuer is { } issuer ? new Uri(issuer) : null);
-using var channel = AuthenticatedChannel.For(options.Intake, credentials, new GrpcChannelOptions
+using var channel = AuthenticatedChannel.Retrying(options.Intake, credentials, new GrpcChannelOptions
 {
     HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true, PooledConnectionLifetime = Timeout.InfiniteTimeSpan },
 });

@@ -61,6 +61,16 @@ public sealed class OutageStatusTests(PlatformFixture platform)
             var reading = await Assert.ThrowsAsync<RpcException>(() => intake.GetComplaintAsync(new GetComplaintRequest { ComplaintId = Guid.NewGuid().ToString() }).ResponseAsync);
             Assert.Equal(StatusCode.Unavailable, reading.StatusCode);
 
+            // The clients of this repo (CLI, demos, load generator) try an Unavailable call again with backoff.
+            var attempts = 0;
+            using var http = new HttpClient();
+            using var retrying = Client.AuthenticatedChannel.Retrying(PlatformFixture.AddressOf(app),
+                platform.Identities.Credentials(http, "channel-phone", new Uri(platform.IssuerAddress)),
+                new Grpc.Net.Client.GrpcChannelOptions { HttpHandler = new CountingHandler(() => Interlocked.Increment(ref attempts)) });
+            var retried = await Assert.ThrowsAsync<RpcException>(() => new Contracts.Intake.V1.Intake.IntakeClient(retrying)
+                .GetComplaintAsync(new GetComplaintRequest { ComplaintId = Guid.NewGuid().ToString() }).ResponseAsync);
+            Assert.Equal((StatusCode.Unavailable, Client.AuthenticatedChannel.RetryPolicy.MaxAttempts), (retried.StatusCode, attempts));
+
             link.Restore();
             var filed = await intake.FileComplaintAsync(request);
             Assert.False(filed.Replayed);
@@ -71,5 +81,15 @@ public sealed class OutageStatusTests(PlatformFixture platform)
             await app.StopAsync();
             await app.DisposeAsync();
         }
+    }
+}
+
+/// <summary>Counts the HTTP requests a gRPC channel sends, so a test sees each retry.</summary>
+internal sealed class CountingHandler(Action sent) : DelegatingHandler(new SocketsHttpHandler())
+{
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        sent();
+        return base.SendAsync(request, cancellationToken);
     }
 }
