@@ -25,6 +25,9 @@ public sealed class ComplaintEventRelay : SubscriptionBase
     public const string SubscriptionName = "complaint-event-relay";
     public const string StreamVersionHeader = "Complaints-Stream-Version";
 
+    /// <summary>Header with the correlation id of the request that started the chain of reactions, so consumers keep it on what they append.</summary>
+    public const string CorrelationHeader = "Complaints-Correlation-Id";
+
     public static long StreamVersionOf(ConsumeContext context) => context.Headers.Get<long>(StreamVersionHeader) ?? 0;
 
     public ComplaintEventRelay(IBus bus, RelayFence fence, ILogger<ComplaintEventRelay> logger)
@@ -75,6 +78,7 @@ public sealed class ComplaintEventRelay : SubscriptionBase
                     context.MessageId = @event.Id;
                     context.CorrelationId = @event.StreamId;
                     context.Headers.Set(StreamVersionHeader, @event.Version);
+                    if (!string.IsNullOrEmpty(@event.CorrelationId)) context.Headers.Set(CorrelationHeader, @event.CorrelationId);
                 }, attemptTimeout.Token);
                 return;
             }

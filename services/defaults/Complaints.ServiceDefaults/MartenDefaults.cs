@@ -115,10 +115,17 @@ public static class MartenDefaults
         session.SetHeader(ActorRoleHeader, role);
     }
 
-    /// <summary>Records on every event about to be appended the event (relayed message id) a consumer reacted to.</summary>
-    public static void StampCausation(this IDocumentSession session, Guid? causingEventId)
+    /// <summary>
+    /// Records on every event a consumer is about to append what it reacted to: the event (its
+    /// relayed message id) as the causation id, and the correlation id of the request that started
+    /// the chain of reactions, carried by the relay in <see cref="ComplaintEventRelay.CorrelationHeader"/>
+    /// (so the chain holds even where tracing is sampled away); the trace context goes on too.
+    /// </summary>
+    public static void StampReaction(this IDocumentSession session, MassTransit.ConsumeContext context)
     {
-        if (causingEventId is { } id) session.CausationId = id.ToString();
+        session.StampTraceContext();
+        if (context.MessageId is { } causingEventId) session.CausationId = causingEventId.ToString();
+        if (context.Headers.Get<string>(ComplaintEventRelay.CorrelationHeader) is { Length: > 0 } correlation) session.CorrelationId = correlation;
     }
 
     /// <summary>
@@ -128,7 +135,12 @@ public static class MartenDefaults
     public static void StampTraceContext(this IDocumentSession session)
     {
         var activity = Activity.Current;
-        if (activity is null) return;
+        if (activity is null)
+        {
+            // Untraced (tracing off or sampled away): the events of one request still share an id.
+            if (string.IsNullOrEmpty(session.CorrelationId)) session.CorrelationId = Guid.NewGuid().ToString("N");
+            return;
+        }
         session.SetHeader(ComplaintsTelemetry.TraceParentHeader, activity.Id!);
         session.CorrelationId = activity.TraceId.ToString();
     }

@@ -16,6 +16,35 @@ public sealed class ComplaintFlowTests(PlatformFixture platform)
     private static bool IsRouted(GetComplaintResponse c) => c.History.Any(h => h.EventType == "complaint_assigned");
 
     [Fact]
+    public async Task One_filing_is_followed_to_its_assignment_by_its_correlation_id()
+    {
+        // A complex case: routing also records a later resolution date, and resolution tells the customer.
+        var filed = await platform.Intake.FileComplaintAsync(Requests.Valid(Channel.Email, "The washing machine leaks and the drum is broken; 洗衣机漏水。"));
+        await platform.WaitForComplaintAsync(filed.ComplaintId, c => c.History.Any(h => h.EventType == "customer_notified"), RoutingTimeout);
+
+        var events = new List<(string Type, Guid Id, string? Correlation, string? Causation)>();
+        await using (var command = platform.Database.CreateCommand(
+            $"select type, id, correlation_id, causation_id from {Complaints.ServiceDefaults.ComplaintsSettings.EventStoreSchema}.mt_events where stream_id = @stream order by version"))
+        {
+            command.Parameters.AddWithValue("stream", Guid.Parse(filed.ComplaintId));
+            await using var reader = await command.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+                events.Add((reader.GetString(0), reader.GetGuid(1), reader.IsDBNull(2) ? null : reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3)));
+        }
+
+        var filing = events[0];
+        Assert.Equal("complaint_filed", filing.Type);
+        Assert.False(string.IsNullOrEmpty(filing.Correlation));
+        Assert.Null(filing.Causation);
+        // Every reaction carries the filing's correlation id, and names the event it reacted to.
+        Assert.All(events, e => Assert.Equal((e.Type, filing.Correlation), (e.Type, e.Correlation)));
+        var ids = events.Select(e => e.Id.ToString()).ToHashSet();
+        Assert.All(events.Skip(1), e => Assert.True(e.Causation is not null && ids.Contains(e.Causation), $"{e.Type} names no event of this stream as its cause: {e.Causation}"));
+        Assert.Contains(events, e => e.Type == "complaint_assigned");
+        Assert.Contains(events, e => e.Type == "resolution_due_changed");
+    }
+
+    [Fact]
     public async Task Filed_complaint_is_routed_and_its_history_shows_both_events_in_order()
     {
         var request = Requests.Valid(Channel.RegulatorHotline, "ATM 坏了没有告示，午休只开一个窗口，值班经理态度恶劣。");

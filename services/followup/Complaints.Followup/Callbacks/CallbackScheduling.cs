@@ -18,8 +18,7 @@ public sealed class ScheduleCallback(IDocumentSession session, TimeProvider cloc
         var stream = await session.Events.FetchStreamStateAsync(resolved.ComplaintId, context.CancellationToken)
                      ?? throw new InvalidOperationException($"Complaint {resolved.ComplaintId} has no stream");
         var dueAt = resolved.ResolvedAt + options.Value.CallbackAfter;
-        session.StampTraceContext();
-        session.StampCausation(context.MessageId);
+        session.StampReaction(context);
         session.StampActor("followup.callback-scheduling", "system");
         session.Events.Append(resolved.ComplaintId, stream.Version + 1, new CallbackScheduled(resolved.ComplaintId, dueAt, clock.GetUtcNow()));
         var callback = new CallbackClock { Id = resolved.ComplaintId, ResolvedAt = resolved.ResolvedAt, DueAt = dueAt };

@@ -35,8 +35,7 @@ public sealed class LinkSecondComplaint(IDocumentSession session, TimeProvider c
 
         var history = await session.Events.FetchStreamAsync(filed.ComplaintId, token: cancellationToken);
         if (history.Any(e => e.Data is SecondComplaintLinked)) return;
-        session.StampTraceContext();
-        session.StampCausation(context.MessageId);
+        session.StampReaction(context);
         session.StampActor("followup.second-complaints", "system");
         session.Events.Append(filed.ComplaintId, history[^1].Version + 1, new SecondComplaintLinked(filed.ComplaintId, first.Id, clock.GetUtcNow()));
         await session.SaveChangesAsync(cancellationToken);

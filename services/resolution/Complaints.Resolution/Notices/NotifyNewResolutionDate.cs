@@ -38,8 +38,7 @@ public sealed class NotifyNewResolutionDate(
 
         var cipher = await personalData.CipherAsync(keyId, context.CancellationToken);
         var message = templates.NewResolutionDate(life.ComplaintNumber, changed.NewDue);
-        session.StampTraceContext();
-        session.StampCausation(context.MessageId);
+        session.StampReaction(context);
         session.StampActor("resolution.notices", "system");
         session.Events.Append(changed.ComplaintId, life.Version + 1,
             new CustomerNotified(changed.ComplaintId, NoticeTemplates.WrittenChannelFor(life.Channel), cipher.Protect(PersonalField.Text, message), Purpose, about, clock.GetUtcNow()));

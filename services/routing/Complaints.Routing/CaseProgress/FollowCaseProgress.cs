@@ -137,8 +137,7 @@ public sealed class FollowCaseProgress(
         var stream = await session.Events.FetchStreamStateAsync(openCase.Id, cancellationToken)
                      ?? throw new InvalidOperationException($"Complaint {openCase.Id} has no stream");
         if (await Escalation.OneTierUpAsync(session, openCase, teams, reason, clock.GetUtcNow(), cancellationToken) is not { } escalated) return;
-        session.StampTraceContext();
-        session.StampCausation(context.MessageId);
+        session.StampReaction(context);
         session.StampActor("routing.escalation", "system");
         session.Events.Append(openCase.Id, stream.Version + 1, escalated);
         // The reason stays on the stream only: it may quote the customer (a preferred remedy).
@@ -170,8 +169,7 @@ public sealed class FollowCaseProgress(
         openCase.RecomputeNextDeadline();
         if (escalated is not null)
         {
-            session.StampTraceContext();
-            session.StampCausation(context.MessageId);
+            session.StampReaction(context);
             session.StampActor("routing.escalation", "system");
             session.Events.Append(reopened.ComplaintId, stream.Version + 1, escalated);
         }

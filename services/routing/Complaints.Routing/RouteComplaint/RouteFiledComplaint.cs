@@ -130,8 +130,7 @@ public sealed class RouteFiledComplaint(
         openCase.RecomputeNextDeadline();
         session.Store(openCase);
 
-        session.StampTraceContext();
-        session.StampCausation(context.MessageId);
+        session.StampReaction(context);
         // At the version read: a concurrent delivery that got there first makes this fail, and
         // the retry finds the open case. Other services may have appended meanwhile (follow-up
         // links a second complaint), so the version is read, never assumed.
