@@ -92,7 +92,7 @@ public sealed class IntakeDomainTests(PlatformFixture platform)
         // A repeat counts as high priority: a first response within 5 minutes, tighter than general's 10.
         Assert.Equal(repeat.FiledAt.ToDateTimeOffset().AddMinutes(5), repeat.FirstResponseDue.ToDateTimeOffset());
 
-        var history = await platform.IntakeAs("sup-care").ListCustomerComplaintsAsync(new ListCustomerComplaintsRequest { CustomerId = customerId });
+        var history = await platform.IntakeAs("mgr-care").ListCustomerComplaintsAsync(new ListCustomerComplaintsRequest { CustomerId = customerId });
         Assert.Equal([repeat.ComplaintId, other.ComplaintId, first.ComplaintId], history.Complaints.Select(c => c.ComplaintId));
         Assert.Equal(first.ComplaintId, history.Complaints[0].RepeatOf);
         Assert.Equal("order:ORD-1", history.Complaints[0].SubjectKey);

@@ -1,3 +1,4 @@
+using Complaints.Contracts.Followup.V1;
 using Complaints.Contracts.Intake.V1;
 using Complaints.Contracts.Resolution.V1;
 using Complaints.ServiceDefaults;
@@ -78,5 +79,59 @@ public sealed class CaseAccessTests(PlatformFixture platform)
         Assert.Equal(("channel-phone", "channel"), actors["complaint_filed"]);
         Assert.Equal(("routing.triage", "system"), actors["complaint_triaged"]);
         Assert.Equal((complaint.AgentId, "agent"), actors["first_response_sent"]);
+    }
+
+    [Fact]
+    public async Task A_survey_is_recorded_only_by_whoever_may_work_the_case()
+    {
+        var (id, agent) = await Journeys.ResolvedAsync(platform, Requests.Valid(Channel.Email, "I was charged a fee twice on my bill."));
+        var colleague = platform.Identities.Clients.First(c => c.Role == "agent" && c.Team == "billing" && c.Subject != agent).ClientId;
+        var survey = new RecordSurveyRequest { ComplaintId = id, Timeliness = 1, Solution = 1, Attitude = 1, Nps = 0 };
+
+        var notTheirs = await Assert.ThrowsAsync<RpcException>(() => platform.FollowupAs(colleague).RecordSurveyAsync(survey).ResponseAsync);
+        Assert.Equal(StatusCode.PermissionDenied, notTheirs.StatusCode);
+        Assert.Contains($"assigned to {agent}", notTheirs.Status.Detail);
+        var otherTeam = await Assert.ThrowsAsync<RpcException>(() => platform.FollowupAs("sup-care").RecordSurveyAsync(survey).ResponseAsync);
+        Assert.Equal(StatusCode.PermissionDenied, otherTeam.StatusCode);
+        Assert.Contains("team billing", otherTeam.Status.Detail);
+        // Neither closed nor reopened it.
+        var history = await platform.Intake.GetComplaintAsync(new GetComplaintRequest { ComplaintId = id });
+        Assert.DoesNotContain(history.History, h => h.EventType is "survey_recorded" or "complaint_closed" or "complaint_reopened");
+
+        // The team's supervisor may (the survey taken on the agent's behalf).
+        Assert.Equal("closed", (await platform.FollowupAs("sup-billing").RecordSurveyAsync(new RecordSurveyRequest { ComplaintId = id, Timeliness = 5, Solution = 5, Attitude = 5, Nps = 10 })).Outcome);
+    }
+
+    [Fact]
+    public async Task A_customers_history_shows_agents_and_supervisors_only_what_they_may_read()
+    {
+        var complaint = await AssignedBillingComplaintAsync();
+        var history = new ListCustomerComplaintsRequest { CustomerId = complaint.CustomerId };
+
+        // An agent or supervisor of another team holds nothing of this customer's: they learn nothing, not even that the customer exists.
+        Assert.Empty((await platform.IntakeAs("care-01").ListCustomerComplaintsAsync(history)).Complaints);
+        Assert.Empty((await platform.IntakeAs("sup-care").ListCustomerComplaintsAsync(history)).Complaints);
+        var colleague = platform.Identities.Clients.First(c => c.Role == "agent" && c.Team == "billing" && c.Subject != complaint.AgentId).ClientId;
+        Assert.Empty((await platform.IntakeAs(colleague).ListCustomerComplaintsAsync(history)).Complaints);
+
+        // The agent holding the case and the team's supervisor read it.
+        foreach (var reader in new[] { complaint.AgentId, "sup-billing" })
+        {
+            var listed = Assert.Single((await platform.IntakeAs(reader).ListCustomerComplaintsAsync(history)).Complaints);
+            Assert.Equal((complaint.ComplaintId, false), (listed.ComplaintId, listed.SummaryWithheld));
+            Assert.StartsWith("I was charged a fee twice", listed.Summary);
+        }
+
+        // A second complaint of the customer, held by another team: its holder sees both exist, and reads only their own.
+        var second = Requests.Valid(Channel.Email, "我的快递三天了还没送到，物流信息一直没有更新。");
+        second.Customer.CustomerId = complaint.CustomerId;
+        var filed = await platform.Intake.FileComplaintAsync(second);
+        var other = await platform.WaitForComplaintAsync(filed.ComplaintId, c => c.Status == ComplaintStatus.Assigned, Timeout);
+        Assert.NotEqual(complaint.Team, other.Team);
+        var seen = (await platform.IntakeAs(other.AgentId).ListCustomerComplaintsAsync(history)).Complaints.ToDictionary(c => c.ComplaintId);
+        Assert.Equal(2, seen.Count);
+        Assert.Equal(("", true), (seen[complaint.ComplaintId].Summary, seen[complaint.ComplaintId].SummaryWithheld));
+        Assert.False(seen[other.ComplaintId].SummaryWithheld);
+        Assert.Contains("快递", seen[other.ComplaintId].Summary);
     }
 }
