@@ -201,7 +201,15 @@ public sealed record CallbackDue(Guid ComplaintId, DateTimeOffset DueAt, DateTim
 public sealed record SurveyRecorded(
     Guid ComplaintId, string AgentId, int Timeliness, int Solution, int Attitude, int Nps, string Comment, bool Satisfied, DateTimeOffset RecordedAt) : IComplaintEvent;
 
-public sealed record ComplaintClosed(Guid ComplaintId, DateTimeOffset ClosedAt) : IComplaintEvent;
+/// <summary>A satisfaction call-back in which the customer could not be reached (no answer, wrong number, declined to talk).</summary>
+public sealed record CallbackUnanswered(Guid ComplaintId, string AgentId, string Channel, int Attempt, DateTimeOffset AttemptedAt) : IComplaintEvent;
+
+/// <summary>
+/// The complaint is closed for good: the customer satisfied at follow-up or, with
+/// <paramref name="WithoutFeedback"/>, not reachable after the configured call-back attempts
+/// (counted apart in KPIs; events written before the flag existed read as false).
+/// </summary>
+public sealed record ComplaintClosed(Guid ComplaintId, DateTimeOffset ClosedAt, bool WithoutFeedback = false) : IComplaintEvent;
 
 /// <summary>The customer is not satisfied after follow-up: the case reopens and routing escalates it to a dedicated owner.</summary>
 public sealed record ComplaintReopened(Guid ComplaintId, string Reason, DateTimeOffset ReopenedAt) : IComplaintEvent;

@@ -153,6 +153,10 @@ public sealed class ComplaintLife
     public DateTimeOffset? CallbackDueAt { get; private set; }
     public SurveyLife? Survey { get; private set; }
     public DateTimeOffset? ClosedAt { get; private set; }
+    /// <summary>Closed because the customer could not be reached after the configured call-back attempts.</summary>
+    public bool ClosedWithoutFeedback { get; private set; }
+    /// <summary>Call-backs since the last resolution in which the customer could not be reached.</summary>
+    public int UnansweredCallbacks { get; private set; }
     public int Reopens { get; private set; }
     public Guid? SecondComplaintOf { get; private set; }
     public string RootCauseCategory { get; private set; } = "";
@@ -319,11 +323,13 @@ public sealed class ComplaintLife
 
     public void When(SurveyRecorded e) { Survey = new SurveyLife(e.Timeliness, e.Solution, e.Attitude, e.Nps, e.Satisfied, e.RecordedAt); Derive(); }
 
-    public void When(ComplaintClosed e) { ClosedAt = e.ClosedAt; Derive(); }
+    public void When(CallbackUnanswered e) { UnansweredCallbacks = Math.Max(UnansweredCallbacks, e.Attempt); Derive(); }
+
+    public void When(ComplaintClosed e) { ClosedAt = e.ClosedAt; ClosedWithoutFeedback = e.WithoutFeedback; Derive(); }
 
     public void When(ComplaintReopened e)
     {
-        Reopens++; ResolvedAt = null; ClosedAt = null; AcceptedRemedy = null; reopenedAwaitingWork = true;
+        Reopens++; ResolvedAt = null; ClosedAt = null; ClosedWithoutFeedback = false; UnansweredCallbacks = 0; AcceptedRemedy = null; reopenedAwaitingWork = true;
         Derive();
     }
 

@@ -21,6 +21,10 @@ public sealed class FollowupApi(IServiceProvider services) : Contracts.Followup.
     public override Task<RecordSurveyResponse> RecordSurvey(RecordSurveyRequest request, ServerCallContext context) =>
         Slice<RecordSurveyHandler>().HandleAsync(request, Caller.Of(context), context.CancellationToken);
 
+    [Authorize(Roles = Roles.CaseWorkers)]
+    public override Task<RecordCallbackAttemptResponse> RecordCallbackAttempt(RecordCallbackAttemptRequest request, ServerCallContext context) =>
+        Slice<RecordCallbackAttemptHandler>().HandleAsync(request, Caller.Of(context), context.CancellationToken);
+
     [Authorize(Roles = Roles.Analyst)]
     public override Task<RecordRootCauseResponse> RecordRootCause(RecordRootCauseRequest request, ServerCallContext context) =>
         Slice<RootCauseHandlers>().RecordAsync(request, Caller.Of(context), context.CancellationToken);

@@ -46,13 +46,14 @@ public static class FollowupHost
             bus.AddConsumer<CaseLibrary.ForgetErasedCaseText>();
         });
 
-        builder.Services.Configure<FollowupOptions>(builder.Configuration.GetSection(FollowupOptions.Section));
+        builder.Services.AddOptions<FollowupOptions>().Bind(builder.Configuration.GetSection(FollowupOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<FactsStore>();
         builder.Services.AddHostedService<FillMissingKpiFacts>();
         builder.Services.AddHostedService<RefreshKpiRollups>();
         builder.Services.AddSingleton<CallbackSweeper>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<CallbackSweeper>());
         builder.Services.AddScoped<RecordSurveyHandler>();
+        builder.Services.AddScoped<RecordCallbackAttemptHandler>();
         builder.Services.AddScoped<RootCauseHandlers>();
         builder.Services.AddScoped<CaseLibrary.WriteCaseSummaryHandler>();
         builder.Services.AddScoped<CaseLibrary.SearchCaseLibraryHandler>();

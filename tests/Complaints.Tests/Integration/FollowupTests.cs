@@ -237,6 +237,56 @@ public sealed class FollowupTests(PlatformFixture platform)
         Assert.Equal(live.Kpis, rebuilt.Kpis);
     }
 
+    [Fact]
+    public async Task A_customer_never_reached_closes_without_feedback_after_the_configured_attempts_and_may_then_be_erased()
+    {
+        var customer = $"UNREACH-{Guid.NewGuid():N}"[..20];
+        var (id, agent) = await ResolvedComplaintAsync(Billing(customer, "ORD-NOANSWER"));
+        await WaitForEventAsync(id, "callback_scheduled");
+        var privacy = platform.IntakeAs("privacy-01");
+        var erase = new EraseCustomerDataRequest { CustomerId = customer, Reason = "Customer's erasure request DSR-2026-41" };
+
+        // Three call-backs nobody answers (the default): the third closes the complaint, without feedback.
+        var followup = platform.FollowupAs(agent);
+        var first = await followup.RecordCallbackAttemptAsync(new RecordCallbackAttemptRequest { ComplaintId = id, Channel = "phone" });
+        Assert.Equal((1, 3, false), (first.Attempts, first.AttemptsAllowed, first.ClosedWithoutFeedback));
+        var held = await Assert.ThrowsAsync<RpcException>(() => privacy.EraseCustomerDataAsync(erase).ResponseAsync);
+        Assert.Equal(StatusCode.FailedPrecondition, held.StatusCode);
+        Assert.Contains("still open", held.Status.Detail);
+        await followup.RecordCallbackAttemptAsync(new RecordCallbackAttemptRequest { ComplaintId = id, Channel = "sms" });
+        var last = await followup.RecordCallbackAttemptAsync(new RecordCallbackAttemptRequest { ComplaintId = id, Channel = "phone" });
+        Assert.Equal((3, true), (last.Attempts, last.ClosedWithoutFeedback));
+
+        var history = await HistoryAsync(id);
+        Assert.Equal(3, history.History.Count(h => h.EventType == "callback_unanswered"));
+        Assert.Equal("complaint_closed", history.History[^1].EventType);
+        Assert.Contains("\"withoutFeedback\":true", history.History[^1].DataJson);
+        var closed = await Assert.ThrowsAsync<RpcException>(() => followup.RecordCallbackAttemptAsync(new RecordCallbackAttemptRequest { ComplaintId = id, Channel = "phone" }).ResponseAsync);
+        Assert.Equal(StatusCode.FailedPrecondition, closed.StatusCode);
+
+        // The privacy officer is told what still holds the data, and may erase it once the retention period has passed.
+        var retained = await Assert.ThrowsAsync<RpcException>(() => privacy.EraseCustomerDataAsync(erase).ResponseAsync);
+        Assert.Contains("retention period", retained.Status.Detail);
+        platform.Clock.Advance(PlatformFixture.Retention + TimeSpan.FromDays(1));
+        Assert.Equal([id], (await privacy.EraseCustomerDataAsync(erase)).ComplaintIds);
+    }
+
+    [Fact]
+    public async Task Only_whoever_may_work_the_case_records_an_unanswered_call_back()
+    {
+        var (id, agent) = await ResolvedComplaintAsync(Billing($"UNREACH-{Guid.NewGuid():N}"[..20], "ORD-NOANSWER"));
+        var attempt = new RecordCallbackAttemptRequest { ComplaintId = id, Channel = "phone" };
+        foreach (var stranger in new[] { "care-01", "sup-care" })
+        {
+            var refused = await Assert.ThrowsAsync<RpcException>(() => platform.FollowupAs(stranger).RecordCallbackAttemptAsync(attempt).ResponseAsync);
+            Assert.Equal(StatusCode.PermissionDenied, refused.StatusCode);
+        }
+        var invalid = await Assert.ThrowsAsync<RpcException>(() => platform.FollowupAs(agent).RecordCallbackAttemptAsync(new RecordCallbackAttemptRequest { ComplaintId = id }).ResponseAsync);
+        Assert.Equal(StatusCode.InvalidArgument, invalid.StatusCode);
+        Assert.Contains("channel", invalid.Status.Detail);
+        Assert.DoesNotContain((await HistoryAsync(id)).History, h => h.EventType == "callback_unanswered");
+    }
+
     private async Task WaitForRoutingToSeeFirstResponsesAsync(string agent1, string id1, string agent3, string id3)
     {
         var deadline = DateTime.UtcNow + Timeout;

@@ -34,7 +34,7 @@ public sealed class ComplaintStreamEventsTests
         Assert.Equal(
             new[]
             {
-                "CallbackDue", "CallbackScheduled", "CaseSummaryWritten", "CommitmentMade", "ComplaintAssigned", "ComplaintClosed", "ComplaintEscalated", "ComplaintFiled",
+                "CallbackDue", "CallbackScheduled", "CallbackUnanswered", "CaseSummaryWritten", "CommitmentMade", "ComplaintAssigned", "ComplaintClosed", "ComplaintEscalated", "ComplaintFiled",
                 "ComplaintReopened", "ComplaintResolved", "ComplaintRouted", "ComplaintTriaged", "CustomerContacted", "CustomerDataErased", "CustomerNotified", "DepartmentTaskAnswered", "DepartmentTaskHandedBack", "DepartmentTaskOpened", "FirstResponseSent",
                 "ImprovementActionCompleted", "ImprovementActionOpened", "InvestigationFindingRecorded", "LinkedToImprovementAction", "ProgressUpdateMissed", "ProgressUpdateSent", "RemedyAccepted",
                 "RemedyApproved", "RemedyProposed", "RemedyRefused", "RemedyRejected", "ResolutionConfirmed", "ResolutionDueChanged", "RootCauseIdentified",

@@ -8,6 +8,12 @@ public sealed class FollowupOptions
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromMinutes(1);
     /// <summary>An improvement action is verified when its root cause stays away this long after it was carried out.</summary>
     public TimeSpan VerificationPeriod { get; set; } = TimeSpan.FromDays(30);
+    /// <summary>
+    /// Call-backs in which the customer could not be reached before the complaint closes as
+    /// "closed, no feedback" (so that it does not stay open, and its personal data held, for ever).
+    /// </summary>
+    [System.ComponentModel.DataAnnotations.Range(1, 20)]
+    public int CallbackAttempts { get; set; } = 3;
 }
 
 /// <summary>A durable call-back timer (in PostgreSQL, so it survives restarts).</summary>

@@ -43,7 +43,7 @@ public sealed class RecordSurveyHandler(IDocumentSession session, PersonalDataPr
         if (ComplaintLife.Fold(id, events.Select(e => (e.Version, e.Data))) is not { } life)
             throw new RpcException(new Status(StatusCode.NotFound, $"No complaint with id {id}"));
         // Checked before the case's state, so a caller it is not for learns nothing about it.
-        RequireMayRecord(life, caller);
+        SurveyAccess.RequireMayRecord(life, caller);
         if (life.ClosedAt is not null) throw new RpcException(new Status(StatusCode.FailedPrecondition, "The complaint is already closed"));
         if (life.ResolvedAt is null) throw new RpcException(new Status(StatusCode.FailedPrecondition, "The complaint is not resolved; the survey follows the resolution"));
 
@@ -72,29 +72,5 @@ public sealed class RecordSurveyHandler(IDocumentSession session, PersonalDataPr
             return null;
         }
         return new RecordSurveyResponse { Satisfied = satisfied, Outcome = satisfied ? "closed" : "reopened" };
-    }
-
-    /// <summary>
-    /// The survey closes or reopens the case, so it is recorded by whoever may work the case: the
-    /// agent who holds it, a supervisor of its team (or the one holding it), a manager or the committee.
-    /// </summary>
-    private static void RequireMayRecord(ComplaintLife life, Caller caller)
-    {
-        var holdsIt = life.Owner == caller.Subject;
-        switch (caller.Role)
-        {
-            case Roles.Agent:
-                caller.Require(holdsIt, $"an agent records surveys only on cases assigned to them; this one is assigned to {life.Owner ?? "nobody yet"}");
-                break;
-            case Roles.Supervisor:
-                caller.Require(holdsIt || (life.Team.Length > 0 && life.Team == caller.Team),
-                    $"a supervisor records surveys on their own team's cases; this one belongs to {(life.Team.Length > 0 ? "team " + life.Team : "no team yet")}");
-                break;
-            case Roles.Manager or Roles.Committee:
-                break;
-            default:
-                caller.Require(false, "this role does not work cases");
-                break;
-        }
     }
 }
