@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Fault drill: files complaints under load while it crashes every service and the relay with
-# SIGKILL and starts them again, stops and starts RabbitMQ, and restarts PostgreSQL; then checks
+# SIGKILL (eng/run.sh's supervisor starts each again, as Kubernetes would), stops and starts
+# RabbitMQ, restarts PostgreSQL, and crashes a service while the broker is down and another while
+# PostgreSQL is down, so each starts again during the outage; then checks
 # that every complaint acknowledged to a client was triaged and assigned exactly once, with no
 # event duplicated, that clients saw only statuses they retry, and that no message ended in an
 # error queue. Bounded: rate x duration complaints to loopback, then it stops.
@@ -29,16 +31,33 @@ dotnet "$ROOT/tools/Complaints.LoadTest/bin/Release/net10.0/complaints-load.dll"
   --rate "$RATE" --duration "$DURATION" --concurrency 32 --assign-timeout 240 > "$ROOT/.local/drill-load.log" 2>&1 &
 load=$!
 
-# Seven faults spread over the filing window, each while complaints keep coming.
-step=$(( DURATION / 10 )); [ "$step" -ge 2 ] || step=2
-crash() { sleep "$step"; log "SIGKILL $1"; bash "$ROOT/eng/run.sh" kill "$1"; sleep 2; log "start $1"; bash "$ROOT/eng/run.sh" start "$1"; }
+# Nine faults spread over the filing window, each while complaints keep coming.
+step=$(( DURATION / 12 )); [ "$step" -ge 2 ] || step=2
+pid_of() { cat "$ROOT/.local/services/$1.pid" 2>/dev/null || true; }
+# SIGKILL, then wait for the supervisor to have started a new process.
+kill_and_restarted() {
+  local before; before="$(pid_of "$1")"
+  log "SIGKILL $1"; bash "$ROOT/eng/run.sh" kill "$1"
+  for _ in $(seq 1 100); do [ -n "$(pid_of "$1")" ] && [ "$(pid_of "$1")" != "$before" ] && break; sleep 0.1; done
+  [ "$(pid_of "$1")" != "$before" ] || { log "FAILED: $1 was not started again"; exit 1; }
+  log "$1 started again by its supervisor"
+}
+crash() { sleep "$step"; kill_and_restarted "$1"; }
 outage() { sleep "$step"; log "stopping $1"; "$ROOT/eng/infra.sh" "stop-$1"; sleep 5; log "starting $1"; "$ROOT/eng/infra.sh" up > /dev/null 2>&1; }
+# A service that starts while a dependency is down must wait for it (not ready meanwhile), not exit.
+crash_during_outage() {
+  sleep "$step"; log "stopping $2"; "$ROOT/eng/infra.sh" "stop-$2"
+  kill_and_restarted "$1"; sleep 8
+  log "starting $2"; "$ROOT/eng/infra.sh" up > /dev/null 2>&1
+}
 crash routing
 crash relay
 outage postgres
 crash intake
 outage rabbitmq
+crash_during_outage routing rabbitmq
 crash followup
+crash_during_outage resolution postgres
 crash resolution
 log "faults done; waiting for the load generator to check every acknowledged complaint"
 
@@ -52,5 +71,12 @@ echo "$errors"
 if echo "$errors" | awk '$1 ~ /^[0-9]+$/ && $1 > 0 { found=1 } END { exit !found }'; then
   log "FAILED: messages were dead-lettered during the drill"; status=1
 fi
+# Every service answers its health check at the end: none exited for good.
+# (Given a minute: the last one was killed moments ago, and a readiness check may meet a connection
+# PostgreSQL closed when it restarted.)
+healthy=false
+for _ in $(seq 1 60); do "${CLI[@]}" health > /dev/null 2>&1 && { healthy=true; break; }; sleep 1; done
+"${CLI[@]}" health || true
+$healthy || { log "FAILED: a service is not healthy a minute after the drill"; status=1; }
 [ "$status" -eq 0 ] && log "passed: every acknowledged complaint assigned once, only retryable statuses, no dead letters" || log "FAILED (see above; service logs in .local/services/)"
 exit "$status"

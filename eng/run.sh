@@ -7,8 +7,12 @@
 #
 #   eng/run.sh             start everything and run the demo
 #   eng/run.sh stop        stop the services (eng/infra.sh down stops PostgreSQL and RabbitMQ)
-#   eng/run.sh kill NAME   SIGKILL one (intake, routing, resolution, followup, relay): a crash, for drills
-#   eng/run.sh start NAME  start one again, as the full run does
+#   eng/run.sh kill NAME   SIGKILL one (intake, routing, resolution, followup, relay): a crash, for
+#                          drills; its supervisor starts it again, as Kubernetes restarts a container
+#   eng/run.sh start NAME  start one (and its supervisor) if it is not running
+#
+# Each service runs under a small supervisor loop that starts it again whenever it exits (after
+# 1 s, doubling to 30 s while it keeps exiting within a minute), until `eng/run.sh stop`.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -23,11 +27,13 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 stop_services() {
   for entry in "${SERVICES[@]}"; do
     IFS=: read -r name _ _ <<< "$entry"
-    local pid_file="$RUN_DIR/$name.pid"
+    # The supervisor first, so it does not start the service again once it is stopped.
+    local supervisor="$RUN_DIR/$name.supervisor.pid" pid_file="$RUN_DIR/$name.pid"
+    if [ -f "$supervisor" ] && kill -0 "$(cat "$supervisor")" 2>/dev/null; then kill "$(cat "$supervisor")" || true; fi
     if [ -f "$pid_file" ] && kill -0 "$(cat "$pid_file")" 2>/dev/null; then
       echo "[run] stopping $name"; kill "$(cat "$pid_file")" || true
     fi
-    rm -f "$pid_file"
+    rm -f "$pid_file" "$supervisor"
   done
 }
 
@@ -43,18 +49,41 @@ dev_settings() {
   export Complaints__Grpc__Reflection=true Identity__File="$ROOT/eng/dev-identities.json"
 }
 
+# Runs one service and starts it again whenever it exits, until killed (stop_services).
+supervise() {
+  local name="$1" dir="$2" project="$3" port="$4" relay="$5" backoff=1 started child
+  trap 'exit 0' TERM
+  while true; do
+    started=$SECONDS
+    ( cd "$dir" && Complaints__RunEventRelay=$relay exec dotnet "bin/Release/net10.0/$project.dll" --urls "http://127.0.0.1:$port" \
+        >> "$RUN_DIR/$name.log" 2>&1 ) &
+    child=$!
+    echo "$child" > "$RUN_DIR/$name.pid"
+    wait "$child" && code=0 || code=$?
+    [ $((SECONDS - started)) -ge 60 ] && backoff=1
+    echo "[run] $(date +%T) $name exited with status $code; starting it again in ${backoff}s" >> "$RUN_DIR/$name.log"
+    sleep "$backoff"
+    backoff=$(( backoff * 2 > 30 ? 30 : backoff * 2 ))
+  done
+}
+
 start_service() {
-  local wanted="$1" entry name project port relay dir
+  local wanted="$1" entry name project port relay dir supervisor
   for entry in "${SERVICES[@]}"; do
     IFS=: read -r name project port <<< "$entry"
     [ "$name" = "$wanted" ] || continue
+    supervisor="$RUN_DIR/$name.supervisor.pid"
+    if [ -f "$supervisor" ] && kill -0 "$(cat "$supervisor")" 2>/dev/null; then
+      echo "[run] $name is already running under its supervisor"; return 0
+    fi
     relay=false; [ "$name" = relay ] && relay=true
     for dir in "$ROOT"/services/*/"$project" "$ROOT/tools/$project"; do [ -d "$dir" ] && break; done
     echo "[run] starting $name on 127.0.0.1:$port (log: .local/services/$name.log)"
     mkdir -p "$RUN_DIR"
-    ( cd "$dir" && Complaints__RunEventRelay=$relay exec nohup dotnet "bin/Release/net10.0/$project.dll" --urls "http://127.0.0.1:$port" \
-        >> "$RUN_DIR/$name.log" 2>&1 ) &
-    echo $! > "$RUN_DIR/$name.pid"
+    nohup bash -c "$(declare -f supervise); RUN_DIR='$RUN_DIR'; supervise '$name' '$dir' '$project' '$port' '$relay'" > /dev/null 2>&1 &
+    echo $! > "$supervisor"
+    # The service's own pid (for kill) once the supervisor has started it.
+    for _ in $(seq 1 50); do [ -f "$RUN_DIR/$name.pid" ] && break; sleep 0.1; done
     return 0
   done
   echo "[run] no service named $wanted" >&2; return 1
@@ -64,8 +93,8 @@ case "${1:-}" in
   stop) stop_services; exit 0 ;;
   kill)
     pid_file="$RUN_DIR/${2:?name}.pid"
-    [ -f "$pid_file" ] && kill -9 "$(cat "$pid_file")" 2>/dev/null && echo "[run] killed $2 (SIGKILL)"
-    rm -f "$pid_file"; exit 0 ;;
+    [ -f "$pid_file" ] && kill -9 "$(cat "$pid_file")" 2>/dev/null && echo "[run] killed $2 (SIGKILL); its supervisor starts it again"
+    exit 0 ;;
   start) dev_settings; start_service "${2:?name}"; exit 0 ;;
 esac
 

@@ -11,9 +11,11 @@ namespace Complaints.ServiceDefaults;
 /// ever), and what passes the limit is dead-lettered, at least once, to the fanout exchange
 /// <see cref="Exchange"/> and its queue <see cref="Queue"/>, which this service declares at
 /// start-up so nothing is ever dead-lettered into the void. `complaints errors replay` moves them
-/// back (the queue they came from is in their x-death header).
+/// back (the queue they came from is in their x-death header). The declaration is retried in the
+/// background until the broker takes it: a broker that is down, restarting, or closing the channel
+/// at that moment never fails the service's start-up.
 /// </summary>
-public sealed class DeadLetters(Uri broker, ILogger<DeadLetters> logger) : IHostedService
+public sealed class DeadLetters(Uri broker, ILogger<DeadLetters> logger) : BackgroundService
 {
     public const string Exchange = "complaints.dead-letters";
     public const string Queue = "complaints-dead-letters";
@@ -32,23 +34,18 @@ public sealed class DeadLetters(Uri broker, ILogger<DeadLetters> logger) : IHost
         queue.SetQueueArgument("x-overflow", "reject-publish");
     }
 
-    public async Task StartAsync(CancellationToken cancellationToken)
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        try
-        {
-            await using var connection = await new ConnectionFactory { Uri = broker }.CreateConnectionAsync("dead-letters", cancellationToken);
-            await using var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken);
-            await channel.ExchangeDeclareAsync(Exchange, ExchangeType.Fanout, durable: true, autoDelete: false, cancellationToken: cancellationToken);
-            await channel.QueueDeclareAsync(Queue, durable: true, exclusive: false, autoDelete: false,
-                new Dictionary<string, object?> { ["x-queue-type"] = "quorum" }, cancellationToken: cancellationToken);
-            await channel.QueueBindAsync(Queue, Exchange, "", cancellationToken: cancellationToken);
-        }
-        catch (Exception ex) when (InfrastructureFailures.Is(ex) || ex is RabbitMQ.Client.Exceptions.BrokerUnreachableException)
-        {
-            // The broker being down must not stop the service; the next start declares them.
-            logger.LogWarning("The dead-letter queue could not be declared now ({Exception}); it is declared at the next start", ex.GetType().Name);
-        }
+        await StartupRetry.UntilDoneAsync(DeclareAsync, "declaring the dead-letter exchange and queue", logger, stoppingToken);
     }
 
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    private async Task DeclareAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await new ConnectionFactory { Uri = broker }.CreateConnectionAsync("dead-letters", cancellationToken);
+        await using var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken);
+        await channel.ExchangeDeclareAsync(Exchange, ExchangeType.Fanout, durable: true, autoDelete: false, cancellationToken: cancellationToken);
+        await channel.QueueDeclareAsync(Queue, durable: true, exclusive: false, autoDelete: false,
+            new Dictionary<string, object?> { ["x-queue-type"] = "quorum" }, cancellationToken: cancellationToken);
+        await channel.QueueBindAsync(Queue, Exchange, "", cancellationToken: cancellationToken);
+    }
 }

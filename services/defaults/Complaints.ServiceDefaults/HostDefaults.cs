@@ -19,7 +19,8 @@ public static class HostDefaults
 {
     public const string LiveService = "live";
     public const string ReadyService = "ready";
-    private const string ReadyTag = "complaints-ready";
+    internal const string ReadyTag = "complaints-ready";
+    private const string LiveTag = "complaints-live";
 
     /// <summary>
     /// Adds every *.json file of the folder named by <c>Complaints:ConfigDirectory</c> (in Kubernetes,
@@ -46,6 +47,7 @@ public static class HostDefaults
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddGrpc(options =>
         {
+            options.Interceptors.Add<GrpcCalls.WaitForSchemaInterceptor>();
             options.Interceptors.Add<GrpcCalls.GrpcErrorsInterceptor>();
             // Statuses carry their own messages; exception details never reach a client.
             options.EnableDetailedErrors = false;
@@ -62,12 +64,14 @@ public static class HostDefaults
         // RabbitMQ is left out on purpose: intake keeps filing while the broker is down.
         builder.Services.AddGrpcHealthChecks(options =>
             {
-                options.Services.Map(LiveService, _ => false);
+                // A check that always passes: with none, grpc.health answers UNKNOWN, which a probe counts as a failure.
+                options.Services.Map(LiveService, check => check.Tags.Contains(LiveTag));
                 options.Services.Map(ReadyService, check => check.Tags.Contains(ReadyTag));
                 options.Services.Map("", check => check.Tags.Contains(ReadyTag));
                 // Only the relay's instance registers this check; an alert, not a reason to restart.
                 options.Services.Map(RelayMonitor.HealthService, check => check.Tags.Contains(RelayMonitor.HealthTag));
             })
+            .AddCheck("process", () => HealthCheckResult.Healthy(), tags: [LiveTag])
             .AddCheck<PostgresHealthCheck>("postgres", tags: [ReadyTag]);
 
         builder.AddConfigDirectory();

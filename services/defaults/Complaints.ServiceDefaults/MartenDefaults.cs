@@ -63,7 +63,19 @@ public static class MartenDefaults
 
         // Replicas starting together serialise their schema changes on Marten's advisory lock.
         // In production the Helm pre-upgrade job applies the schema (--apply-schema) and services run with None.
-        if (autoCreate != AutoCreate.None) marten.ApplyAllDatabaseChangesOnStartup();
+        // Applied in the background and retried, so a database that is away at that moment never fails the start-up.
+        builder.Services.AddHealthChecks().AddCheck<SchemaReadiness>("schema", tags: [HostDefaults.ReadyTag]);
+        if (autoCreate != AutoCreate.None)
+        {
+            builder.Services.AddSingleton<SchemaReadiness>();
+            builder.Services.AddHostedService<ApplySchemaAtStart>();
+        }
+        else
+        {
+            var inPlace = new SchemaReadiness();
+            inPlace.MarkApplied();
+            builder.Services.AddSingleton(inPlace);
+        }
 
         if (runRelay)
         {

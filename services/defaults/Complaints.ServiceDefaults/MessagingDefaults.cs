@@ -55,6 +55,7 @@ public static class MessagingDefaults
                     r.Ignore<Exception>(InfrastructureFailures.Is);
                     r.Intervals(RetryIntervals(retryLimit, retryStart));
                 });
+                rabbit.UseConsumeFilter(typeof(WaitForSchema<>), context);
                 rabbit.UseConsumeFilter(typeof(SerializePerComplaint<>), context);
                 rabbit.ConfigureEndpoints(context);
             });

@@ -48,10 +48,10 @@ public static class FollowupHost
 
         builder.Services.AddOptions<FollowupOptions>().Bind(builder.Configuration.GetSection(FollowupOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<FactsStore>();
-        builder.Services.AddHostedService<FillMissingKpiFacts>();
-        builder.Services.AddHostedService<RefreshKpiRollups>();
+        builder.Services.AddHostedServiceAfterSchema<FillMissingKpiFacts>();
+        builder.Services.AddHostedServiceAfterSchema<RefreshKpiRollups>();
         builder.Services.AddSingleton<CallbackSweeper>();
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<CallbackSweeper>());
+        builder.Services.AddHostedServiceAfterSchema(sp => sp.GetRequiredService<CallbackSweeper>());
         builder.Services.AddScoped<RecordSurveyHandler>();
         builder.Services.AddScoped<RecordCallbackAttemptHandler>();
         builder.Services.AddScoped<RootCauseHandlers>();

@@ -25,8 +25,8 @@ public static class IntakeHost
         }, relayInstance: (marten, relay) =>
         {
             // The daemon instance seals every committed event and signs the chain's head periodically.
-            relay.Services.AddHostedService<EventSealer>();
-            relay.Services.AddHostedService<PeriodicCheckpoints>();
+            relay.Services.AddHostedServiceAfterSchema<EventSealer>();
+            relay.Services.AddHostedServiceAfterSchema<PeriodicCheckpoints>();
         });
         builder.Services.Configure<IntakeOptions>(builder.Configuration.GetSection(IntakeOptions.Section));
         builder.AddComplaintsMessaging(ServiceName);

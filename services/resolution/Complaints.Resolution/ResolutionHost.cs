@@ -46,7 +46,7 @@ public static class ResolutionHost
         builder.Services.AddScoped<Departments.DepartmentTaskHandlers>();
         builder.Services.AddScoped<SendProgressUpdateHandler>();
         builder.Services.AddSingleton<MissedUpdateSweeper>();
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<MissedUpdateSweeper>());
+        builder.Services.AddHostedServiceAfterSchema(sp => sp.GetRequiredService<MissedUpdateSweeper>());
 
         var app = builder.Build();
         // A notice template with forbidden wording or without the date stops the service at start, not at the first notice.

@@ -46,7 +46,7 @@ public static class RoutingHost
         builder.Services.AddSingleton(TeamDirectory.Load(teamsFile));
         builder.Services.Configure<SlaSweeperOptions>(builder.Configuration.GetSection(SlaSweeperOptions.Section));
         builder.Services.AddSingleton<SlaSweeper>();
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<SlaSweeper>());
+        builder.Services.AddHostedServiceAfterSchema(sp => sp.GetRequiredService<SlaSweeper>());
         builder.Services.AddScoped<ListAgentCasesHandler>();
         builder.Services.AddScoped<Complaints.Routing.CorrectTriage.CorrectTriageHandler>();
         builder.Services.AddScoped<Complaints.Routing.ReassignCase.ReassignCaseHandler>();

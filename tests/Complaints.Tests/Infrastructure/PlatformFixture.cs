@@ -216,6 +216,8 @@ public sealed class PlatformFixture : IAsyncLifetime
             });
         });
         await app.StartAsync();
+        // Start-up applies the schema in the background; the tests begin once it is in place.
+        await app.Services.GetRequiredService<SchemaReadiness>().WhenApplied.WaitAsync(TimeSpan.FromMinutes(2));
         return app;
     }
 

@@ -127,18 +127,13 @@ public static class KpiFactsTable
 /// </summary>
 public sealed class FillMissingKpiFacts(NpgsqlDataSource database, IOptions<SlaOptions> sla, ILogger<FillMissingKpiFacts> logger) : BackgroundService
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        try
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        // Tried again until PostgreSQL takes it: a fill that failed during an outage is not left for the next start.
+        StartupRetry.UntilDoneAsync(async ct =>
         {
-            var dated = await KpiDailyRollup.FillDaysAsync(database, sla.Value.TimeZone, stoppingToken);
+            var dated = await KpiDailyRollup.FillDaysAsync(database, sla.Value.TimeZone, ct);
             if (dated > 0) logger.LogInformation("Dated and rolled up {Count} KPI rows written before the daily roll-ups", dated);
-            var added = await KpiFactsTable.FillMissingAsync(database, sla.Value.TimeZone, stoppingToken);
+            var added = await KpiFactsTable.FillMissingAsync(database, sla.Value.TimeZone, ct);
             if (added > 0) logger.LogInformation("Filled the KPI rows of {Count} complaints' facts", added);
-        }
-        catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
-        {
-            logger.LogError(ex, "Filling the missing KPI rows failed; the next start tries again");
-        }
-    }
+        }, "filling the missing KPI rows", logger, stoppingToken);
 }
