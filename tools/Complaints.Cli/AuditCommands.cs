@@ -118,10 +118,12 @@ public sealed class AuditCommands(string[] args, Func<string, ClientCredentials>
             Console.WriteLine($"checkpoint: seq {checkpoint.Seq}, signed {checkpoint.SignedAt} with key {checkpoint.KeyId} " +
                               $"(SHA-256 of the public key {Convert.ToHexStringLower(SHA256.HashData(checkpoint.PublicKey))[..16]}…)" +
                               (trusted is null ? "; pass --public-key to check it is the key you trust" : "; the key you gave"));
+        if (bundle.Manifest is { } manifest)
+            Console.WriteLine($"manifest: {manifest.Complaints.Count} complaints, signed {manifest.SignedAt} with key {manifest.KeyId}");
         Console.WriteLine($"{bundle.Scope}: {result.EventsChecked} events and {result.LinksChecked} chain links checked in {stopwatch.ElapsedMilliseconds} ms");
         if (result.Ok)
         {
-            Console.WriteLine("OK: every event is as it was sealed, and the chain reaches a signed checkpoint");
+            Console.WriteLine("OK: every event is as it was sealed, every complaint of the signed manifest is whole, and the chain reaches a signed checkpoint");
             return 0;
         }
         Console.WriteLine($"NOT VERIFIED: {result.FirstProblem}");

@@ -25,14 +25,26 @@ public sealed class AuditBundle
     public List<ChainLink> Links { get; } = [];
     public List<MissingEvent> Missing { get; } = [];
     public List<Checkpoint> Checkpoints { get; } = [];
+    /// <summary>What the export says it holds, signed at export; null for a bundle built from the store, which needs none.</summary>
+    public ExportManifest? Manifest { get; set; }
+    /// <summary>
+    /// The format named by the header of the export file this was read from; null when it was built
+    /// from the store. A bundle read from a file must carry a manifest that holds.
+    /// </summary>
+    public string? FileFormat { get; set; }
 }
 
 /// <summary>What is wrong, and where: the first bad event by sequence.</summary>
 public sealed record VerificationProblem(long Seq, Guid? ComplaintId, long? Version, string? EventType, string What)
 {
-    public override string ToString() =>
-        $"seq {Seq}" + (ComplaintId is { } id ? $", complaint {id}" : "") + (Version is { } v ? $" version {v}" : "") +
-        (EventType is { } type ? $" ({type})" : "") + $": {What}";
+    /// <summary>Seq 0 is no event: a problem of the whole export (its manifest), or of a complaint with no event left.</summary>
+    public override string ToString()
+    {
+        var place = (Seq > 0 ? $"seq {Seq}" : "") +
+            (ComplaintId is { } id ? (Seq > 0 ? ", " : "") + $"complaint {id}" : "") + (Version is { } v ? $" version {v}" : "") +
+            (EventType is { } type ? $" ({type})" : "");
+        return place.Length > 0 ? $"{place}: {What}" : What;
+    }
 }
 
 public sealed record VerificationResult(int EventsChecked, int LinksChecked, Checkpoint? CoveredBy, VerificationProblem? FirstProblem)

@@ -29,7 +29,10 @@ public sealed record RecordedEvent(
 /// </summary>
 public static class AuditChain
 {
-    public const string ExportFormat = "complaints-audit-export/1";
+    /// <summary>The export file's format: version 2 carries a signed manifest (<see cref="ExportManifest"/>).</summary>
+    public const string ExportFormat = "complaints-audit-export/2";
+    /// <summary>Files written before exports carried a manifest: still read, and refused by the verifier for want of one.</summary>
+    public const string ExportFormatV1 = "complaints-audit-export/1";
     public const string SignatureAlgorithm = "ECDSA-P256-SHA256";
 
     /// <summary>The "previous seal" of the first event of a chain.</summary>

@@ -6,7 +6,8 @@ using System.Text.Json;
 namespace Complaints.Contracts.Audit;
 
 /// <summary>
-/// The export file: JSON Lines, self-contained. A header, the anchor (the global seal the walk
+/// The export file: JSON Lines, self-contained. A header, the signed manifest (which complaints the
+/// export holds, each up to which version and chain head), the anchor (the global seal the walk
 /// starts from), every event of the exported complaints as stored with its seals, a link (leaf and
 /// seal only) for every other event in between, and the signed checkpoint that covers them.
 /// docs/audit.md describes each record.
@@ -28,6 +29,30 @@ public static class AuditExportFile
             foreach (var id in bundle.Complaints) w.WriteStringValue(id);
             w.WriteEndArray();
         });
+        if (bundle.Manifest is { } manifest)
+        {
+            yield return Line(w =>
+            {
+                w.WriteString("record", "manifest");
+                w.WriteString("scope", manifest.Scope);
+                w.WriteNumber("checkpointSeq", manifest.CheckpointSeq);
+                w.WriteStartArray("complaints");
+                foreach (var complaint in manifest.Complaints)
+                {
+                    w.WriteStartObject();
+                    w.WriteString("id", complaint.ComplaintId);
+                    w.WriteNumber("lastVersion", complaint.LastVersion);
+                    w.WriteString("chainHead", AuditChain.Hex(complaint.ChainHead));
+                    w.WriteEndObject();
+                }
+                w.WriteEndArray();
+                w.WriteString("signedAt", manifest.SignedAt);
+                w.WriteString("keyId", manifest.KeyId);
+                w.WriteString("algorithm", manifest.Algorithm);
+                w.WriteString("publicKey", Convert.ToBase64String(manifest.PublicKey));
+                w.WriteString("signature", Convert.ToBase64String(manifest.Signature));
+            });
+        }
         yield return Line(w =>
         {
             w.WriteString("record", "anchor");
@@ -135,10 +160,15 @@ public static class AuditExportFile
         {
             switch (record)
             {
-                case (string scope, List<Guid> complaints):
-                    bundle.Scope = scope;
-                    bundle.Complaints.AddRange(complaints);
+                case Header header:
+                    bundle.FileFormat = header.Format;
+                    bundle.Scope = header.Scope;
+                    bundle.Complaints.AddRange(header.Complaints);
                     sawHeader = true;
+                    break;
+                case ExportManifest manifest:
+                    if (bundle.Manifest is not null) throw new FormatException("the file holds more than one manifest record");
+                    bundle.Manifest = manifest;
                     break;
                 case (long seq, byte[] seal): bundle.AnchorSeq = seq; bundle.AnchorSeal = seal; break;
                 case SealedEvent e: bundle.Events.Add(e); break;
@@ -160,9 +190,19 @@ public static class AuditExportFile
             switch (r.GetProperty("record").GetString())
             {
                 case "header":
-                    if (r.GetProperty("format").GetString() != AuditChain.ExportFormat)
-                        throw new FormatException($"format {r.GetProperty("format").GetString()} is not {AuditChain.ExportFormat}");
-                    return (r.GetProperty("scope").GetString() ?? "", r.GetProperty("complaints").EnumerateArray().Select(id => id.GetGuid()).ToList());
+                    // A version 1 file is still read: the verifier then says it has no signed manifest.
+                    var format = r.GetProperty("format").GetString() ?? "";
+                    if (format != AuditChain.ExportFormat && format != AuditChain.ExportFormatV1)
+                        throw new FormatException($"format {format} is not {AuditChain.ExportFormat}");
+                    return new Header(format, r.GetProperty("scope").GetString() ?? "", r.GetProperty("complaints").EnumerateArray().Select(id => id.GetGuid()).ToList());
+                case "manifest":
+                    return new ExportManifest(
+                        Text(r, "scope"),
+                        r.GetProperty("complaints").EnumerateArray()
+                            .Select(c => new ManifestEntry(c.GetProperty("id").GetGuid(), c.GetProperty("lastVersion").GetInt64(), Convert.FromHexString(Text(c, "chainHead"))))
+                            .ToList(),
+                        r.GetProperty("checkpointSeq").GetInt64(), Text(r, "signedAt"), Text(r, "keyId"), Text(r, "algorithm"),
+                        Convert.FromBase64String(Text(r, "publicKey")), Convert.FromBase64String(Text(r, "signature")));
                 case "anchor":
                     return (r.GetProperty("seq").GetInt64(), Bytes(r, "globalSeal")!);
                 case "event":
@@ -193,4 +233,9 @@ public static class AuditExportFile
 
     private static byte[]? Bytes(JsonElement record, string name) =>
         record.GetProperty(name).GetString() is { } hex ? Convert.FromHexString(hex) : null;
+
+    private static string Text(JsonElement record, string name) =>
+        record.GetProperty(name).GetString() ?? throw new FormatException($"{name} is null");
+
+    private sealed record Header(string Format, string Scope, List<Guid> Complaints);
 }

@@ -10,8 +10,9 @@ namespace Complaints.Intake.Audit;
 
 /// <summary>
 /// Builds what a verification needs for a scope (a complaint, a customer's, those filed in a
-/// period), from the store: for an export, the scope's events and the chain links in between; for
-/// verifying the store itself, every event in the range too, so a deleted or inserted one shows.
+/// period), from the store: for an export, the scope's events and the chain links in between, with
+/// the signed manifest of what it holds; for verifying the store itself, every event in the range
+/// too, so a deleted or inserted one shows.
 /// </summary>
 public sealed class AuditBundles(IQuerySession session, AuditStore audit, CheckpointSigner signer, IOptions<AuditOptions> options)
 {
@@ -51,15 +52,37 @@ public sealed class AuditBundles(IQuerySession session, AuditStore audit, Checkp
         }
     }
 
-    /// <param name="wholeRange">Include every event of the range (verifying the store), not only the scope's.</param>
+    /// <param name="wholeRange">
+    /// Include every event of the range (verifying the store), not only the scope's. Without it the
+    /// bundle is an export's, and carries its manifest, signed now.
+    /// </param>
     public async Task<AuditBundle> BuildAsync(string scope, Guid[] complaints, bool wholeRange, CancellationToken cancellationToken)
     {
         var bundle = new AuditBundle { Scope = scope };
         bundle.Complaints.AddRange(complaints);
-        if (complaints.Length == 0) return bundle;
+        var (heads, checkpointSeq) = await FillAsync(bundle, complaints, wholeRange, cancellationToken);
+        if (!wholeRange)
+        {
+            // What the file must hold, as the seals say: each complaint up to its last sealed version
+            // and that version's stream seal, so dropping a complaint, or its last events, shows.
+            bundle.Manifest = signer.SignManifest(scope, complaints.Select(id => heads.TryGetValue(id, out var head)
+                ? new ManifestEntry(id, head.Version, head.StreamSeal)
+                : new ManifestEntry(id, 0, AuditChain.Genesis)), checkpointSeq);
+        }
+        return bundle;
+    }
+
+    /// <summary>
+    /// Fills the bundle; returns the last seal of each complaint up to the covering checkpoint, and
+    /// that checkpoint's seq (0 when there is nothing to cover).
+    /// </summary>
+    private async Task<(Dictionary<Guid, SealRow> Heads, long CheckpointSeq)> FillAsync(AuditBundle bundle, Guid[] complaints, bool wholeRange, CancellationToken cancellationToken)
+    {
+        var heads = new Dictionary<Guid, SealRow>();
+        if (complaints.Length == 0) return (heads, 0);
         var events = await audit.EventsOfStreamsAsync(complaints, cancellationToken);
         var firstSeal = await audit.FirstSealOfAsync(complaints, cancellationToken);
-        if (events.Count == 0 && firstSeal is null) return bundle;
+        if (events.Count == 0 && firstSeal is null) return (heads, 0);
         var first = Math.Min(events.Count > 0 ? events[0].Seq : long.MaxValue, firstSeal ?? long.MaxValue);
         var last = events.Count > 0 ? events[^1].Seq : first;
 
@@ -70,7 +93,11 @@ public sealed class AuditBundles(IQuerySession session, AuditStore audit, Checkp
         var seals = (await audit.SealsBetweenAsync(first, checkpoint.Seq, cancellationToken)).ToDictionary(s => s.Seq);
         bundle.Checkpoints.AddRange(await audit.CheckpointsBetweenAsync(first, checkpoint.Seq, cancellationToken));
 
-        var included = wholeRange ? await audit.EventsBetweenAsync(first, checkpoint.Seq, cancellationToken) : events;
+        // Read again up to the checkpoint: an event appended (and sealed) since the first read is in
+        // the checkpoint's chain, so the file holds it too, and the manifest's last version is in the file.
+        var included = wholeRange
+            ? await audit.EventsBetweenAsync(first, checkpoint.Seq, cancellationToken)
+            : (await audit.EventsOfStreamsAsync(complaints, cancellationToken)).Where(e => e.Seq <= checkpoint.Seq).ToList();
         var seen = new HashSet<long>();
         foreach (var e in included)
         {
@@ -85,7 +112,14 @@ public sealed class AuditBundles(IQuerySession session, AuditStore audit, Checkp
             else
                 bundle.Links.Add(new ChainLink(seal.Seq, seal.Leaf, seal.GlobalSeal));
         }
-        return bundle;
+        // Every seal of these complaints up to the checkpoint is in the range (it starts at their first event or seal).
+        var exported = complaints.ToHashSet();
+        foreach (var seal in seals.Values)
+        {
+            if (exported.Contains(seal.StreamId) && (!heads.TryGetValue(seal.StreamId, out var head) || seal.Version > head.Version))
+                heads[seal.StreamId] = seal;
+        }
+        return (heads, checkpoint.Seq);
     }
 
     private async Task WaitForSealerAsync(long seq, CancellationToken cancellationToken)

@@ -18,7 +18,7 @@ public sealed class AuditOptions
     public TimeSpan SealWait { get; set; } = TimeSpan.FromSeconds(30);
 }
 
-/// <summary>Signs checkpoints of the global chain's head with the configured key.</summary>
+/// <summary>Signs checkpoints of the global chain's head, and exports' manifests, with the configured key.</summary>
 public sealed class CheckpointSigner : IDisposable
 {
     private readonly AuditStore audit;
@@ -67,6 +67,13 @@ public sealed class CheckpointSigner : IDisposable
         await audit.SaveCheckpointAsync(checkpoint, cancellationToken);
         return await audit.CheckpointCoveringAsync(atLeast, cancellationToken);
     }
+
+    /// <summary>
+    /// Signs an export's manifest now: its scope, each complaint's last version and chain head, and
+    /// the checkpoint its chain ends at (0 when it has none).
+    /// </summary>
+    public ExportManifest SignManifest(string scope, IEnumerable<ManifestEntry> complaints, long checkpointSeq) =>
+        ExportManifest.Sign(scope, complaints, checkpointSeq, clock.GetUtcNow(), keyId, key);
 
     /// <summary>Signs the head unless a checkpoint already covers it.</summary>
     public async Task SignHeadAsync(CancellationToken cancellationToken)

@@ -6,6 +6,7 @@ using Complaints.Contracts.Stream;
 using Complaints.Intake.Audit;
 using Complaints.ServiceDefaults;
 using Complaints.Tests.Infrastructure;
+using Complaints.Tests.Unit;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using JasperFx;
@@ -268,6 +269,77 @@ public sealed class AuditTests(PlatformFixture platform)
         {
             File.Delete(path);
         }
+    }
+
+    [Fact]
+    public async Task An_export_that_lost_a_complaint_or_its_last_events_or_whose_header_or_manifest_changed_does_not_verify_offline()
+    {
+        // Two complaints of one customer, both assigned: the customer's export holds them both.
+        var first = Requests.Valid();
+        var second = Requests.Valid(description: "The dryer stopped heating a week after delivery; 烘干机不加热。");
+        second.Customer = first.Customer.Clone();
+        var ids = new List<Guid>();
+        foreach (var request in new[] { first, second })
+        {
+            var filed = await platform.Intake.FileComplaintAsync(request);
+            await platform.WaitForComplaintAsync(filed.ComplaintId, c => c.Status == Contracts.Intake.V1.ComplaintStatus.Assigned, Timeout);
+            ids.Add(Guid.Parse(filed.ComplaintId));
+        }
+        var trusted = platform.AuditSigningKey.ExportSubjectPublicKeyInfo();
+        // A consumer's late event may land while exporting (see above): export again until the file is whole.
+        List<string> file = [];
+        VerificationResult? untampered = null;
+        for (var attempt = 0; attempt < 5 && untampered?.Ok != true; attempt++)
+        {
+            if (attempt > 0) await Task.Delay(500);
+            file = await ExportAsync(new ComplaintScope { CustomerId = first.Customer.CustomerId });
+            untampered = AuditExportTampering.Verify(file, trusted);
+        }
+        Assert.NotNull(untampered);
+        Assert.True(untampered.Ok, untampered.FirstProblem?.ToString());
+        var manifest = AuditExportFile.Read(file).Manifest!;
+        Assert.Equal(ids.Order().ToList(), manifest.Complaints.Select(c => c.ComplaintId).Order().ToList());
+        Assert.All(manifest.Complaints, c => Assert.True(c.LastVersion >= 2, $"{c.ComplaintId} has {c.LastVersion} events"));
+        var (dropped, kept) = (manifest.Complaints[0], manifest.Complaints[1]);
+
+        VerificationProblem Fails(List<string> tampered, string what)
+        {
+            var result = AuditExportTampering.Verify(tampered, trusted);
+            Assert.False(result.Ok, $"{what} went unnoticed");
+            return result.FirstProblem!;
+        }
+
+        // (a) A complaint dropped: its events turned into links (the global chain still holds), and gone from the header.
+        var lost = Fails(AuditExportTampering.DropComplaint(file, dropped.ComplaintId), "a dropped complaint");
+        Assert.Equal(dropped.ComplaintId, lost.ComplaintId);
+        Assert.Contains("the file holds none of its events", lost.What);
+
+        // (b) A complaint's last event turned into a link: its chain ends, whole, one version early.
+        var lastLine = AuditExportTampering.EventLinesOf(file, kept.ComplaintId)[^1];
+        var beforeLast = AuditExportFile.Read(file).Events.Where(e => e.Event.StreamId == kept.ComplaintId).OrderBy(e => e.Event.Version).SkipLast(1).Last();
+        var truncated = Fails(AuditExportTampering.LastEventToLink(file, kept.ComplaintId), "a complaint's last event turned into a link");
+        Assert.Equal((beforeLast.Event.Seq, kept.ComplaintId, kept.LastVersion - 1), (truncated.Seq, truncated.ComplaintId, truncated.Version));
+        Assert.Contains($"the signed manifest has the complaint up to version {kept.LastVersion}", truncated.What);
+        Assert.StartsWith("{\"record\":\"link\"", AuditExportTampering.LastEventToLink(file, kept.ComplaintId)[lastLine]);
+
+        // (c) The header no longer lists a complaint whose events are still there, or names another scope.
+        var unlisted = Fails(AuditExportTampering.RemoveFromHeader(file, kept.ComplaintId), "a complaint taken off the header");
+        Assert.Equal(kept.ComplaintId, unlisted.ComplaintId);
+        Assert.Contains("the header's complaint list is not the signed manifest's", unlisted.What);
+        var rescoped = Fails(AuditExportTampering.Edit(file, "header", header => header["scope"] = "customer CUST-someone-else"), "another scope in the header");
+        Assert.Contains("the header's scope", rescoped.What);
+
+        // (d) The manifest changed to match a hidden last event, signed with another key, or removed.
+        var index = manifest.Complaints.ToList().IndexOf(kept);
+        var changed = Fails(AuditExportTampering.Edit(AuditExportTampering.LastEventToLink(file, kept.ComplaintId), "manifest",
+            record => record["complaints"]![index]!["lastVersion"] = kept.LastVersion - 1), "a changed manifest");
+        Assert.Contains("the manifest's signature does not hold", changed.What);
+        using var other = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        var foreign = Fails(AuditExportTampering.ReplaceManifest(file,
+            ExportManifest.Sign(manifest.Scope, manifest.Complaints, manifest.CheckpointSeq, DateTimeOffset.UtcNow, manifest.KeyId, other)), "a manifest signed with another key");
+        Assert.Contains("the manifest is signed with a key you did not give", foreign.What);
+        var missing = Fails(AuditExportTampering.Without(file, "manifest"), "a removed manifest");
+        Assert.StartsWith("no signed manifest", missing.What);
     }
 
     [Fact]
