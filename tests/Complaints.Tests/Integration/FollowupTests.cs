@@ -95,6 +95,14 @@ public sealed class FollowupTests(PlatformFixture platform)
         Assert.Equal(("supervisor", "sup-billing"), (reopened.Tier, reopened.AgentId));
         Assert.Contains("dedicated owner", reopened.History.Single(h => h.EventType == "complaint_escalated").DataJson);
 
+        // The new resolution date is a fact on the complaint, and the customer is told it in writing.
+        var told = await WaitForEventAsync(id, "customer_notified");
+        var changed = told.History.Last(h => h.EventType == "resolution_due_changed");
+        Assert.Contains("reopened after follow-up", changed.DataJson);
+        Assert.True(changed.Version > told.History.Single(h => h.EventType == "complaint_reopened").Version);
+        Assert.True(told.ResolutionDue.ToDateTimeOffset() > platform.Clock.GetUtcNow(), "the complaint's resolution date is the new, future one");
+        Assert.Contains(told.History, h => h.EventType == "customer_notified" && h.DataJson.Contains("new_resolution_date"));
+
         // The reopened case is workable again, by its new owner.
         var remedy = await platform.ResolutionAs("sup-billing").ProposeRemedyAsync(new ProposeRemedyRequest
         {

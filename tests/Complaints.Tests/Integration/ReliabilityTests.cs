@@ -35,7 +35,7 @@ public sealed class ReliabilityTests(PlatformFixture platform)
     }
 
     /// <summary>Publishes an event of the complaint's history again, as a redelivery would, with its stream version.</summary>
-    private async Task RedeliverAsync<T>(T @event, long version) where T : class
+    private async Task RedeliverAsync<T>(T @event, long version, string consumer = "follow-case-progress") where T : class
     {
         var messageId = NewId.NextGuid();
         await platform.IntakeBus.Publish(@event, context =>
@@ -45,9 +45,28 @@ public sealed class ReliabilityTests(PlatformFixture platform)
         });
         // Routing's consumer has handled it.
         await PlatformFixture.UntilAsync(() => Task.FromResult(platform.Spans.Snapshot().Any(a => a.Source.Name == "MassTransit" && a.Kind == ActivityKind.Consumer
-                                                    && a.DisplayName.Contains("follow-case-progress")
+                                                    && a.DisplayName.Contains(consumer)
                                                     && Equals(a.GetTagItem("messaging.masstransit.message_id")?.ToString(), messageId.ToString()))),
-            "routing consumes the redelivered event");
+            $"{consumer} consumes the redelivered event");
+    }
+
+    [Fact]
+    public async Task A_triage_redelivered_after_its_correction_leaves_the_corrected_priority_in_the_queue()
+    {
+        var filed = await platform.Intake.FileComplaintAsync(Billing());
+        var assigned = await platform.WaitForComplaintAsync(filed.ComplaintId, c => c.Status == ComplaintStatus.Assigned, Timeout);
+        await platform.RoutingAs(assigned.AgentId).CorrectTriageAsync(new CorrectTriageRequest
+        {
+            ComplaintId = filed.ComplaintId, Emotion = "out_of_control", Reason = "the customer was shouting on the call",
+        });
+        async Task<string?> PriorityAsync() => (await platform.ResolutionAs(assigned.AgentId).ListQueueAsync(new ListQueueRequest()))
+            .Entries.SingleOrDefault(e => e.ComplaintId == filed.ComplaintId)?.Priority;
+        await PlatformFixture.UntilAsync(async () => await PriorityAsync() == "high", "resolution follows the correction");
+
+        var triage = assigned.History.Single(h => h.EventType == "complaint_triaged");
+        await RedeliverAsync(JsonSerializer.Deserialize<ComplaintTriaged>(triage.DataJson, JsonSerializerOptions.Web)!, triage.Version, "track-case-file");
+
+        Assert.Equal("high", await PriorityAsync());
     }
 
     private async Task<bool> InCasesOfAsync(string assignee, string id) =>

@@ -64,6 +64,27 @@ public sealed class TriageCorrectionTests(PlatformFixture platform)
     }
 
     [Fact]
+    public async Task A_corrected_priority_reaches_the_agents_queue_in_resolution()
+    {
+        var complaint = await FileAsync("I was charged a fee twice on my bill.");
+        var agent = complaint.AgentId;
+        Contracts.Resolution.V1.QueueEntry? entry = null;
+        await PlatformFixture.UntilAsync(async () => (entry = (await platform.ResolutionAs(agent).ListQueueAsync(new Contracts.Resolution.V1.ListQueueRequest()))
+            .Entries.SingleOrDefault(e => e.ComplaintId == complaint.ComplaintId)) is { Priority.Length: > 0 }, "the case is in the agent's queue with its triage");
+        Assert.Equal("general", entry!.Priority);
+
+        var corrected = await platform.RoutingAs(agent).CorrectTriageAsync(new CorrectTriageRequest
+        {
+            ComplaintId = complaint.ComplaintId, Emotion = "out_of_control", Reason = "the customer was shouting on the call",
+        });
+        Assert.Contains(corrected.Changes, c => c is { Aspect: "priority", From: "general", To: "high" });
+
+        // Resolution's case file follows the correction (it kept the old priority).
+        await PlatformFixture.UntilAsync(async () => (await platform.ResolutionAs(agent).ListQueueAsync(new Contracts.Resolution.V1.ListQueueRequest()))
+            .Entries.Single(e => e.ComplaintId == complaint.ComplaintId).Priority == "high", "the queue shows the corrected priority");
+    }
+
+    [Fact]
     public async Task Corrected_triages_export_as_corpus_lines_for_review_read_as_an_auditor_with_identifiers_replaced()
     {
         var complaint = await FileAsync("I was charged a fee twice on my bill. Call me on 07700 900123 or write to jo.bloggs@example.com about it.");

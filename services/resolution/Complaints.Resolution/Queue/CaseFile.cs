@@ -54,6 +54,10 @@ public sealed class CaseFile
     public long AssigneeVersion { get; set; }
     public string Priority { get; set; } = "";
     public bool Complex { get; set; }
+    /// <summary>Stream version of the triage or correction the priority comes from; older news is ignored.</summary>
+    public long TriageVersion { get; set; }
+    /// <summary>Stream version of the assignment or new date the team and deadlines come from; older news is ignored.</summary>
+    public long DeadlinesVersion { get; set; }
     public DateTimeOffset? AssignedAt { get; set; }
     public DateTimeOffset? FirstResponseDue { get; set; }
     public DateTimeOffset? ResolutionDue { get; set; }

@@ -8,10 +8,11 @@ namespace Complaints.Resolution.Queue;
 
 /// <summary>
 /// Keeps case files in step with routing's decisions. Events may arrive in any order and more than
-/// once: each field is set from its own event, and the assignee only from a newer stream version.
+/// once: each field is set from its own event, and the assignee, the priority, the team and the
+/// deadlines only from a newer stream version than the one they came from.
 /// </summary>
 public sealed class TrackCaseFile(IDocumentSession session, IOptions<ResolutionOptions> options) :
-    IConsumer<ComplaintTriaged>, IConsumer<ComplaintAssigned>, IConsumer<ComplaintEscalated>,
+    IConsumer<ComplaintTriaged>, IConsumer<TriageCorrected>, IConsumer<ComplaintAssigned>, IConsumer<ResolutionDueChanged>, IConsumer<ComplaintEscalated>,
     IConsumer<FirstResponseSent>, IConsumer<ProgressUpdateSent>, IConsumer<ComplaintResolved>, IConsumer<ComplaintReopened>,
     IConsumer<RemedyProposed>, IConsumer<RemedyApproved>, IConsumer<RemedyRefused>,
     IConsumer<DepartmentTaskOpened>, IConsumer<DepartmentTaskAnswered>, IConsumer<DepartmentTaskHandedBack>
@@ -52,24 +53,47 @@ public sealed class TrackCaseFile(IDocumentSession session, IOptions<ResolutionO
 
     public Task Consume(ConsumeContext<ComplaintTriaged> context) => UpdateAsync(context, file =>
     {
+        if (StreamVersion(context) <= file.TriageVersion) return;
         file.Priority = context.Message.Priority;
         file.Complex = context.Message.Complex;
+        file.TriageVersion = StreamVersion(context);
+    });
+
+    /// <summary>A person corrected triage: the queue follows the corrected priority (the team, if it changed, comes with the new assignment).</summary>
+    public Task Consume(ConsumeContext<TriageCorrected> context) => UpdateAsync(context, file =>
+    {
+        if (StreamVersion(context) <= file.TriageVersion) return;
+        if (context.Message.Changes.LastOrDefault(c => c.Aspect == TriageAspects.Priority) is { } priority)
+            file.Priority = priority.To;
+        file.TriageVersion = StreamVersion(context);
     });
 
     public Task Consume(ConsumeContext<ComplaintAssigned> context) => UpdateAsync(context, file =>
     {
         var assigned = context.Message;
         file.AssignedAt ??= assigned.AssignedAt;
-        file.Team = assigned.Team;
         file.UpdateClockStart ??= assigned.AssignedAt;
-        file.FirstResponseDue = assigned.FirstResponseDue;
-        file.ResolutionDue = assigned.ResolutionDue;
+        if (StreamVersion(context) > file.DeadlinesVersion)
+        {
+            file.Team = assigned.Team;
+            file.FirstResponseDue = assigned.FirstResponseDue;
+            file.ResolutionDue = assigned.ResolutionDue;
+            file.DeadlinesVersion = StreamVersion(context);
+        }
         if (StreamVersion(context) > file.AssigneeVersion)
         {
             file.AssigneeId = assigned.AgentId;
             file.Tier = assigned.Tier;
             file.AssigneeVersion = StreamVersion(context);
         }
+    });
+
+    /// <summary>A new resolution date (a reopening, a complex case's extension): the case file's deadline follows.</summary>
+    public Task Consume(ConsumeContext<ResolutionDueChanged> context) => UpdateAsync(context, file =>
+    {
+        if (StreamVersion(context) <= file.DeadlinesVersion) return;
+        file.ResolutionDue = context.Message.NewDue;
+        file.DeadlinesVersion = StreamVersion(context);
     });
 
     public Task Consume(ConsumeContext<ComplaintEscalated> context) => UpdateAsync(context, file =>

@@ -163,16 +163,17 @@ public sealed class FollowCaseProgress(
         openCase.OpenStateVersion = version;
         openCase.LastReopenedAt = reopened.ReopenedAt;
         openCase.FirstResponded = true;
+        var promisedBefore = openCase.ResolutionDue;
         openCase.ResolutionDue = sla.For(Priorities.High, complex: false, now).ResolutionDue;
         openCase.ResolutionBreached = false;
         var escalated = await Escalation.OneTierUpAsync(session, openCase, teams, "reopened after follow-up: " + reopened.Reason + "; dedicated owner", now, cancellationToken);
         openCase.RecomputeNextDeadline();
-        if (escalated is not null)
-        {
-            session.StampReaction(context);
-            session.StampActor("routing.escalation", "system");
-            session.Events.Append(reopened.ComplaintId, stream.Version + 1, escalated);
-        }
+        // The new date is a fact on the complaint (not only routing's view), and resolution tells the customer.
+        var reactions = new List<object> { new ResolutionDueChanged(reopened.ComplaintId, promisedBefore, openCase.ResolutionDue, "reopened after follow-up", now) };
+        if (escalated is not null) reactions.Insert(0, escalated);
+        session.StampReaction(context);
+        session.StampActor("routing.escalation", "system");
+        session.Events.Append(reopened.ComplaintId, stream.Version + reactions.Count, reactions.ToArray());
         session.Store(openCase);
         await session.SaveChangesAsync(cancellationToken);
         logger.LogInformation("Complaint {ComplaintId} reopened; owner {Assignee} at {Tier}", reopened.ComplaintId, openCase.AssigneeId, openCase.Tier);
