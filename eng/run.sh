@@ -47,6 +47,12 @@ dev_settings() {
   : "${COMPLAINTS_DEV_AUDIT_KEY:?eng/infra.sh up makes the development audit signing key; run it first}"
   export Complaints__Audit__SigningKey="$COMPLAINTS_DEV_AUDIT_KEY" Complaints__Audit__SigningKeyId=dev1
   export Complaints__Grpc__Reflection=true Identity__File="$ROOT/eng/dev-identities.json"
+  # A jurisdiction's clock, as the chart's example values configure it: China's banking and insurance
+  # rule on money complaints (15 days, 30 if complex, 30 more once with a supervisor's approval).
+  export Complaints__Sla__RegulatoryClocks__0__Name=cn-decision Complaints__Sla__RegulatoryClocks__0__Categories__0=billing_fees \
+    Complaints__Sla__RegulatoryClocks__0__Rule="China banking and insurance: a decision within 15 days, 30 if complex; 30 more with approval" \
+    Complaints__Sla__RegulatoryClocks__0__Days=15 Complaints__Sla__RegulatoryClocks__0__ComplexDays=30 \
+    Complaints__Sla__RegulatoryClocks__0__ExtensionDays=30 Complaints__Sla__RegulatoryClocks__0__ExtensionRequires=Approval
 }
 
 # Runs one service and starts it again whenever it exits, until killed (stop_services).

@@ -246,6 +246,21 @@ public sealed record CustomerDataErased(Guid ComplaintId, Guid CustomerKeyId, st
 /// (a contact, a progress update, the resolution); routing's SLA sweeper escalates a broken one.
 /// </summary>
 /// <summary>
+/// A regulator's clock on the complaint was extended once, as its rule allows, approved by a
+/// supervisor or manager (the token's subject and role); <see cref="Reason"/> is one of a closed set
+/// (investigation_ongoing, awaiting_third_party, awaiting_customer), never free text.
+/// </summary>
+public sealed record RegulatoryClockExtended(
+    Guid ComplaintId,
+    string Clock,
+    DateTimeOffset PreviousDue,
+    DateTimeOffset NewDue,
+    string Reason,
+    string ApprovedBy,
+    string Role,
+    DateTimeOffset ExtendedAt) : IComplaintEvent;
+
+/// <summary>
 /// The resolution date promised to the customer moved later (the case turned out complex...). A promise
 /// never moves silently: resolution sends the customer a notice with the new date (<see cref="CustomerNotified"/>).
 /// </summary>

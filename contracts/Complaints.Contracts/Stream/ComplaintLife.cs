@@ -227,6 +227,12 @@ public sealed class ComplaintLife
 
     public void When(ResolutionDueChanged e) { ResolutionDue = e.NewDue; Derive(); }
 
+    public void When(RegulatoryClockExtended e) { regulatoryExtensions.Add(e); Derive(); }
+
+    /// <summary>Regulators' clocks extended on this complaint (each at most once), oldest first.</summary>
+    public IReadOnlyList<RegulatoryClockExtended> RegulatoryExtensions => regulatoryExtensions;
+    private readonly List<RegulatoryClockExtended> regulatoryExtensions = [];
+
     public void When(CustomerNotified e) { notices.Add(e); Derive(); }
 
     /// <summary>Notices the platform sent the customer, oldest first.</summary>

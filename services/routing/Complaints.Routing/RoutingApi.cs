@@ -2,6 +2,7 @@ using Complaints.Contracts.Routing.V1;
 using Complaints.Routing.AgentCases;
 using Complaints.Routing.CorrectTriage;
 using Complaints.Routing.EscalateCase;
+using Complaints.Routing.ExtendRegulatoryClock;
 using Complaints.Routing.ReassignCase;
 using Complaints.Routing.TeamBoard;
 using Complaints.ServiceDefaults.Security;
@@ -32,4 +33,8 @@ public sealed class RoutingApi(IServiceProvider services) : Contracts.Routing.V1
     [Authorize(Roles = Roles.Supervisor + "," + Roles.Manager)]
     public override Task<GetTeamBoardResponse> GetTeamBoard(GetTeamBoardRequest request, ServerCallContext context) =>
         services.GetRequiredService<GetTeamBoardHandler>().HandleAsync(request, Caller.Of(context), context.CancellationToken);
+
+    [Authorize(Roles = Roles.Supervisor + "," + Roles.Manager)]
+    public override Task<ExtendRegulatoryClockResponse> ExtendRegulatoryClock(ExtendRegulatoryClockRequest request, ServerCallContext context) =>
+        services.GetRequiredService<ExtendRegulatoryClockHandler>().HandleAsync(request, Caller.Of(context), context.CancellationToken);
 }

@@ -30,6 +30,19 @@ public sealed class RegulatoryClock
     public List<DateOnly> Holidays { get; set; } = [];
     /// <summary>How long before the deadline the case shows a warning.</summary>
     public TimeSpan WarnBefore { get; set; } = TimeSpan.FromDays(2);
+    /// <summary>
+    /// Further days the rule allows once (China banking and insurance: 30 more with approval; CFPB: up
+    /// to 60 in all with an in-progress answer to the customer); null when it allows none.
+    /// </summary>
+    public int? ExtensionDays { get; set; }
+    /// <summary>What the extension needs besides a supervisor's or manager's approval, which it always needs.</summary>
+    public RegulatoryExtensionCondition ExtensionRequires { get; set; } = RegulatoryExtensionCondition.Approval;
+
+    /// <summary>The deadline moved by the extension: the same counting (calendar or business days) from the current deadline.</summary>
+    public DateTimeOffset ExtendedFrom(DateTimeOffset dueBy, string defaultTimeZone) =>
+        ExtensionDays is not { } days ? dueBy
+        : BusinessDays ? CountFrom(dueBy.AddTicks(-1), days, defaultTimeZone)
+        : dueBy.AddDays(days);
 
     public bool AppliesTo(string category) => Categories.Count == 0 || Categories.Contains(category);
 
@@ -37,9 +50,14 @@ public sealed class RegulatoryClock
     public DateTimeOffset DueFor(DateTimeOffset receivedAt, bool complex, string defaultTimeZone)
     {
         var days = complex && ComplexDays is { } longer ? longer : Days;
-        if (!BusinessDays) return receivedAt.AddDays(days);
+        return BusinessDays ? CountFrom(receivedAt, days, defaultTimeZone) : receivedAt.AddDays(days);
+    }
+
+    /// <summary>The close of the <paramref name="days"/>th working day after the day of <paramref name="from"/>, on the clock's calendar.</summary>
+    private DateTimeOffset CountFrom(DateTimeOffset from, int days, string defaultTimeZone)
+    {
         var zone = TimeZoneInfo.FindSystemTimeZoneById(TimeZone.Length > 0 ? TimeZone : defaultTimeZone);
-        var day = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(receivedAt, zone).DateTime);
+        var day = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(from, zone).DateTime);
         for (var counted = 0; counted < days;)
         {
             day = day.AddDays(1);
@@ -49,4 +67,13 @@ public sealed class RegulatoryClock
         var close = day.AddDays(1).ToDateTime(TimeOnly.MinValue);
         return new DateTimeOffset(close, zone.GetUtcOffset(close)).ToUniversalTime();
     }
+}
+
+/// <summary>What a regulatory clock's extension needs besides a supervisor's or manager's approval.</summary>
+public enum RegulatoryExtensionCondition
+{
+    /// <summary>The approval alone (China's banking and insurance rule).</summary>
+    Approval,
+    /// <summary>The customer has been given an in-progress answer (a first response or a progress update) before it (CFPB).</summary>
+    InProgressResponse,
 }

@@ -39,7 +39,7 @@ public sealed class ListAgentCasesHandler(IQuerySession session, TeamDirectory t
             c.RegulatoryClocks.Select(r => new RegulatoryClock
             {
                 Name = r.Name, Rule = r.Rule, DueBy = Timestamp.FromDateTimeOffset(r.DueBy),
-                Warning = !r.Breached && now >= r.WarnFrom, Breached = r.Breached,
+                Warning = !r.Breached && now >= r.WarnFrom, Breached = r.Breached, Extended = r.Extended,
             }),
         },
         ComplaintId = c.Id.ToString(),

@@ -76,6 +76,8 @@ public sealed class OpenCase
 public sealed record RegulatoryDeadline(string Name, string Rule, DateTimeOffset DueBy, DateTimeOffset WarnFrom)
 {
     public bool Breached { get; set; }
+    /// <summary>Extended once already (<see cref="Contracts.Events.RegulatoryClockExtended"/>); its rule allows no second time.</summary>
+    public bool Extended { get; set; }
 }
 
 /// <summary>

@@ -2,6 +2,7 @@ using Complaints.Contracts.Events;
 using Complaints.Contracts.Routing.V1;
 using Complaints.Contracts.Stream;
 using Complaints.Routing.Assignment;
+using Complaints.Routing.SlaClock;
 using Complaints.Routing.Triage;
 using Complaints.ServiceDefaults;
 using Complaints.ServiceDefaults.Security;
@@ -113,6 +114,10 @@ public sealed class CorrectTriageHandler(
                     session.Store(load);
                 }
             }
+            // The regulators' clocks follow the corrected category (product): a rule that now applies
+            // runs from receipt; one that no longer applies stops.
+            if (category != openCase.Category)
+                openCase.RegulatoryClocks = RegulatoryDeadlines.For(sla, category, life.Complex, life.FiledAt, openCase.RegulatoryClocks);
             openCase.Category = category;
             openCase.Priority = priority;
             openCase.Emotion = emotion;

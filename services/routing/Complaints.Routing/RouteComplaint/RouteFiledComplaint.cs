@@ -1,5 +1,6 @@
 using Complaints.Contracts.Events;
 using Complaints.Routing.Assignment;
+using Complaints.Routing.SlaClock;
 using Complaints.Routing.Triage;
 using Complaints.ServiceDefaults;
 using Complaints.ServiceDefaults.PersonalData;
@@ -118,14 +119,7 @@ public sealed class RouteFiledComplaint(
             ResolutionDue = deadlines.ResolutionDue,
             OpenStateVersion = stream.Version + events.Count,
             // The regulator's clocks run from receipt, whatever the call center's own targets say.
-            RegulatoryClocks = sla.RegulatoryClocks
-                .Where(c => c.AppliesTo(result.Category))
-                .Select(c =>
-                {
-                    var due = c.DueFor(filed.FiledAt, result.Complex, sla.TimeZone);
-                    return new RegulatoryDeadline(c.Name, c.Rule, due, due - c.WarnBefore);
-                })
-                .ToList(),
+            RegulatoryClocks = RegulatoryDeadlines.For(sla, result.Category, result.Complex, filed.FiledAt),
         };
         openCase.RecomputeNextDeadline();
         session.Store(openCase);
