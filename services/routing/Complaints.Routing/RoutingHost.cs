@@ -51,6 +51,7 @@ public static class RoutingHost
         builder.Services.AddScoped<Complaints.Routing.CorrectTriage.CorrectTriageHandler>();
         builder.Services.AddScoped<Complaints.Routing.ReassignCase.ReassignCaseHandler>();
         builder.Services.AddScoped<Complaints.Routing.EscalateCase.EscalateCaseHandler>();
+        builder.Services.AddScoped<Complaints.Routing.Assignment.StaffText>();
         builder.Services.AddScoped<Complaints.Routing.ExtendRegulatoryClock.ExtendRegulatoryClockHandler>();
         builder.Services.AddScoped<Complaints.Routing.TeamBoard.GetTeamBoardHandler>();
 

@@ -95,7 +95,11 @@ public sealed class IntakeDomainTests(PlatformFixture platform)
         var history = await platform.IntakeAs("mgr-care").ListCustomerComplaintsAsync(new ListCustomerComplaintsRequest { CustomerId = customerId });
         Assert.Equal([repeat.ComplaintId, other.ComplaintId, first.ComplaintId], history.Complaints.Select(c => c.ComplaintId));
         Assert.Equal(first.ComplaintId, history.Complaints[0].RepeatOf);
-        Assert.Equal("order:ORD-1", history.Complaints[0].SubjectKey);
+        // The order reference identifies the customer: kept only as a pseudonym, the same for the same order.
+        Assert.StartsWith("order:", history.Complaints[0].SubjectKey);
+        Assert.DoesNotContain("ORD-1", history.Complaints[0].SubjectKey, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(history.Complaints[0].SubjectKey, history.Complaints[2].SubjectKey);
+        Assert.NotEqual(history.Complaints[0].SubjectKey, history.Complaints[1].SubjectKey);
 
         var triaged = await platform.WaitForComplaintAsync(repeat.ComplaintId, c => c.Priority.Length > 0, TimeSpan.FromSeconds(60));
         Assert.Equal("high", triaged.Priority);

@@ -10,11 +10,13 @@ public sealed class RepeatComplaintsTests
     [Fact]
     public void Subject_is_the_most_specific_reference_normalised()
     {
-        Assert.Equal("order:A-17", RepeatComplaints.SubjectKey(new Subject { OrderRef = " a-17 ", ProductRef = "WM-1" }));
-        Assert.Equal("product:WM-1", RepeatComplaints.SubjectKey(new Subject { ProductRef = "wm-1" }));
-        Assert.Equal("account:622-01", RepeatComplaints.SubjectKey(new Subject { AccountRef = "622-01" }));
-        Assert.Equal("", RepeatComplaints.SubjectKey(new Subject()));
-        Assert.Equal("", RepeatComplaints.SubjectKey(null));
+        // Order and account references only as the pseudonym makes them; a product reference as it is.
+        static string Pseudonym(string value) => $"p({value})";
+        Assert.Equal("order:p(A-17)", RepeatComplaints.SubjectKey(new Subject { OrderRef = " a-17 ", ProductRef = "WM-1" }, Pseudonym));
+        Assert.Equal("product:WM-1", RepeatComplaints.SubjectKey(new Subject { ProductRef = "wm-1" }, Pseudonym));
+        Assert.Equal("account:p(622-01)", RepeatComplaints.SubjectKey(new Subject { AccountRef = "622-01" }, Pseudonym));
+        Assert.Equal("", RepeatComplaints.SubjectKey(new Subject(), Pseudonym));
+        Assert.Equal("", RepeatComplaints.SubjectKey(null, Pseudonym));
     }
 
     [Fact]

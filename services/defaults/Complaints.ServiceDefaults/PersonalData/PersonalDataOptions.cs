@@ -25,4 +25,6 @@ public enum PersonalField
     Email,
     /// <summary>Free text in the customer's or an agent's words, which may hold anything personal.</summary>
     Text,
+    /// <summary>An order or account reference, or an attachment's name or link: identifies the customer.</summary>
+    Reference,
 }

@@ -142,6 +142,8 @@ public sealed class PersonalDataProtector
             case PersonalField.Email:
                 var at = plain.IndexOf('@');
                 return at <= 0 ? "***" : plain[..1] + "***" + plain[at..];
+            case PersonalField.Reference:
+                return plain.Length <= 4 ? new string('*', plain.Length) : new string('*', plain.Length - 4) + plain[^4..];
             default:
                 return $"[masked: {plain.Length} characters]";
         }
@@ -253,4 +255,12 @@ public sealed class CustomerCipher(Guid keyId, byte[] key)
     public Guid KeyId => keyId;
 
     public string Protect(PersonalField kind, string plaintext) => PersonalDataProtector.Seal(keyId, key, kind, plaintext);
+
+    /// <summary>
+    /// A stable stand-in for an identifying value (an order or account reference), keyed with the
+    /// customer's data key: equal values of one customer compare equal (repeat complaints are still
+    /// recognised), nobody can recover the value, and erasing the key leaves nothing to link.
+    /// </summary>
+    public string Pseudonym(string value) =>
+        Base64Url.EncodeToString(System.Security.Cryptography.HMACSHA256.HashData(key, System.Text.Encoding.UTF8.GetBytes("subject:" + value)).AsSpan(0, 16));
 }

@@ -135,7 +135,8 @@ public sealed class ComplaintHistoryHandler(IQuerySession session, AuditBundles 
             {
                 RemedyId = remedy.Id.ToString(), Kind = remedy.Kind, Amount = remedy.Amount.ToString(CultureInfo.InvariantCulture),
                 Currency = remedy.Currency, ProposedBy = remedy.ProposedBy, RequiresApprovalFrom = remedy.RequiresApprovalFrom,
-                Status = (RemedyStatus)((int)remedy.Stage + 1), DecidedBy = remedy.DecidedBy, DecisionReason = remedy.DecisionReason,
+                Status = (RemedyStatus)((int)remedy.Stage + 1), DecidedBy = remedy.DecidedBy,
+                DecisionReason = await personalData.DiscloseAsync(remedy.DecisionReason, inClear: true, cancellationToken),
             });
         if (life.Survey is { } survey)
             state.Survey = new Survey

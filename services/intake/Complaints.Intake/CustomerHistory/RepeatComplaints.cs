@@ -18,14 +18,17 @@ public static class RepeatComplaints
 {
     /// <summary>
     /// The subject a complaint is about, from its references, most specific first: an order names
-    /// one purchase, a product many, an account everything the customer holds.
+    /// one purchase, a product many, an account everything the customer holds. An order or account
+    /// reference identifies the customer, so it is kept only as <paramref name="pseudonym"/> makes it
+    /// (keyed with the customer's data key: equal for one customer, unreadable, gone on erasure); a
+    /// product reference (a model) is kept as it is.
     /// </summary>
-    public static string SubjectKey(Subject? subject)
+    public static string SubjectKey(Subject? subject, Func<string, string> pseudonym)
     {
         if (subject is null) return "";
-        if (!string.IsNullOrWhiteSpace(subject.OrderRef)) return "order:" + Normalise(subject.OrderRef);
+        if (!string.IsNullOrWhiteSpace(subject.OrderRef)) return "order:" + pseudonym(Normalise(subject.OrderRef));
         if (!string.IsNullOrWhiteSpace(subject.ProductRef)) return "product:" + Normalise(subject.ProductRef);
-        if (!string.IsNullOrWhiteSpace(subject.AccountRef)) return "account:" + Normalise(subject.AccountRef);
+        if (!string.IsNullOrWhiteSpace(subject.AccountRef)) return "account:" + pseudonym(Normalise(subject.AccountRef));
         return "";
     }
 

@@ -68,7 +68,8 @@ public sealed class FileComplaintHandler(
     {
         await using var session = store.LightweightSession();
         var customerId = request.Customer.CustomerId.Trim();
-        var subjectKey = RepeatComplaints.SubjectKey(request.Subject);
+        var customer = await personalData.KeyForCustomerAsync(session, customerId, cancellationToken);
+        var subjectKey = RepeatComplaints.SubjectKey(request.Subject, customer.Pseudonym);
 
         var earlier = await session.Query<CustomerComplaintRecord>()
             .Where(c => c.CustomerId == customerId)
@@ -81,7 +82,6 @@ public sealed class FileComplaintHandler(
         var deadlines = sla.For(repeatOf is null ? Priorities.General : Priorities.High, complex: false, now);
 
         var complaintId = Guid.CreateVersion7(now);
-        var customer = await personalData.KeyForCustomerAsync(session, customerId, cancellationToken);
         var filed = new ComplaintFiled(
             complaintId,
             ComplaintNumber.For(complaintId, now),
@@ -99,12 +99,14 @@ public sealed class FileComplaintHandler(
             ChannelReference = request.ChannelReference,
             IdempotencyKey = idempotencyKey,
             ProductRef = request.Subject?.ProductRef ?? "",
-            OrderRef = request.Subject?.OrderRef ?? "",
-            AccountRef = request.Subject?.AccountRef ?? "",
+            // References and attachments identify the customer: sealed like the other personal fields.
+            OrderRef = customer.Protect(PersonalField.Reference, request.Subject?.OrderRef ?? ""),
+            AccountRef = customer.Protect(PersonalField.Reference, request.Subject?.AccountRef ?? ""),
             SubjectKey = subjectKey,
             Requests = request.Requests.Select(Channels.Name).ToList(),
             ObservedEmotion = Channels.Name(request.ObservedEmotion),
-            Attachments = request.Attachments.Select(a => new AttachmentInfo(a.FileName, a.ContentType, a.SizeBytes, a.Uri)).ToList(),
+            Attachments = request.Attachments.Select(a => new AttachmentInfo(
+                customer.Protect(PersonalField.Reference, a.FileName), a.ContentType, a.SizeBytes, customer.Protect(PersonalField.Reference, a.Uri))).ToList(),
             IsRepeat = repeatOf is not null,
             RepeatOf = repeatOf?.Id,
             EarlierComplaintIds = earlier.Select(c => c.Id).ToList(),

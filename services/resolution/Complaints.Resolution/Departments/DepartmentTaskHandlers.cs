@@ -59,7 +59,7 @@ public sealed class DepartmentTaskHandlers(CaseStream cases, IOptions<Resolution
         {
             var task = OpenTask(state, request.TaskId);
             handBacks = state.Life.HandBacks + 1;
-            return [new DepartmentTaskHandedBack(state.ComplaintId, task.Id, request.Reason.Trim(), caller.Subject, clock.GetUtcNow())];
+            return [new DepartmentTaskHandedBack(state.ComplaintId, task.Id, state.Seal(request.Reason.Trim()), caller.Subject, clock.GetUtcNow())];
         }, cancellationToken);
         return new RecordDepartmentHandBackResponse { Version = version, HandBacks = handBacks };
     }

@@ -50,7 +50,7 @@ public sealed class RemedyHandlers(
             CaseStream.RequireWorkable(state);
             if (alternativeTo is { } replaced && !state.Remedies.ContainsKey(replaced))
                 throw new RpcException(new Status(StatusCode.NotFound, $"No remedy {replaced} on this complaint to offer an alternative to"));
-            return [new RemedyProposed(state.ComplaintId, remedyId, Name(request.Kind), amount, limits.Value.Currency, request.Description,
+            return [new RemedyProposed(state.ComplaintId, remedyId, Name(request.Kind), amount, limits.Value.Currency, state.Seal(request.Description),
                 caller.Subject, caller.Role, alternativeTo, approval, clock.GetUtcNow())];
         }, cancellationToken);
         return new ProposeRemedyResponse { RemedyId = remedyId.ToString(), RequiresApprovalFrom = approval, Version = version };
@@ -73,8 +73,8 @@ public sealed class RemedyHandlers(
 
             var now = clock.GetUtcNow();
             return [request.Approve
-                ? new RemedyApproved(state.ComplaintId, remedy.Id, caller.Subject, caller.Role, request.Reason, now)
-                : new RemedyRefused(state.ComplaintId, remedy.Id, caller.Subject, caller.Role, request.Reason, now)];
+                ? new RemedyApproved(state.ComplaintId, remedy.Id, caller.Subject, caller.Role, state.Seal(request.Reason), now)
+                : new RemedyRefused(state.ComplaintId, remedy.Id, caller.Subject, caller.Role, state.Seal(request.Reason), now)];
         }, cancellationToken);
         return new DecideApprovalResponse { Version = version };
     }

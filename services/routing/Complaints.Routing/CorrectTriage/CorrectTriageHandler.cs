@@ -25,6 +25,7 @@ public sealed class CorrectTriageHandler(
     TeamDirectory teams,
     TriageRuleSet rules,
     SlaPolicy sla,
+    StaffText staffText,
     TimeProvider clock)
 {
     public async Task<CorrectTriageResponse> HandleAsync(CorrectTriageRequest request, Caller caller, CancellationToken cancellationToken)
@@ -61,7 +62,8 @@ public sealed class CorrectTriageHandler(
         var nuisance = Corrected(TriageAspects.Nuisance, life.Nuisance ? NuisanceStates.Suspected : NuisanceStates.None) != NuisanceStates.None;
         var hostile = !nuisance && emotion is Emotions.Angry or Emotions.OutOfControl;
 
-        var appended = new List<object> { new TriageCorrected(complaintId, changes, command.Reason, caller.Subject, caller.Role, now) };
+        var reason = await staffText.SealAsync(life.CustomerKeyId, command.Reason, cancellationToken);
+        var appended = new List<object> { new TriageCorrected(complaintId, changes, reason, caller.Subject, caller.Role, now) };
         var rerouted = false;
         await session.BeginTransactionAsync(cancellationToken);
         if (openCase is { Open: true })

@@ -13,7 +13,7 @@ namespace Complaints.Routing.EscalateCase;
 /// at once, with the reason: the brief's escalation to someone with more authority over remedies. The
 /// person at the new tier owns the case; the agent's load is released.
 /// </summary>
-public sealed class EscalateCaseHandler(IDocumentSession session, TeamDirectory teams, TimeProvider clock)
+public sealed class EscalateCaseHandler(IDocumentSession session, TeamDirectory teams, StaffText staffText, TimeProvider clock)
 {
     public async Task<EscalateCaseResponse> HandleAsync(EscalateCaseRequest request, Caller caller, CancellationToken cancellationToken)
     {
@@ -36,7 +36,8 @@ public sealed class EscalateCaseHandler(IDocumentSession session, TeamDirectory 
         if (!Tiers.IsAbove(toTier!, openCase.Tier))
             throw new RpcException(new Status(StatusCode.FailedPrecondition, $"The case is already at the {openCase.Tier} tier; escalation only goes up"));
         var assignee = Tiers.AssigneeAt(toTier!, teams[openCase.Team], teams);
-        var escalated = new ComplaintEscalated(complaintId, openCase.Tier, toTier!, $"escalated by hand by {caller.Subject}: {request.Reason.Trim()}", assignee, clock.GetUtcNow());
+        var reason = await staffText.SealAsync(complaintId, $"escalated by hand by {caller.Subject}: {request.Reason.Trim()}", cancellationToken);
+        var escalated = new ComplaintEscalated(complaintId, openCase.Tier, toTier!, reason, assignee, clock.GetUtcNow());
         await Escalation.ReleaseAgentLoadAsync(session, openCase, cancellationToken);
         openCase.Tier = toTier!;
         openCase.AssigneeId = assignee;

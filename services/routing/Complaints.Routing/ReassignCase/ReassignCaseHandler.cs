@@ -15,7 +15,7 @@ namespace Complaints.Routing.ReassignCase;
 /// (seed 003) holds for people's choices as it does for routing's. Recorded as a
 /// <see cref="ComplaintAssigned"/> naming who reassigned it and why, so every queue follows.
 /// </summary>
-public sealed class ReassignCaseHandler(IDocumentSession session, TeamDirectory teams, TimeProvider clock)
+public sealed class ReassignCaseHandler(IDocumentSession session, TeamDirectory teams, StaffText staffText, TimeProvider clock)
 {
     public async Task<ReassignCaseResponse> HandleAsync(ReassignCaseRequest request, Caller caller, CancellationToken cancellationToken)
     {
@@ -44,6 +44,7 @@ public sealed class ReassignCaseHandler(IDocumentSession session, TeamDirectory 
                 $"{agentId} has had {teams.HostileCasesPerShift} hostile cases this shift (stress rotation); choose another agent"));
 
         var previous = openCase.AssigneeId;
+        var reason = await staffText.SealAsync(complaintId, $"reassigned by {caller.Subject} from {previous}: {request.Reason.Trim()}", cancellationToken);
         await Escalation.ReleaseAgentLoadAsync(session, openCase, cancellationToken);
         // An emergency stays with the crisis tier; any other case comes back to the agent tier.
         var tier = openCase.Tier == Tiers.Crisis ? Tiers.Crisis : Tiers.Agent;
@@ -59,7 +60,7 @@ public sealed class ReassignCaseHandler(IDocumentSession session, TeamDirectory 
         if (targetTeam != openCase.Team)
             events.Add(new ComplaintRouted(complaintId, targetTeam!, $"reassigned to {agentId} of {targetTeam}", now));
         events.Add(new ComplaintAssigned(complaintId, targetTeam!, agentId, tier,
-            $"reassigned by {caller.Subject} from {previous}: {request.Reason.Trim()}", openCase.FirstResponseDue, openCase.ResolutionDue, now));
+            reason, openCase.FirstResponseDue, openCase.ResolutionDue, now));
         openCase.Team = targetTeam!;
         openCase.AssigneeId = agentId;
         openCase.Tier = tier;
