@@ -272,6 +272,12 @@ public sealed class FollowupTests(PlatformFixture platform)
         var closed = await Assert.ThrowsAsync<RpcException>(() => followup.RecordCallbackAttemptAsync(new RecordCallbackAttemptRequest { ComplaintId = id, Channel = "phone" }).ResponseAsync);
         Assert.Equal(StatusCode.FailedPrecondition, closed.StatusCode);
 
+        // Counted apart in the KPIs of the period it was filed in (this complaint alone).
+        var filedAt = (await HistoryAsync(id)).FiledAt.ToDateTimeOffset();
+        var period = new GetKpisRequest { From = Timestamp.FromDateTimeOffset(filedAt), To = Timestamp.FromDateTimeOffset(filedAt.AddMilliseconds(1)) };
+        await PlatformFixture.UntilAsync(async () => (await platform.Followup.GetKpisAsync(period)).Kpis[0] is { Complaints: 1, ClosedWithoutFeedback: 1 },
+            "follow-up counts the complaint closed without feedback");
+
         // The privacy officer is told what still holds the data, and may erase it once the retention period has passed.
         var retained = await Assert.ThrowsAsync<RpcException>(() => privacy.EraseCustomerDataAsync(erase).ResponseAsync);
         Assert.Contains("retention period", retained.Status.Detail);

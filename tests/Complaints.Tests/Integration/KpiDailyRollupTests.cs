@@ -93,6 +93,7 @@ public sealed class KpiDailyRollupTests(PlatformFixture platform)
             ("repeat rate", expected.RepeatRate, actual.RepeatRate), ("second complaints", expected.SecondComplaintRate, actual.SecondComplaintRate),
             ("closure rate", expected.ClosureRate, actual.ClosureRate), ("reopen rate", expected.ReopenRate, actual.ReopenRate),
             ("surveys", expected.Surveys, actual.Surveys), ("CSAT", expected.Csat, actual.Csat), ("NPS", expected.Nps, actual.Nps),
+            ("closed without feedback", expected.ClosedWithoutFeedback, actual.ClosedWithoutFeedback),
         })
             Assert.True(Math.Abs(e - a) < 1e-9, $"{where} {name}: exact {e}, rolled up {a}");
         foreach (var (name, e, a) in new[]
@@ -110,6 +111,7 @@ public sealed class KpiDailyRollupTests(PlatformFixture platform)
         var filed = Monday.AddDays(-1).AddMinutes(random.Next(6 * 24 * 60)).ToUniversalTime();
         var resolved = random.NextDouble() < 0.7;
         var surveyed = resolved && random.NextDouble() < 0.6;
+        var closed = resolved && random.NextDouble() < 0.8;
         var breaches = random.NextDouble() < 0.2 ? (random.NextDouble() < 0.5 ? new List<string> { "resolution" } : ["first_response", "regulatory:" + clock]) : [];
         return new ComplaintFacts
         {
@@ -122,7 +124,8 @@ public sealed class KpiDailyRollupTests(PlatformFixture platform)
             // Seconds to days, spread over the histogram's buckets.
             FirstResponseAt = random.NextDouble() < 0.9 ? filed.AddSeconds(Math.Exp(random.NextDouble() * 11)) : null,
             FirstResolvedAt = resolved ? filed.AddHours(random.NextDouble() * 200) : null,
-            ClosedAt = resolved && random.NextDouble() < 0.8 ? filed.AddDays(5) : null,
+            ClosedAt = closed ? filed.AddDays(5) : null,
+            ClosedWithoutFeedback = closed && !surveyed && random.NextDouble() < 0.5,
             Escalations = random.Next(3) == 0 ? 1 : 0,
             SlaBreaches = breaches.Count,
             BreachedDeadlines = breaches,

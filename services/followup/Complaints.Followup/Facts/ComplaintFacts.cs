@@ -31,6 +31,8 @@ public sealed class ComplaintFacts
     public DateTimeOffset? FirstResolvedAt { get; set; }
     public bool Resolved { get; set; }
     public DateTimeOffset? ClosedAt { get; set; }
+    /// <summary>Closed after the configured call-back attempts, the customer never reached: counted apart in the KPIs.</summary>
+    public bool ClosedWithoutFeedback { get; set; }
     public int Escalations { get; set; }
     public int SlaBreaches { get; set; }
     /// <summary>Which deadlines were breached ("first_response", "regulatory:uk-fca-final-response"...).</summary>
@@ -77,6 +79,7 @@ public sealed class ComplaintFacts
             FirstResolvedAt = life.FirstResolvedAt,
             Resolved = life.ResolvedAt is not null,
             ClosedAt = life.ClosedAt,
+            ClosedWithoutFeedback = life.ClosedWithoutFeedback,
             Escalations = life.Escalations,
             SlaBreaches = life.Breaches.Count,
             BreachedDeadlines = [.. life.Breaches.Select(b => b.Deadline).Distinct()],

@@ -24,7 +24,7 @@ public static class KpiCalculator
 /// <summary>
 /// The sums behind the KPIs of a group of complaints. They add up, so a period's tally is the sum
 /// of its days' (<see cref="KpiDailyRollup"/>); what one complaint contributes is
-/// <see cref="Add(ComplaintFacts)"/> here and <c>kpi_contribution</c> in SQL, held equal by
+/// <see cref="Add(ComplaintFacts)"/> here and <c>kpi_complaint_contribution</c> in SQL, held equal by
 /// KpiDailyRollupTests. First responses are kept exactly while they come from facts, and as a
 /// histogram once a day's roll-up is merged in.
 /// </summary>
@@ -73,6 +73,7 @@ public sealed class KpiTally
         if (c.Repeat && c.SecondComplaintOf is null) this["repeats"]++;
         if (c.SecondComplaintOf is not null) this["second_complaints"]++;
         if (c.ClosedAt is not null) this["closed"]++;
+        if (c.ClosedWithoutFeedback) this["closed_without_feedback"]++;
         if (c.Surveyed)
         {
             this["surveys"]++;
@@ -146,6 +147,7 @@ public sealed class KpiTally
         kpi.RepeatRate = Share(this["repeats"], complaints);
         kpi.SecondComplaintRate = Share(this["second_complaints"], complaints);
         kpi.ClosureRate = Share(this["closed"], complaints);
+        kpi.ClosedWithoutFeedback = (int)this["closed_without_feedback"];
         kpi.ReopenRate = Share(this["reopened"], resolved);
         kpi.Surveys = (int)surveys;
         kpi.Csat = Share(this["satisfied"], surveys);

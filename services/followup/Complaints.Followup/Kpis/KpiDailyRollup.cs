@@ -18,7 +18,7 @@ namespace Complaints.Followup.Kpis;
 /// background (<see cref="RefreshKpiRollups"/>), so a report never reads a total its rows disagree
 /// with. A rebuild truncates them all.
 /// <para>
-/// What a complaint contributes is defined once, in <c>kpi_contribution</c>: a day's totals sum it
+/// What a complaint contributes is defined once, in <c>kpi_complaint_contribution</c>: a day's totals sum it
 /// over the day's rows, and a period's partial first and last days add it straight from the rows.
 /// Every figure is a sum, so days merge exactly, except the first-response percentiles: those come from a
 /// histogram whose buckets are 2% wide (an error of at most 1%), mergeable across days and groups.
@@ -36,14 +36,21 @@ public static class KpiDailyRollup
     /// <summary>Bucket i holds first responses of (γ^(i-1), γ^i] seconds; bucket 0 those under a second.</summary>
     public const double BucketGrowth = 1.02;
 
-    /// <summary>The counters a complaint adds to its day, in the order <c>kpi_contribution</c> returns them.</summary>
+    /// <summary>The counters a complaint adds to its day, in the order <c>kpi_complaint_contribution</c> returns them.</summary>
     public static readonly string[] Counters =
     [
         "complaints", "nuisance_contacts", "first_responses", "resolved", "handling_hours", "sla_kept", "escalated",
         "repeats", "second_complaints", "closed", "reopened", "surveys", "satisfied", "promoters", "detractors",
+        "closed_without_feedback",
     ];
 
     private const string DayKey = "local_day, team, category, agent";
+
+    /// <summary>What one complaint adds to its day (its counters, in <see cref="Counters"/> order).</summary>
+    private const string Contribution = "kpi_complaint_contribution";
+
+    /// <summary>The contribution's counters, qualified: a fact column may share a counter's name (closed_without_feedback).</summary>
+    private static readonly string ContributionColumns = string.Join(", ", Counters.Select(c => "c." + c));
 
     public static IEnumerable<ISchemaObject> Definitions()
     {
@@ -67,11 +74,14 @@ public static class KpiDailyRollup
         yield return breaches;
 
         // Nuisance contacts are counted, and kept out of every other figure (KpiCalculator's rule).
-        yield return new Function(Name("kpi_contribution"), $$"""
-            create or replace function {{Schema}}.kpi_contribution(r {{Facts}})
+        // PostgreSQL cannot change a function's result columns in place: a new counter means a new
+        // name (the old function is dropped), never an edit of the old one's columns.
+        yield return Function.ForRemoval(Name("kpi_contribution"));
+        yield return new Function(Name(Contribution), $$"""
+            create or replace function {{Schema}}.{{Contribution}}(r {{Facts}})
             returns table (complaints int, nuisance_contacts int, first_responses int, resolved int, handling_hours double precision,
                            sla_kept int, escalated int, repeats int, second_complaints int, closed int, reopened int, surveys int,
-                           satisfied int, promoters int, detractors int)
+                           satisfied int, promoters int, detractors int, closed_without_feedback int)
             language sql immutable as $fn$
               select c, 1 - c,
                      c * (r.first_response_at is not null)::int,
@@ -86,7 +96,8 @@ public static class KpiDailyRollup
                      c * r.surveyed::int,
                      c * (r.surveyed and r.timeliness + r.solution + r.attitude >= 12)::int,
                      c * (r.surveyed and r.nps >= 9)::int,
-                     c * (r.surveyed and r.nps <= 6)::int
+                     c * (r.surveyed and r.nps <= 6)::int,
+                     c * r.closed_without_feedback::int
               from (select (not r.nuisance)::int as c) n
             $fn$;
             """);
@@ -187,8 +198,8 @@ public static class KpiDailyRollup
             $"delete from {Days} where local_day = any($1)",
             $"delete from {FirstResponses} where local_day = any($1)",
             $"delete from {Breaches} where local_day = any($1)",
-            $"insert into {Days} ({DayKey}, {counters}) select {DayKey}, {string.Join(", ", Counters.Select(c => $"sum({c})"))} " +
-                $"from {Facts} k cross join lateral {Schema}.kpi_contribution(k) c where local_day = any($1) group by {DayKey}",
+            $"insert into {Days} ({DayKey}, {counters}) select {DayKey}, {string.Join(", ", Counters.Select(c => $"sum(c.{c})"))} " +
+                $"from {Facts} k cross join lateral {Schema}.{Contribution}(k) c where local_day = any($1) group by {DayKey}",
             $"insert into {FirstResponses} ({DayKey}, bucket, responses) select {DayKey}, bucket, count(*) " +
                 $"from {Facts} k cross join lateral (select {Schema}.kpi_first_response_bucket(k) as bucket) b where local_day = any($1) and bucket is not null group by {DayKey}, bucket",
             $"insert into {Breaches} ({DayKey}, clock, breaches) select {DayKey}, clock, count(*) " +
@@ -230,7 +241,7 @@ public static class KpiDailyRollup
         string[] statements =
         [
             $"select key, category, {string.Join(", ", Counters.Select(c => $"sum({c})::double precision"))} from ("
-                + Union("category, " + counters, Days, "category, " + counters, $"{Schema}.kpi_contribution(k) c")
+                + Union("category, " + counters, Days, "category, " + ContributionColumns, $"{Schema}.{Contribution}(k) c")
                 + ") s group by key, category",
             $"select key, bucket, sum(responses)::bigint from ("
                 + Union("bucket, responses", FirstResponses, "bucket, 1", $"(select {Schema}.kpi_first_response_bucket(k) as bucket) b")

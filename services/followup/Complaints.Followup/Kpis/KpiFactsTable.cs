@@ -35,6 +35,8 @@ public static class KpiFactsTable
         table.AddColumn("repeat", "boolean").NotNull();
         table.AddColumn("second_complaint_of", "uuid");
         table.AddColumn("surveyed", "boolean").NotNull();
+        // Added later: existing rows are false until their facts are written again (a rebuild fills them all).
+        table.AddColumn("closed_without_feedback", "boolean").NotNull().DefaultValueByExpression("false");
         // The call center's business day of filing, which the daily roll-ups (KpiDailyRollup) count it in.
         // Null only on rows written before the column existed, until FillMissingKpiFacts dates them.
         table.AddColumn("local_day", "date");
@@ -45,7 +47,7 @@ public static class KpiFactsTable
 
     private const string Columns =
         "id, filed_at, team, category, agent, nuisance, first_response_at, first_resolved_at, closed_at, escalations, sla_breaches, reopens, " +
-        "timeliness, solution, attitude, nps, breached_deadlines, repeat, second_complaint_of, surveyed, local_day";
+        "timeliness, solution, attitude, nps, breached_deadlines, repeat, second_complaint_of, surveyed, closed_without_feedback, local_day";
 
     private static readonly string Excluded = string.Join(", ", Columns.Split(", ").Select(c => "excluded." + c));
 
@@ -55,13 +57,13 @@ public static class KpiFactsTable
     /// <summary>Writes the facts' KPI row in the session's transaction, after the facts document.</summary>
     public static void Upsert(IDocumentSession session, ComplaintFacts f, TimeZoneInfo zone) =>
         session.QueueSqlCommand(
-            $"insert into {Qualified} ({Columns}) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) " +
+            $"insert into {Qualified} ({Columns}) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) " +
             $"on conflict (id) do update set ({Columns}) = ({Excluded})",
             f.Id, f.FiledAt, f.Team, f.Category, f.Agent, f.Nuisance,
             Nullable(f.FirstResponseAt), Nullable(f.FirstResolvedAt), Nullable(f.ClosedAt),
             f.Escalations, f.SlaBreaches, f.Reopens, f.Timeliness, f.Solution, f.Attitude, f.Nps,
             f.BreachedDeadlines.ToArray(), f.Repeat, f.SecondComplaintOf is { } first ? first : DBNull.Value, f.Surveyed,
-            LocalDay(f.FiledAt, zone));
+            f.ClosedWithoutFeedback, LocalDay(f.FiledAt, zone));
 
     /// <summary>Empties the rows and their daily roll-ups (a rebuild).</summary>
     public static void DeleteAll(IDocumentSession session) => session.QueueSqlCommand(KpiDailyRollup.TruncateWithFacts);
@@ -82,7 +84,8 @@ public static class KpiFactsTable
                    (d.data->>'Escalations')::int, (d.data->>'SlaBreaches')::int, (d.data->>'Reopens')::int,
                    (d.data->>'Timeliness')::int, (d.data->>'Solution')::int, (d.data->>'Attitude')::int, (d.data->>'Nps')::int,
                    array(select jsonb_array_elements_text(d.data->'BreachedDeadlines')), (d.data->>'Repeat')::boolean,
-                   (d.data->>'SecondComplaintOf')::uuid, (d.data->>'Surveyed')::boolean, ((d.data->>'FiledAt')::timestamptz at time zone $1)::date
+                   (d.data->>'SecondComplaintOf')::uuid, (d.data->>'Surveyed')::boolean,
+                   coalesce((d.data->>'ClosedWithoutFeedback')::boolean, false), ((d.data->>'FiledAt')::timestamptz at time zone $1)::date
             from {facts} d
             where not exists (select 1 from {Qualified} k where k.id = d.id)
             on conflict (id) do nothing
@@ -113,6 +116,7 @@ public static class KpiFactsTable
                 Solution = reader.GetInt32(13), Attitude = reader.GetInt32(14), Nps = reader.GetInt32(15),
                 BreachedDeadlines = reader.IsDBNull(16) ? [] : [.. reader.GetFieldValue<string[]>(16)], Repeat = reader.GetBoolean(17),
                 SecondComplaintOf = reader.IsDBNull(18) ? null : reader.GetGuid(18), Surveyed = reader.GetBoolean(19),
+                ClosedWithoutFeedback = reader.GetBoolean(20),
             });
         }
         return rows;
