@@ -59,6 +59,8 @@ dev_settings() {
 supervise() {
   local name="$1" dir="$2" project="$3" port="$4" relay="$5" backoff=1 started child
   trap 'exit 0' TERM
+  # Only the relay signs (checkpoints, exports' manifests): no other service is given the key.
+  [ "$relay" = true ] || unset Complaints__Audit__SigningKey Complaints__Audit__SigningKeyId
   while true; do
     started=$SECONDS
     ( cd "$dir" && Complaints__RunEventRelay=$relay exec dotnet "bin/Release/net10.0/$project.dll" --urls "http://127.0.0.1:$port" \

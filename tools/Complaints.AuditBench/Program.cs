@@ -5,7 +5,7 @@
 //   3. offline verification: the period since --since exported, then read and verified from the
 //      file alone, in events per second.
 //
-//   complaints-audit-bench --since 2026-11-24T10:00:00Z [--intake URL] [--resolution URL] [--postgres CS] [--events 1000]
+//   complaints-audit-bench --since 2026-11-24T10:00:00Z [--intake URL] [--audit URL] [--resolution URL] [--postgres CS] [--events 1000]
 using System.Diagnostics;
 using Complaints.Client;
 using Complaints.Contracts.Audit;
@@ -24,13 +24,15 @@ string Get(string name, string fallback)
 var since = DateTimeOffset.Parse(Get("--since", DateTimeOffset.UtcNow.AddMinutes(-5).ToString("O")));
 var intakeAddress = Get("--intake", "http://127.0.0.1:5101");
 var resolutionAddress = Get("--resolution", "http://127.0.0.1:5103");
+// The audit API is the relay's, which alone holds the signing key.
+var auditAddress = Get("--audit", "http://127.0.0.1:5105");
 var postgres = Get("--postgres", Environment.GetEnvironmentVariable("ConnectionStrings__Postgres")
     ?? "Host=127.0.0.1;Port=55432;Database=complaints;Username=complaints;Password=complaints");
 var targetEvents = int.Parse(Get("--events", "1000"));
 
 using var http = new HttpClient();
 var identities = DevIdentityFile.Load(DevIdentityFile.Locate());
-var auditor = new Audit.AuditClient(AuthenticatedChannel.Retrying(intakeAddress, identities.Credentials(http, "auditor-01")));
+var auditor = new Audit.AuditClient(AuthenticatedChannel.Retrying(auditAddress, identities.Credentials(http, "auditor-01")));
 var intake = new Intake.IntakeClient(AuthenticatedChannel.Retrying(intakeAddress, identities.Credentials(http, "channel-phone")));
 
 // 1. Sealing lag of everything committed since the run started.

@@ -11,7 +11,7 @@ namespace Complaints.Cli;
 /// complaints audit history|export|verify|reads (docs/audit.md). history, export and reads call the
 /// audit API as an auditor (--as CLIENT_ID, default auditor-01); verify works offline on a file.
 /// </summary>
-public sealed class AuditCommands(string[] args, Func<string, ClientCredentials> identity, string intakeAddress)
+public sealed class AuditCommands(string[] args, Func<string, ClientCredentials> identity, string auditAddress)
 {
     private string? Option(string name)
     {
@@ -20,7 +20,7 @@ public sealed class AuditCommands(string[] args, Func<string, ClientCredentials>
     }
 
     private Audit.AuditClient Client() =>
-        new(AuthenticatedChannel.Retrying(intakeAddress, identity(Option("--as") ?? "auditor-01")));
+        new(AuthenticatedChannel.Retrying(auditAddress, identity(Option("--as") ?? "auditor-01")));
 
     public async Task<int> RunAsync() => args.ElementAtOrDefault(1) switch
     {

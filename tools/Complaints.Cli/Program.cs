@@ -43,6 +43,8 @@ using Grpc.Net.Client;
 
 var command = args.FirstOrDefault() ?? "demo";
 var intakeAddress = Option("--intake") ?? "http://127.0.0.1:5101";
+// The audit API (histories, exports, verification) is served by the relay, which alone holds the signing key.
+var auditAddress = Option("--audit") ?? "http://127.0.0.1:5105";
 var timeout = TimeSpan.FromSeconds(int.Parse(Option("--timeout") ?? "60"));
 using var http = new HttpClient();
 
@@ -52,7 +54,7 @@ return command switch
     "token" when args.Length > 1 => await PrintToken(args[1]),
     "errors" when args.Length > 1 && args[1] == "list" => await ListErrors(),
     "errors" when args.Length > 2 && args[1] == "replay" => await ReplayErrors(args[2]),
-    "audit" => await new Complaints.Cli.AuditCommands(args, Identity, intakeAddress).RunAsync(),
+    "audit" => await new Complaints.Cli.AuditCommands(args, Identity, auditAddress).RunAsync(),
     "triage-corrections" when Option("--from") is not null && Option("--to") is not null && Option("--out") is not null => await TriageCorrections(),
     "triage-eval" when args.Length > 1 => Complaints.Cli.TriageEvalCommand.Run(args[1], Option("--rules"), args.Contains("--misses"), args),
     "demo" => await Demo(),
@@ -82,7 +84,7 @@ ErrorQueues ErrorQueuesOf()
 async Task<int> TriageCorrections()
 {
     static DateTimeOffset At(string text) => DateTimeOffset.Parse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal);
-    var audit = new Complaints.Contracts.Audit.V1.Audit.AuditClient(AuthenticatedChannel.Retrying(intakeAddress, Identity(Option("--as") ?? "auditor-01")));
+    var audit = new Complaints.Contracts.Audit.V1.Audit.AuditClient(AuthenticatedChannel.Retrying(auditAddress, Identity(Option("--as") ?? "auditor-01")));
     var lines = await new TriageCorrectionsExport(audit).LinesAsync(At(Option("--from")!), At(Option("--to")!), CancellationToken.None);
     await File.WriteAllLinesAsync(Option("--out")!, lines);
     Console.WriteLine($"wrote {lines.Count} corrected triages to {Option("--out")}: customers' words (e-mails and long numbers replaced), personal data until a person " +
@@ -119,7 +121,7 @@ string? Option(string name)
 
 int Usage()
 {
-    Console.Error.WriteLine("usage: complaints health [address...] | complaints token CLIENT_ID | complaints errors list | complaints errors replay QUEUE [--max N] | complaints audit (history|export|verify|reads) ... | complaints triage-eval CORPUS [--rules FILE] [--misses] [--cv-only] | complaints triage-corrections --from T --to T --out FILE [--as CLIENT_ID] | complaints desk-demo | complaints read-probe [--repeats N] [--customer ID] | complaints demo [--intake URL] [--timeout SECONDS] [--issuer URL]");
+    Console.Error.WriteLine("usage: complaints health [address...] | complaints token CLIENT_ID | complaints errors list | complaints errors replay QUEUE [--max N] | complaints audit (history|export|verify|reads) ... [--audit URL] | complaints triage-eval CORPUS [--rules FILE] [--misses] [--cv-only] | complaints triage-corrections --from T --to T --out FILE [--as CLIENT_ID] | complaints desk-demo | complaints read-probe [--repeats N] [--customer ID] | complaints demo [--intake URL] [--timeout SECONDS] [--issuer URL]");
     return 2;
 }
 
@@ -258,9 +260,9 @@ async Task<int> Demo()
 
     // An auditor replays it as filed, exports it with its seals, and verifies the file offline.
     Console.WriteLine("As auditor-01: the complaint as it stood at version 1, then exported and verified offline:");
-    var audit = new Complaints.Cli.AuditCommands(["audit", "history", filed.ComplaintNumber, "--at-version", "1"], Identity, intakeAddress);
+    var audit = new Complaints.Cli.AuditCommands(["audit", "history", filed.ComplaintNumber, "--at-version", "1"], Identity, auditAddress);
     if (await audit.RunAsync() != 0) return 1;
     var export = Path.Combine(Path.GetTempPath(), $"complaint-{filed.ComplaintNumber}.jsonl");
-    if (await new Complaints.Cli.AuditCommands(["audit", "export", "--complaint", filed.ComplaintNumber, "--out", export], Identity, intakeAddress).RunAsync() != 0) return 1;
-    return await new Complaints.Cli.AuditCommands(["audit", "verify", export], Identity, intakeAddress).RunAsync();
+    if (await new Complaints.Cli.AuditCommands(["audit", "export", "--complaint", filed.ComplaintNumber, "--out", export], Identity, auditAddress).RunAsync() != 0) return 1;
+    return await new Complaints.Cli.AuditCommands(["audit", "verify", export], Identity, auditAddress).RunAsync();
 }

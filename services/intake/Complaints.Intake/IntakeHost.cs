@@ -24,9 +24,22 @@ public static class IntakeHost
             AuditStore.Configure(store);
         }, relayInstance: (marten, relay) =>
         {
-            // The daemon instance seals every committed event and signs the chain's head periodically.
+            // The daemon instance seals every committed event and signs the chain's head periodically,
+            // and serves the audit API, which signs exports' manifests: the signing key lives only here,
+            // never in the intake that faces channel systems (docs/audit.md).
             relay.Services.AddHostedServiceAfterSchema<EventSealer>();
             relay.Services.AddHostedServiceAfterSchema<PeriodicCheckpoints>();
+            // Checked when the service starts (not for --apply-schema): an instance without a valid key fails then, not at an auditor's first export.
+            relay.Services.AddOptions<AuditOptions>().BindConfiguration(AuditOptions.Section)
+                .Validate(o => CheckpointSigner.KeyProblem(o) is null, "Complaints:Audit:SigningKey must be an ECDSA P-256 private key, PKCS#8 DER in base64 (docs/audit.md)")
+                .ValidateOnStart();
+            relay.Services.AddSingleton<AuditStore>();
+            relay.Services.AddSingleton<CheckpointSigner>();
+            relay.Services.AddScoped<AuditBundles>();
+            relay.Services.AddScoped<ComplaintHistoryHandler>();
+            relay.Services.AddScoped<ExportComplaintsHandler>();
+            relay.Services.AddScoped<VerifyComplaintsHandler>();
+            relay.Services.AddScoped<PersonalDataReadsHandler>();
         });
         builder.Services.Configure<IntakeOptions>(builder.Configuration.GetSection(IntakeOptions.Section));
         builder.AddComplaintsMessaging(ServiceName);
@@ -35,21 +48,10 @@ public static class IntakeHost
         builder.Services.AddScoped<ListCustomerComplaintsHandler>();
         builder.Services.Configure<LegalHoldOptions>(builder.Configuration.GetSection(LegalHoldOptions.Section));
         builder.Services.AddScoped<EraseCustomerDataHandler>();
-        // Checked when the service starts (not for --apply-schema): an instance without a valid key fails then, not at an auditor's first export.
-        builder.Services.AddOptions<AuditOptions>().BindConfiguration(AuditOptions.Section)
-            .Validate(o => CheckpointSigner.KeyProblem(o) is null, "Complaints:Audit:SigningKey must be an ECDSA P-256 private key, PKCS#8 DER in base64 (docs/audit.md)")
-            .ValidateOnStart();
-        builder.Services.AddSingleton<AuditStore>();
-        builder.Services.AddSingleton<CheckpointSigner>();
-        builder.Services.AddScoped<AuditBundles>();
-        builder.Services.AddScoped<ComplaintHistoryHandler>();
-        builder.Services.AddScoped<ExportComplaintsHandler>();
-        builder.Services.AddScoped<VerifyComplaintsHandler>();
-        builder.Services.AddScoped<PersonalDataReadsHandler>();
 
         var app = builder.Build();
         app.MapGrpcService<IntakeApi>();
-        app.MapGrpcService<AuditApi>();
+        if (app.Configuration.GetValue(ComplaintsSettings.RunEventRelayKey, false)) app.MapGrpcService<AuditApi>();
         app.MapServiceDefaults();
         return app;
     }

@@ -147,8 +147,9 @@ spec:
         {{- include "complaints.connectionEnv" $root | nindent 8 }}
         - name: Complaints__RunEventRelay
           value: {{ .runEventRelay | quote }}
-        {{- if has .component (list "intake" "relay") }}
-        # Only intake (the audit API) and the relay (which signs checkpoints) hold the audit signing key.
+        {{- if eq .component "relay" }}
+        # Only the relay holds the audit signing key: it signs checkpoints and serves the audit API,
+        # which signs exports' manifests. Intake, which faces channel systems, never has it.
         - name: Complaints__Audit__SigningKey
           valueFrom:
             secretKeyRef: { name: {{ include "complaints.secretName" $root }}, key: audit-signing-key }

@@ -220,6 +220,42 @@ public sealed class AuditTests(PlatformFixture platform)
     }
 
     [Fact]
+    public async Task The_channel_facing_intake_starts_without_the_signing_key_and_serves_no_audit_api()
+    {
+        var (postgres, broker) = await platform.CreateIsolatedScopeAsync();
+        var intake = Complaints.Intake.IntakeHost.Build(["--contentRoot", AppContext.BaseDirectory], builder =>
+        {
+            builder.WebHost.UseUrls("http://127.0.0.1:0");
+            builder.Logging.ClearProviders();
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["ConnectionStrings:Postgres"] = postgres,
+                ["ConnectionStrings:RabbitMq"] = broker.ToString(),
+                [ComplaintsSettings.RunEventRelayKey] = "false",
+                ["Complaints:Auth:Authority"] = platform.IssuerAddress,
+                ["Complaints:Auth:RequireHttpsMetadata"] = "false",
+                ["Complaints:PersonalData:ActiveKeyId"] = "tests-1",
+                ["Complaints:PersonalData:KeyEncryptionKeys:tests-1"] = platform.KeyEncryptionKey,
+                // No Complaints:Audit:SigningKey: only the relay is given it.
+            });
+        });
+        await intake.StartAsync();
+        try
+        {
+            var filed = await new Contracts.Intake.V1.Intake.IntakeClient(platform.ChannelAs(intake, "channel-phone")).FileComplaintAsync(Requests.Valid());
+            Assert.NotEmpty(filed.ComplaintId);
+            var audit = new Contracts.Audit.V1.Audit.AuditClient(platform.ChannelAs(intake, "auditor-01"));
+            var refused = await Assert.ThrowsAsync<RpcException>(() => audit.GetComplaintHistoryAsync(new GetComplaintHistoryRequest { Complaint = filed.ComplaintId }).ResponseAsync);
+            Assert.Equal(StatusCode.Unimplemented, refused.StatusCode);
+        }
+        finally
+        {
+            await intake.StopAsync();
+            await intake.DisposeAsync();
+        }
+    }
+
+    [Fact]
     public async Task An_export_verifies_offline_after_its_database_is_dropped()
     {
         var (postgres, broker) = await platform.CreateIsolatedScopeAsync();
