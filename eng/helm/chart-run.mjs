@@ -131,8 +131,10 @@ async function main() {
     catch { await new Promise(r => setTimeout(r, 1000)); }
   }
   if (!serving) throw new Error(`the services did not all become healthy; logs in ${work}`);
+  if (!addresses.relay) throw new Error("the chart rendered no relay Deployment (component relay): nothing would serve the audit API");
   log("every workload answers its health check; taking a complaint from filing to closure");
   await run("demo", cli, ["demo", "--intake", addresses.intake, "--resolution", addresses.resolution, "--followup", addresses.followup,
+    "--audit", addresses.relay,
     "--issuer", issuer, "--timeout", "90"], cliEnv, { wait: true });
   log(`the chart's workloads took a complaint from filing to closure (logs in ${work})`);
 }

@@ -39,7 +39,26 @@ public sealed class AuditTests(PlatformFixture platform)
         await platform.WaitForComplaintAsync(id, c => c.History.Any(h => h.EventType == "callback_scheduled"), Timeout);
         await platform.FollowupAs(agent).RecordSurveyAsync(new RecordSurveyRequest { ComplaintId = id, Timeliness = 5, Solution = 4, Attitude = 5, Nps = 9 });
         await platform.WaitForComplaintAsync(id, c => c.Status == Contracts.Intake.V1.ComplaintStatus.Closed, Timeout);
+        await ReactionsAppendedAsync(Guid.Parse(id));
         return (id, agent, request);
+    }
+
+    /// <summary>
+    /// The platform's own reactions land in the stream after the change they answer, through the
+    /// relay: routing may move the resolution date at assignment, and resolution tells the customer
+    /// in a notice appended later, possibly after the closure. The stream is complete once every
+    /// moved date has its notice.
+    /// </summary>
+    private async Task ReactionsAppendedAsync(Guid id)
+    {
+        using var store = Store();
+        await PlatformFixture.UntilAsync(async () =>
+        {
+            await using var session = store.QuerySession();
+            var events = await session.Events.FetchStreamAsync(id);
+            var noticed = events.Select(e => e.Data).OfType<Contracts.Events.CustomerNotified>().Select(n => n.AboutVersion).ToHashSet();
+            return events.Where(e => e.Data is Contracts.Events.ResolutionDueChanged).All(e => noticed.Contains(e.Version));
+        }, "every moved resolution date noticed to the customer", Timeout);
     }
 
     /// <summary>The test's own reading of the event store, to fold independently of the service.</summary>
