@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Fault drill: files complaints under load while it crashes every service and the relay with
+# Fault drill: files complaints under load while it crashes every service and the leading relay
+# replica (the standby must take over) with
 # SIGKILL (eng/run.sh's supervisor starts each again, as Kubernetes would), stops and starts
 # RabbitMQ, restarts PostgreSQL, and crashes a service while the broker is down and another while
 # PostgreSQL is down, so each starts again during the outage; then checks
@@ -43,6 +44,30 @@ kill_and_restarted() {
   log "$1 started again by its supervisor"
 }
 crash() { sleep "$step"; kill_and_restarted "$1"; }
+# The relay replica that leads (its log's latest word on leading says so) is killed: the standby must
+# take over within seconds, and the load generator finds every complaint assigned all the same.
+leading_relay() {
+  local replica last
+  for replica in relay relay-b; do
+    last="$(grep -hoE 'This relay replica (leads|lost the relay lock)|exited with status' "$ROOT/.local/services/$replica.log" | tail -n 1)"
+    [ "$last" = "This relay replica leads" ] && { echo "$replica"; return 0; }
+  done
+  return 1
+}
+crash_leading_relay() {
+  sleep "$step"
+  local leader standby taken=false
+  leader="$(leading_relay)" || { log "FAILED: no relay replica leads"; exit 1; }
+  standby=relay; [ "$leader" = relay ] && standby=relay-b
+  local before; before="$(grep -c 'This relay replica leads' "$ROOT/.local/services/$standby.log" || true)"
+  kill_and_restarted "$leader"
+  for _ in $(seq 1 300); do
+    [ "$(grep -c 'This relay replica leads' "$ROOT/.local/services/$standby.log" || true)" -gt "$before" ] && { taken=true; break; }
+    sleep 0.1
+  done
+  $taken || { log "FAILED: $standby did not take over from $leader within 30 s"; exit 1; }
+  log "relay: $leader (leading) killed, $standby took over"
+}
 outage() { sleep "$step"; log "stopping $1"; "$ROOT/eng/infra.sh" "stop-$1"; sleep 5; log "starting $1"; "$ROOT/eng/infra.sh" up > /dev/null 2>&1; }
 # A service that starts while a dependency is down must wait for it (not ready meanwhile), not exit.
 crash_during_outage() {
@@ -51,7 +76,7 @@ crash_during_outage() {
   log "starting $2"; "$ROOT/eng/infra.sh" up > /dev/null 2>&1
 }
 crash routing
-crash relay
+crash_leading_relay
 outage postgres
 crash intake
 outage rabbitmq

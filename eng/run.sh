@@ -7,7 +7,7 @@
 #
 #   eng/run.sh             start everything and run the demo
 #   eng/run.sh stop        stop the services (eng/infra.sh down stops PostgreSQL and RabbitMQ)
-#   eng/run.sh kill NAME   SIGKILL one (intake, routing, resolution, followup, relay): a crash, for
+#   eng/run.sh kill NAME   SIGKILL one (intake, routing, resolution, followup, relay, relay-b): a crash, for
 #                          drills; its supervisor starts it again, as Kubernetes restarts a container
 #   eng/run.sh start NAME  start one (and its supervisor) if it is not running
 #
@@ -18,10 +18,11 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 RUN_DIR="$ROOT/.local/services"
 # name:project:port; "identity" is the local OpenID Connect issuer of the demo identities
-# (eng/dev-identities.json; production uses the company's identity provider). "relay" is the
-# intake binary running only the event relay (Marten's daemon in Solo mode), as the Helm chart
-# deploys it: exactly one relay runs, and intake itself runs none.
-SERVICES=(identity:Complaints.Identity:5100 intake:Complaints.Intake:5101 routing:Complaints.Routing:5102 resolution:Complaints.Resolution:5103 followup:Complaints.Followup:5104 relay:Complaints.Intake:5105)
+# (eng/dev-identities.json; production uses the company's identity provider). "relay" and
+# "relay-b" are the intake binary running the event relay, the sealer and the audit API, as the
+# Helm chart deploys them: two replicas, hot-cold (the one holding the relay lock publishes, the
+# other takes over when it goes; docs/operations.md), and intake itself runs none.
+SERVICES=(identity:Complaints.Identity:5100 intake:Complaints.Intake:5101 routing:Complaints.Routing:5102 resolution:Complaints.Resolution:5103 followup:Complaints.Followup:5104 relay:Complaints.Intake:5105 relay-b:Complaints.Intake:5106)
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 stop_services() {
@@ -84,7 +85,7 @@ start_service() {
     if [ -f "$supervisor" ] && kill -0 "$(cat "$supervisor")" 2>/dev/null; then
       echo "[run] $name is already running under its supervisor"; return 0
     fi
-    relay=false; [ "$name" = relay ] && relay=true
+    relay=false; case "$name" in relay*) relay=true ;; esac
     for dir in "$ROOT"/services/*/"$project" "$ROOT/tools/$project"; do [ -d "$dir" ] && break; done
     echo "[run] starting $name on 127.0.0.1:$port (log: .local/services/$name.log)"
     mkdir -p "$RUN_DIR"

@@ -40,10 +40,14 @@ function checkInvariants(file, manifests) {
   const envOf = (container, name) => container.env?.find((e) => e.name === name)?.value;
 
   const relays = deployments.filter((d) => envOf(d.spec.template.spec.containers[0], "Complaints__RunEventRelay") === "true");
-  if (relays.length !== 1) fail(`${file}: ${relays.length} Deployments run the event relay; exactly one must (Marten daemon in Solo mode)`);
+  if (relays.length !== 1) fail(`${file}: ${relays.length} Deployments run the event relay; exactly one must (its replicas elect one leader)`);
   for (const relay of relays) {
-    if (relay.spec.replicas !== 1) fail(`${file}: relay Deployment has replicas=${relay.spec.replicas}; must be 1`);
-    if (relay.spec.strategy?.type !== "Recreate") fail(`${file}: relay Deployment must use the Recreate strategy so two never overlap`);
+    // Hot-cold: a standby to take over when the leader's node goes, rolled one at a time so one always runs.
+    if (!(relay.spec.replicas >= 2)) fail(`${file}: relay Deployment has replicas=${relay.spec.replicas}; at least 2, so a standby takes over`);
+    if (relay.spec.strategy?.type !== "RollingUpdate" || relay.spec.strategy.rollingUpdate?.maxSurge !== 0)
+      fail(`${file}: relay Deployment must roll one replica at a time (RollingUpdate, maxSurge 0)`);
+    if (!relay.spec.template.spec.topologySpreadConstraints?.some((c) => c.topologyKey === "kubernetes.io/hostname"))
+      fail(`${file}: relay replicas must be spread over nodes, or the standby may die with the leader`);
     if (manifests.some((m) => m.kind === "HorizontalPodAutoscaler" && m.spec.scaleTargetRef.name === relay.metadata.name))
       fail(`${file}: the relay Deployment must not be autoscaled`);
   }

@@ -30,6 +30,13 @@ public sealed class ComplaintEventRelay : SubscriptionBase
 
     public static long StreamVersionOf(ConsumeContext context) => context.Headers.Get<long>(StreamVersionHeader) ?? 0;
 
+    private static readonly System.Diagnostics.Metrics.Counter<long> FailedPublishes = RelayMonitor.Meter.CreateCounter<long>(
+        "complaints.relay.failed_publishes", "{attempt}", "Publishes the broker did not confirm (unreachable, refused, returned unrouted); each is retried");
+    private long failedAttempts;
+
+    /// <summary>Publishes the broker did not confirm since this relay started (each is retried).</summary>
+    public long FailedAttempts => Interlocked.Read(ref failedAttempts);
+
     public ComplaintEventRelay(IBus bus, RelayFence fence, ILogger<ComplaintEventRelay> logger)
     {
         this.bus = bus;
@@ -89,6 +96,8 @@ public sealed class ComplaintEventRelay : SubscriptionBase
                 logger.Log(attempt < 10 ? LogLevel.Warning : LogLevel.Error, ex, "Relay of {EventType} {EventId} (stream {StreamId} v{Version}) failed on attempt {Attempt}; retrying in {Backoff}",
                     @event.EventTypeName, @event.Id, @event.StreamId, @event.Version, attempt, backoff);
                 activity?.AddEvent(new ActivityEvent("publish-retry"));
+                Interlocked.Increment(ref failedAttempts);
+                FailedPublishes.Add(1);
                 await Task.Delay(backoff, cancellationToken);
                 backoff = TimeSpan.FromTicks(Math.Min(MaxBackoff.Ticks, backoff.Ticks * 2));
             }

@@ -28,8 +28,8 @@ public static class ComplaintsSettings
     public const string EventStoreSchema = "complaints";
 
     /// <summary>
-    /// Whether this instance runs Marten's async daemon, which hosts the event relay. The daemon
-    /// runs in Solo mode (see docs/architecture.md), so exactly one instance may set this.
+    /// Whether this instance is a relay replica: it runs Marten's async daemon, which hosts the event
+    /// relay, while it holds the relay lock (hot-cold, RelayLeader; docs/architecture.md).
     /// </summary>
     public const string RunEventRelayKey = "Complaints:RunEventRelay";
 

@@ -18,9 +18,9 @@ public static class MartenDefaults
     /// The complaint event store: one Marten store, one stream per complaint (Guid ids), event
     /// headers on so each event keeps the trace context of the request that caused it.
     /// The instance configured with <see cref="ComplaintsSettings.RunEventRelayKey"/> also runs
-    /// the async daemon (Solo) with the relay that publishes committed events to RabbitMQ.
+    /// the async daemon, while it leads, with the relay that publishes committed events to RabbitMQ.
     /// </summary>
-    /// <param name="relayInstance">More work for the single daemon instance (Solo), e.g. subscriptions.</param>
+    /// <param name="relayInstance">More work for the relay replicas (services; their single-instance work waits for RelayLeader).</param>
     public static WebApplicationBuilder AddComplaintsEventStore(this WebApplicationBuilder builder, Action<StoreOptions>? configure = null,
         Action<MartenServiceCollectionExtensions.MartenConfigurationExpression, WebApplicationBuilder>? relayInstance = null)
     {
@@ -79,12 +79,14 @@ public static class MartenDefaults
 
         if (runRelay)
         {
-            // Solo, not HotCold: with the DistributedLock stand-in, HotCold fails on
-            // "Multiplexing is current incompatible with DbDataSource" (see eng/stand-in/README.md).
-            marten.AddAsyncDaemon(DaemonMode.Solo)
-                .AddSubscriptionWithServices<ComplaintEventRelay>(ServiceLifetime.Singleton);
+            // Hot-cold by our own lease, not Marten's HotCold mode (which, with the DistributedLock
+            // stand-in, fails on "Multiplexing is current incompatible with DbDataSource"; see
+            // eng/stand-in/README.md): the replica holding the relay lock runs the daemon (RelayLeader).
+            marten.AddSubscriptionWithServices<ComplaintEventRelay>(ServiceLifetime.Singleton);
             relayInstance?.Invoke(marten, builder);
             builder.Services.AddSingleton<RelayFence>();
+            builder.Services.AddSingleton<RelayLeader>();
+            builder.Services.AddHostedServiceAfterSchema(sp => sp.GetRequiredService<RelayLeader>());
             builder.Services.AddSingleton<RelayMonitor>();
             builder.Services.AddHealthChecks().AddCheck<RelayMonitor>("relay", tags: [RelayMonitor.HealthTag]);
         }

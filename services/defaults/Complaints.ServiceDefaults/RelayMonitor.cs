@@ -15,6 +15,12 @@ public sealed class RelayOptions
 
     /// <summary>How long the relay may publish nothing while events wait before it counts as stuck.</summary>
     public TimeSpan StallAlert { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>How often a standby relay replica tries the relay lock: the longest a takeover waits once the leader is gone.</summary>
+    public TimeSpan StandbyPoll { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How often the leader checks that the session holding its lock is alive.</summary>
+    public TimeSpan LeaseCheck { get; set; } = TimeSpan.FromSeconds(1);
 }
 
 /// <summary>

@@ -37,12 +37,12 @@ public sealed class DepartmentTaskTests(PlatformFixture platform)
         Assert.Equal("finance-desk", task.Contact);
         Assert.Equal(platform.Clock.GetUtcNow().AddHours(8), task.DueBy.ToDateTimeOffset());
         var board = platform.RoutingAs("sup-billing");
-        await PlatformFixture.UntilAsync(async () => (await board.GetTeamBoardAsync(new Contracts.Routing.V1.GetTeamBoardRequest()))
+        await PlatformFixture.UntilAsync(async () => (await board.GetWholeTeamBoardAsync(new Contracts.Routing.V1.GetTeamBoardRequest()))
             .Cases.Any(c => c.Case.ComplaintId == id && c.NextDeadline.Equals(task.DueBy)), "routing holds the case to the finance department's answer");
 
         // The agent's queue shows the answer awaited, not yet overdue.
         QueueEntry? entry = null;
-        await PlatformFixture.UntilAsync(async () => (entry = (await platform.ResolutionAs(agent).ListQueueAsync(new ListQueueRequest()))
+        await PlatformFixture.UntilAsync(async () => (entry = (await platform.ResolutionAs(agent).ListWholeQueueAsync(new ListQueueRequest()))
             .Entries.FirstOrDefault(e => e.ComplaintId == id))?.DepartmentAnswers.Count == 1, "the queue shows the finance answer awaited");
         Assert.Equal((task.TaskId, "finance", task.DueBy, false), (entry!.DepartmentAnswers[0].TaskId, entry.DepartmentAnswers[0].Department,
             entry.DepartmentAnswers[0].DueBy, entry.DepartmentAnswers[0].Overdue));
@@ -51,8 +51,8 @@ public sealed class DepartmentTaskTests(PlatformFixture platform)
         await platform.SweepSlaAsync(id);
 
         // Overdue in the supervisor's view of the agent's queue (the case is now at supervisor tier).
-        var supervisorView = await platform.ResolutionAs("sup-billing").ListQueueAsync(new ListQueueRequest { AgentId = agent });
-        var overdue = supervisorView.Entries.Concat((await platform.ResolutionAs("sup-billing").ListQueueAsync(new ListQueueRequest())).Entries)
+        var supervisorView = await platform.ResolutionAs("sup-billing").ListWholeQueueAsync(new ListQueueRequest { AgentId = agent });
+        var overdue = supervisorView.Entries.Concat((await platform.ResolutionAs("sup-billing").ListWholeQueueAsync(new ListQueueRequest())).Entries)
             .First(e => e.ComplaintId == id).DepartmentAnswers.Single();
         Assert.True(overdue.Overdue);
 

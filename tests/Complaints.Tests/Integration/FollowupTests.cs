@@ -306,8 +306,8 @@ public sealed class FollowupTests(PlatformFixture platform)
         var deadline = DateTime.UtcNow + Timeout;
         while (DateTime.UtcNow < deadline)
         {
-            var q1 = await platform.Routing.ListAgentCasesAsync(new Contracts.Routing.V1.ListAgentCasesRequest { AgentId = agent1 });
-            var q3 = await platform.Routing.ListAgentCasesAsync(new Contracts.Routing.V1.ListAgentCasesRequest { AgentId = agent3 });
+            var q1 = await platform.Routing.ListAllAgentCasesAsync(new Contracts.Routing.V1.ListAgentCasesRequest { AgentId = agent1 });
+            var q3 = await platform.Routing.ListAllAgentCasesAsync(new Contracts.Routing.V1.ListAgentCasesRequest { AgentId = agent3 });
             if (q1.Cases.Single(c => c.ComplaintId == id1).FirstResponseSent && q3.Cases.Single(c => c.ComplaintId == id3).FirstResponseSent) return;
             await Task.Delay(100);
         }

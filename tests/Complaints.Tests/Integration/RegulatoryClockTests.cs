@@ -17,7 +17,7 @@ public sealed class RegulatoryClockIntegrationTests(PlatformFixture platform)
     // The team's board, as a manager sees it: the case stays there whoever owns it after escalations.
     private async Task<RegulatoryClock> ClockAsync(string complaintId, string name)
     {
-        var board = await platform.Routing.GetTeamBoardAsync(new GetTeamBoardRequest { Team = "privacy-office" });
+        var board = await platform.Routing.GetWholeTeamBoardAsync(new GetTeamBoardRequest { Team = "privacy-office" });
         var found = board.Cases.FirstOrDefault(c => c.Case.ComplaintId == complaintId)?.Case.RegulatoryClocks.FirstOrDefault(c => c.Name == name);
         return found ?? throw new Xunit.Sdk.XunitException($"no clock {name} for {complaintId} on the board: {board}");
     }

@@ -59,7 +59,7 @@ public sealed class ReliabilityTests(PlatformFixture platform)
         {
             ComplaintId = filed.ComplaintId, Emotion = "out_of_control", Reason = "the customer was shouting on the call",
         });
-        async Task<string?> PriorityAsync() => (await platform.ResolutionAs(assigned.AgentId).ListQueueAsync(new ListQueueRequest()))
+        async Task<string?> PriorityAsync() => (await platform.ResolutionAs(assigned.AgentId).ListWholeQueueAsync(new ListQueueRequest()))
             .Entries.SingleOrDefault(e => e.ComplaintId == filed.ComplaintId)?.Priority;
         await PlatformFixture.UntilAsync(async () => await PriorityAsync() == "high", "resolution follows the correction");
 
@@ -70,7 +70,7 @@ public sealed class ReliabilityTests(PlatformFixture platform)
     }
 
     private async Task<bool> InCasesOfAsync(string assignee, string id) =>
-        (await platform.Routing.ListAgentCasesAsync(new ListAgentCasesRequest { AgentId = assignee })).Cases.Any(c => c.ComplaintId == id);
+        (await platform.Routing.ListAllAgentCasesAsync(new ListAgentCasesRequest { AgentId = assignee })).Cases.Any(c => c.ComplaintId == id);
 
     [Fact]
     public async Task A_resolution_redelivered_after_the_reopening_leaves_the_case_open()
@@ -107,7 +107,7 @@ public sealed class ReliabilityTests(PlatformFixture platform)
     {
         var filed = await platform.Intake.FileComplaintAsync(Billing());
         var assigned = await platform.WaitForComplaintAsync(filed.ComplaintId, c => c.Status == ComplaintStatus.Assigned, Timeout);
-        await PlatformFixture.UntilAsync(async () => (await platform.Resolution.ListQueueAsync(new ListQueueRequest { AgentId = assigned.AgentId }))
+        await PlatformFixture.UntilAsync(async () => (await platform.Resolution.ListWholeQueueAsync(new ListQueueRequest { AgentId = assigned.AgentId }))
             .Entries.Any(e => e.ComplaintId == filed.ComplaintId), "resolution files the assigned case");
 
         // The update is committed, but RabbitMQ is cut off, so resolution's case file never hears of it.
@@ -253,7 +253,7 @@ public sealed class ReliabilityTests(PlatformFixture platform)
         }
 
         // Once it is back, the waiting event is consumed: routing stops the first-response clock.
-        await PlatformFixture.UntilAsync(async () => (await platform.Routing.ListAgentCasesAsync(new ListAgentCasesRequest { AgentId = assigned.AgentId }))
+        await PlatformFixture.UntilAsync(async () => (await platform.Routing.ListAllAgentCasesAsync(new ListAgentCasesRequest { AgentId = assigned.AgentId }))
                    .Cases.Single(c => c.ComplaintId == filed.ComplaintId).FirstResponseSent, "the event consumed during the outage is consumed once PostgreSQL is back");
     }
 
@@ -319,6 +319,7 @@ public sealed class ReliabilityTests(PlatformFixture platform)
         // ... so a second one, as a wrongly configured intake would run, is fenced off.
         await using var database = NpgsqlDataSource.Create(platform.PostgresConnectionString);
         await using var second = new RelayFence(database, NullLogger<RelayFence>.Instance);
+        Assert.False(await second.TryTakeAsync(CancellationToken.None));
         await Assert.ThrowsAsync<RelayFencedException>(() => second.EnsureHeldAsync(CancellationToken.None));
 
         // And the first goes on publishing.
@@ -414,9 +415,10 @@ public sealed class ReliabilityTests(PlatformFixture platform)
             var intake = new Contracts.Intake.V1.Intake.IntakeClient(platform.ChannelAs(app, "channel-phone"));
             var filed = await intake.FileComplaintAsync(Billing());
             var monitor = app.Services.GetRequiredService<RelayMonitor>();
+            var relay = app.Services.GetRequiredService<ComplaintEventRelay>();
 
             // Returned by the broker, so retried, not confirmed: the event stays waiting.
-            await Task.Delay(TimeSpan.FromSeconds(3));
+            await PlatformFixture.UntilAsync(() => Task.FromResult(relay.FailedAttempts >= 2), "the broker returned the event twice");
             var (highWater, position) = await monitor.ReadAsync(CancellationToken.None);
             Assert.True(highWater > position, "the relay confirmed an event that no queue received");
 

@@ -61,7 +61,7 @@ public sealed class ResolutionWorkflowTests(PlatformFixture platform)
         Assert.Contains("\"channel\":\"email\"", history.History[^1].DataJson);
 
         // Routing closes the case: out of the agent's queue, and no SLA breach follows.
-        await WaitAsync(async () => !(await platform.Routing.ListAgentCasesAsync(new ListAgentCasesRequest { AgentId = agent })).Cases.Any(c => c.ComplaintId == id));
+        await WaitAsync(async () => !(await platform.Routing.ListAllAgentCasesAsync(new ListAgentCasesRequest { AgentId = agent })).Cases.Any(c => c.ComplaintId == id));
         platform.Clock.Advance(TimeSpan.FromDays(3));
         await platform.SweepSlaAsync(id);
         Assert.DoesNotContain((await HistoryAsync(id)).History, h => h.EventType == "sla_breached");
@@ -83,7 +83,7 @@ public sealed class ResolutionWorkflowTests(PlatformFixture platform)
             ComplaintId = id, Channel = "sms", Message = "I have your complaint and will call you by 3 pm today.",
         });
         // Routing hears of it over RabbitMQ.
-        await WaitAsync(async () => (await platform.Routing.ListAgentCasesAsync(new ListAgentCasesRequest { AgentId = agent }))
+        await WaitAsync(async () => (await platform.Routing.ListAllAgentCasesAsync(new ListAgentCasesRequest { AgentId = agent }))
             .Cases.Single(c => c.ComplaintId == id).FirstResponseSent);
 
         platform.Clock.Advance(TimeSpan.FromMinutes(15));
@@ -314,7 +314,7 @@ public sealed class ResolutionWorkflowTests(PlatformFixture platform)
         QueueEntry? entry = null;
         await WaitAsync(async () =>
         {
-            entry = (await platform.Resolution.ListQueueAsync(new ListQueueRequest { AgentId = agent })).Entries.FirstOrDefault(e => e.ComplaintId == id);
+            entry = (await platform.Resolution.ListWholeQueueAsync(new ListQueueRequest { AgentId = agent })).Entries.FirstOrDefault(e => e.ComplaintId == id);
             return entry is not null && (condition?.Invoke(entry) ?? true);
         });
         return entry!;

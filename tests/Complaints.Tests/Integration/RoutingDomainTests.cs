@@ -37,7 +37,7 @@ public sealed class RoutingDomainTests(PlatformFixture platform)
         var assigned = await platform.WaitForComplaintAsync(filed.ComplaintId, Assigned, Timeout);
         Assert.Equal(("billing", "agent", "general"), (assigned.Team, assigned.Tier, assigned.Priority));
         Assert.StartsWith("bill-", assigned.AgentId);
-        var agentQueue = await platform.Routing.ListAgentCasesAsync(new ListAgentCasesRequest { AgentId = assigned.AgentId });
+        var agentQueue = await platform.Routing.ListAllAgentCasesAsync(new ListAgentCasesRequest { AgentId = assigned.AgentId });
         Assert.Contains(agentQueue.Cases, c => c.ComplaintId == filed.ComplaintId);
 
         // Nothing is due yet.
@@ -56,9 +56,9 @@ public sealed class RoutingDomainTests(PlatformFixture platform)
         Assert.Contains("\"toTier\":\"supervisor\"", escalation.DataJson);
         Assert.Contains("first response deadline", escalation.DataJson);
         Assert.Equal(("supervisor", "sup-billing"), (afterFirst.Tier, afterFirst.AgentId));
-        var supervisorQueue = await platform.Routing.ListAgentCasesAsync(new ListAgentCasesRequest { AgentId = "sup-billing" });
+        var supervisorQueue = await platform.Routing.ListAllAgentCasesAsync(new ListAgentCasesRequest { AgentId = "sup-billing" });
         Assert.Contains(supervisorQueue.Cases, c => c.ComplaintId == filed.ComplaintId && c.Tier == "supervisor");
-        var agentAfter = await platform.Routing.ListAgentCasesAsync(new ListAgentCasesRequest { AgentId = assigned.AgentId });
+        var agentAfter = await platform.Routing.ListAllAgentCasesAsync(new ListAgentCasesRequest { AgentId = assigned.AgentId });
         Assert.DoesNotContain(agentAfter.Cases, c => c.ComplaintId == filed.ComplaintId);
 
         // A second sweep at the same time changes nothing.
@@ -102,7 +102,7 @@ public sealed class RoutingDomainTests(PlatformFixture platform)
             responses.Add(filed);
         }
 
-        var queue = await platform.Routing.ListAgentCasesAsync(new ListAgentCasesRequest { AgentId = "priv-01" });
+        var queue = await platform.Routing.ListAllAgentCasesAsync(new ListAgentCasesRequest { AgentId = "priv-01" });
         Assert.True(queue.HostileCases <= 2, $"priv-01 holds {queue.HostileCases} hostile cases");
         var third = await platform.Intake.GetComplaintAsync(new GetComplaintRequest { ComplaintId = responses[^1].ComplaintId });
         Assert.Equal(("supervisor", "sup-privacy"), (third.Tier, third.AgentId));

@@ -29,7 +29,7 @@ public sealed class SupervisorDeskTests(PlatformFixture platform)
         var from = complaint.AgentId;
         var to = from == "bill-01" ? "bill-02" : "bill-01";
         var supervisor = platform.RoutingAs("sup-billing");
-        var before = await supervisor.GetTeamBoardAsync(new GetTeamBoardRequest());
+        var before = await supervisor.GetWholeTeamBoardAsync(new GetTeamBoardRequest());
 
         var moved = await supervisor.ReassignCaseAsync(new ReassignCaseRequest
         {
@@ -37,11 +37,11 @@ public sealed class SupervisorDeskTests(PlatformFixture platform)
         });
 
         Assert.Equal((to, from, "agent", "billing"), (moved.AgentId, moved.PreviousAssigneeId, moved.Tier, moved.Team));
-        var after = await supervisor.GetTeamBoardAsync(new GetTeamBoardRequest());
+        var after = await supervisor.GetWholeTeamBoardAsync(new GetTeamBoardRequest());
         Assert.Equal(OpenLoad(before, from) - 1, OpenLoad(after, from));
         Assert.Equal(OpenLoad(before, to) + 1, OpenLoad(after, to));
-        Assert.Contains((await platform.Routing.ListAgentCasesAsync(new ListAgentCasesRequest { AgentId = to })).Cases, c => c.ComplaintId == complaint.ComplaintId);
-        Assert.DoesNotContain((await platform.Routing.ListAgentCasesAsync(new ListAgentCasesRequest { AgentId = from })).Cases, c => c.ComplaintId == complaint.ComplaintId);
+        Assert.Contains((await platform.Routing.ListAllAgentCasesAsync(new ListAgentCasesRequest { AgentId = to })).Cases, c => c.ComplaintId == complaint.ComplaintId);
+        Assert.DoesNotContain((await platform.Routing.ListAllAgentCasesAsync(new ListAgentCasesRequest { AgentId = from })).Cases, c => c.ComplaintId == complaint.ComplaintId);
         var history = (await platform.Intake.GetComplaintAsync(new GetComplaintRequest { ComplaintId = complaint.ComplaintId })).History;
         Assert.Contains(history, h => h.EventType == "complaint_assigned" && h.DataJson.Contains("reassigned by sup-billing") && h.DataJson.Contains("on leave"));
 
@@ -69,7 +69,7 @@ public sealed class SupervisorDeskTests(PlatformFixture platform)
     {
         var complaint = await FileBillingComplaintAsync();
         var supervisor = platform.RoutingAs("sup-billing");
-        var before = await supervisor.GetTeamBoardAsync(new GetTeamBoardRequest());
+        var before = await supervisor.GetWholeTeamBoardAsync(new GetTeamBoardRequest());
 
         var escalated = await supervisor.EscalateCaseAsync(new EscalateCaseRequest
         {
@@ -80,7 +80,7 @@ public sealed class SupervisorDeskTests(PlatformFixture platform)
         var after = await platform.Intake.GetComplaintAsync(new GetComplaintRequest { ComplaintId = complaint.ComplaintId });
         Assert.Equal(("manager", escalated.AssigneeId), (after.Tier, after.AgentId));
         Assert.Contains(after.History, h => h.EventType == "complaint_escalated" && h.DataJson.Contains("escalated by hand by sup-billing"));
-        var board = await supervisor.GetTeamBoardAsync(new GetTeamBoardRequest());
+        var board = await supervisor.GetWholeTeamBoardAsync(new GetTeamBoardRequest());
         Assert.Equal(OpenLoad(before, complaint.AgentId) - 1, OpenLoad(board, complaint.AgentId));
         Assert.Contains(board.Cases, c => c.Case.ComplaintId == complaint.ComplaintId && c.Case.Tier == "manager");
 
@@ -98,27 +98,72 @@ public sealed class SupervisorDeskTests(PlatformFixture platform)
         var supervisor = platform.RoutingAs("sup-billing");
         BoardCase Ours(GetTeamBoardResponse board) => board.Cases.Single(c => c.Case.ComplaintId == complaint.ComplaintId);
 
-        var fresh = Ours(await supervisor.GetTeamBoardAsync(new GetTeamBoardRequest { AtRiskWithinMinutes = 5 }));
+        var fresh = Ours(await supervisor.GetWholeTeamBoardAsync(new GetTeamBoardRequest { AtRiskWithinMinutes = 5 }));
         Assert.Equal((false, false), (fresh.AtRisk, fresh.Breaching));
         Assert.Equal(complaint.FirstResponseDue, fresh.NextDeadline);
 
         // Seven of the ten minutes to the first response gone: three left, inside a five-minute window.
         platform.Clock.Advance(TimeSpan.FromMinutes(7));
-        var atRisk = await supervisor.GetTeamBoardAsync(new GetTeamBoardRequest { AtRiskWithinMinutes = 5 });
+        var atRisk = await supervisor.GetWholeTeamBoardAsync(new GetTeamBoardRequest { AtRiskWithinMinutes = 5 });
         Assert.Equal((true, false), (Ours(atRisk).AtRisk, Ours(atRisk).Breaching));
         Assert.True(atRisk.AtRisk >= 1);
 
         // Past the deadline, even before the sweeper has recorded the breach: breaching, listed first.
         platform.Clock.Advance(TimeSpan.FromMinutes(4));
-        var late = await supervisor.GetTeamBoardAsync(new GetTeamBoardRequest { AtRiskWithinMinutes = 5 });
+        var late = await supervisor.GetWholeTeamBoardAsync(new GetTeamBoardRequest { AtRiskWithinMinutes = 5 });
         Assert.True(Ours(late).Breaching);
         Assert.True(late.Cases[0].Breaching);
         Assert.True(late.Breaching >= 1);
 
         var notTheirs = await Assert.ThrowsAsync<RpcException>(() => platform.RoutingAs("sup-care").GetTeamBoardAsync(new GetTeamBoardRequest { Team = "billing" }).ResponseAsync);
         Assert.Equal(StatusCode.PermissionDenied, notTheirs.StatusCode);
-        var managerView = await platform.Routing.GetTeamBoardAsync(new GetTeamBoardRequest { Team = "billing" });
+        var managerView = await platform.Routing.GetWholeTeamBoardAsync(new GetTeamBoardRequest { Team = "billing" });
         Assert.Contains(managerView.Cases, c => c.Case.ComplaintId == complaint.ComplaintId);
+    }
+
+    [Fact]
+    public async Task Boards_and_queues_come_a_page_at_a_time_and_paging_through_gives_every_case_once()
+    {
+        var ours = new List<GetComplaintResponse>();
+        for (var i = 0; i < 3; i++) ours.Add(await FileBillingComplaintAsync());
+        var supervisor = platform.RoutingAs("sup-billing");
+
+        var seen = new List<string>();
+        var token = "";
+        var pages = 0;
+        int total;
+        do
+        {
+            var page = await supervisor.GetTeamBoardAsync(new GetTeamBoardRequest { PageSize = 2, PageToken = token });
+            Assert.InRange(page.Cases.Count, 1, 2);
+            total = page.TotalSize;
+            seen.AddRange(page.Cases.Select(c => c.Case.ComplaintId));
+            token = page.NextPageToken;
+            pages++;
+        } while (token.Length > 0);
+        Assert.True(pages >= 2, $"{total} open billing cases came in {pages} page(s) of two");
+        Assert.Equal(seen.Count, seen.Distinct().Count());
+        Assert.Subset(seen.ToHashSet(), ours.Select(c => c.ComplaintId).ToHashSet());
+        Assert.Equal(total, seen.Count);
+
+        // An agent's own lists page the same way.
+        var agent = ours[0].AgentId;
+        var firstOfQueue = await platform.ResolutionAs(agent).ListQueueAsync(new Contracts.Resolution.V1.ListQueueRequest { PageSize = 1 });
+        Assert.Single(firstOfQueue.Entries);
+        Assert.Equal(firstOfQueue.TotalSize > 1, firstOfQueue.NextPageToken.Length > 0);
+        var firstOfCases = await platform.RoutingAs(agent).ListAgentCasesAsync(new ListAgentCasesRequest { PageSize = 1 });
+        Assert.Single(firstOfCases.Cases);
+        Assert.Equal(firstOfCases.TotalSize > 1, firstOfCases.NextPageToken.Length > 0);
+
+        // A token is the list's own: not made up, not another team's, and no negative page size.
+        var madeUp = await Assert.ThrowsAsync<RpcException>(() => supervisor.GetTeamBoardAsync(new GetTeamBoardRequest { PageToken = "page-2" }).ResponseAsync);
+        Assert.Equal(StatusCode.InvalidArgument, madeUp.StatusCode);
+        Assert.Contains("page_token", madeUp.Status.Detail);
+        var billingToken = (await platform.Routing.GetTeamBoardAsync(new GetTeamBoardRequest { Team = "billing", PageSize = 1 })).NextPageToken;
+        var otherList = await Assert.ThrowsAsync<RpcException>(() => platform.Routing.GetTeamBoardAsync(new GetTeamBoardRequest { Team = "customer-care", PageToken = billingToken }).ResponseAsync);
+        Assert.Equal(StatusCode.InvalidArgument, otherList.StatusCode);
+        var negative = await Assert.ThrowsAsync<RpcException>(() => supervisor.GetTeamBoardAsync(new GetTeamBoardRequest { PageSize = -1 }).ResponseAsync);
+        Assert.Contains("page_size", negative.Status.Detail);
     }
 }
 

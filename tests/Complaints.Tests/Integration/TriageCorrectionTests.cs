@@ -50,9 +50,9 @@ public sealed class TriageCorrectionTests(PlatformFixture platform)
         var correction = Assert.Single(after.History, h => h.EventType == "triage_corrected");
         Assert.Contains(agent, correction.DataJson);
         Assert.Contains("courier's redelivery charge", correction.DataJson);
-        Assert.DoesNotContain((await platform.Routing.ListAgentCasesAsync(new ListAgentCasesRequest { AgentId = agent })).Cases,
+        Assert.DoesNotContain((await platform.Routing.ListAllAgentCasesAsync(new ListAgentCasesRequest { AgentId = agent })).Cases,
             c => c.ComplaintId == complaint.ComplaintId);
-        Assert.Contains((await platform.Routing.ListAgentCasesAsync(new ListAgentCasesRequest { AgentId = corrected.AssigneeId })).Cases,
+        Assert.Contains((await platform.Routing.ListAllAgentCasesAsync(new ListAgentCasesRequest { AgentId = corrected.AssigneeId })).Cases,
             c => c.ComplaintId == complaint.ComplaintId);
 
         // The old agent no longer holds it: only its new owner, their supervisor or a manager may correct it now.
@@ -69,7 +69,7 @@ public sealed class TriageCorrectionTests(PlatformFixture platform)
         var complaint = await FileAsync("I was charged a fee twice on my bill.");
         var agent = complaint.AgentId;
         Contracts.Resolution.V1.QueueEntry? entry = null;
-        await PlatformFixture.UntilAsync(async () => (entry = (await platform.ResolutionAs(agent).ListQueueAsync(new Contracts.Resolution.V1.ListQueueRequest()))
+        await PlatformFixture.UntilAsync(async () => (entry = (await platform.ResolutionAs(agent).ListWholeQueueAsync(new Contracts.Resolution.V1.ListQueueRequest()))
             .Entries.SingleOrDefault(e => e.ComplaintId == complaint.ComplaintId)) is { Priority.Length: > 0 }, "the case is in the agent's queue with its triage");
         Assert.Equal("general", entry!.Priority);
 
@@ -80,7 +80,7 @@ public sealed class TriageCorrectionTests(PlatformFixture platform)
         Assert.Contains(corrected.Changes, c => c is { Aspect: "priority", From: "general", To: "high" });
 
         // Resolution's case file follows the correction (it kept the old priority).
-        await PlatformFixture.UntilAsync(async () => (await platform.ResolutionAs(agent).ListQueueAsync(new Contracts.Resolution.V1.ListQueueRequest()))
+        await PlatformFixture.UntilAsync(async () => (await platform.ResolutionAs(agent).ListWholeQueueAsync(new Contracts.Resolution.V1.ListQueueRequest()))
             .Entries.Single(e => e.ComplaintId == complaint.ComplaintId).Priority == "high", "the queue shows the corrected priority");
     }
 
@@ -223,7 +223,7 @@ public sealed class TriageCorrectionTests(PlatformFixture platform)
             return kpis.NuisanceContactsExcluded == 1;
         }, "the confirmed nuisance contact leaves the KPIs", Timeout);
         Assert.Equal((1, 0), (before.Kpis[0].Complaints, kpis.Kpis[0].Complaints));
-        var queue = await platform.Routing.ListAgentCasesAsync(new ListAgentCasesRequest { AgentId = complaint.AgentId });
+        var queue = await platform.Routing.ListAllAgentCasesAsync(new ListAgentCasesRequest { AgentId = complaint.AgentId });
         Assert.Contains(queue.Cases, c => c.ComplaintId == complaint.ComplaintId && c.Nuisance);
     }
 

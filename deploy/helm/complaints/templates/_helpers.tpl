@@ -253,6 +253,16 @@ spec:
   affinity:
     {{- toYaml . | nindent 4 }}
   {{- end }}
+  {{- if eq .component "relay" }}
+  # The standby is worth having only on another node than the leader.
+  topologySpreadConstraints:
+    - maxSkew: 1
+      topologyKey: kubernetes.io/hostname
+      whenUnsatisfiable: ScheduleAnyway
+      labelSelector:
+        matchLabels:
+          {{- include "complaints.selectorLabels" . | nindent 10 }}
+  {{- end }}
 {{- end -}}
 
 {{/* Egress rules a component needs: DNS, and the dependencies it names. {"root": $, "needs": ["postgresql", "rabbitmq"]} */}}

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Complaints.Contracts.Audit;
+using Complaints.ServiceDefaults;
 using Microsoft.Extensions.Options;
 
 namespace Complaints.Intake.Audit;
@@ -85,10 +86,13 @@ public sealed class CheckpointSigner : IDisposable
 }
 
 /// <summary>In the daemon instance: signs the head every interval, so tampering is caught even without exports.</summary>
-public sealed class PeriodicCheckpoints(CheckpointSigner signer, IOptions<AuditOptions> options, TimeProvider clock, ILogger<PeriodicCheckpoints> logger)
+public sealed class PeriodicCheckpoints(CheckpointSigner signer, RelayLeader leader, IOptions<AuditOptions> options, TimeProvider clock, ILogger<PeriodicCheckpoints> logger)
     : BackgroundService
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    // Only the relay's leading replica signs (RelayLeader).
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => leader.WhileLeadingAsync(SignPeriodicallyAsync, stoppingToken);
+
+    private async Task SignPeriodicallyAsync(CancellationToken stoppingToken)
     {
         var interval = options.Value.CheckpointInterval;
         if (interval <= TimeSpan.Zero) return;

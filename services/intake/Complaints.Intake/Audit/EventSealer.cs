@@ -1,3 +1,4 @@
+using Complaints.ServiceDefaults;
 using Microsoft.Extensions.Options;
 
 namespace Complaints.Intake.Audit;
@@ -6,13 +7,16 @@ namespace Complaints.Intake.Audit;
 /// Seals every committed complaint event into the hash chains, within a second or so of commit. It
 /// runs in the single daemon instance (the relay), reads the store's own rows up to Marten's
 /// high-water mark and records its position in the same transaction as the seals: sealing is never
-/// half done, never skips, and resumes where it stopped.
+/// half done, never skips, and resumes where it stopped. Of the relay's replicas, the leader seals
+/// (<see cref="RelayLeader"/>); a standby takes over where the leader stopped.
 /// </summary>
-public sealed class EventSealer(AuditStore audit, IOptions<AuditOptions> options, ILogger<EventSealer> logger) : BackgroundService
+public sealed class EventSealer(AuditStore audit, RelayLeader leader, IOptions<AuditOptions> options, ILogger<EventSealer> logger) : BackgroundService
 {
     private const int BatchSize = 1000;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => leader.WhileLeadingAsync(SealAsync, stoppingToken);
+
+    private async Task SealAsync(CancellationToken stoppingToken)
     {
         var failures = 0;
         while (!stoppingToken.IsCancellationRequested)

@@ -1,4 +1,5 @@
 using Complaints.Contracts.Resolution.V1;
+using Complaints.ServiceDefaults;
 using Complaints.ServiceDefaults.Security;
 using Google.Protobuf.WellKnownTypes;
 using Marten;
@@ -7,7 +8,7 @@ namespace Complaints.Resolution.Queue;
 
 /// <summary>
 /// An agent's open cases, the most urgent SLA deadline first, with a missed daily update and the
-/// answers awaited from other departments (overdue ones marked).
+/// answers awaited from other departments (overdue ones marked), a page at a time.
 /// </summary>
 public sealed class ListQueueHandler(IQuerySession session, TimeProvider clock)
 {
@@ -15,13 +16,17 @@ public sealed class ListQueueHandler(IQuerySession session, TimeProvider clock)
     {
         var agentId = string.IsNullOrWhiteSpace(request.AgentId) ? caller.Subject : request.AgentId.Trim();
         caller.Require(agentId == caller.Subject || !caller.Is(Roles.Agent), "an agent sees only their own queue");
+        var violations = new FieldViolations();
+        var paging = PageRequest.Parse(request.PageSize, request.PageToken, $"queue:{agentId}", violations);
+        violations.ThrowIfAny();
         var files = await session.Query<CaseFile>().Where(f => f.AssigneeId == agentId && f.Resolved == false).ToListAsync(cancellationToken);
         // A supervisor sees another person's queue only as far as it holds their own team's cases.
         if (agentId != caller.Subject && caller.Is(Roles.Supervisor)) files = files.Where(f => f.Team == caller.Team).ToList();
 
         var now = clock.GetUtcNow();
-        var response = new ListQueueResponse { AgentId = agentId };
-        response.Entries.AddRange(files.OrderBy(f => f.NextDeadline ?? DateTimeOffset.MaxValue).Select(f => new QueueEntry
+        var (page, nextPageToken) = paging.Take(files, f => new PageKey(PageKey.Time(f.NextDeadline), 0, f.Id));
+        var response = new ListQueueResponse { AgentId = agentId, NextPageToken = nextPageToken, TotalSize = files.Count };
+        response.Entries.AddRange(page.Select(f => new QueueEntry
         {
             ComplaintId = f.Id.ToString(),
             Priority = f.Priority,

@@ -7,12 +7,15 @@ using Marten;
 
 namespace Complaints.Routing.AgentCases;
 
-/// <summary>An agent's (or supervisor's) open cases, the nearest deadline first.</summary>
+/// <summary>An agent's (or supervisor's) open cases, the nearest deadline first, a page at a time.</summary>
 public sealed class ListAgentCasesHandler(IQuerySession session, TeamDirectory teams, TimeProvider clock)
 {
     public async Task<ListAgentCasesResponse> HandleAsync(ListAgentCasesRequest request, Caller caller, CancellationToken cancellationToken)
     {
         var agentId = string.IsNullOrWhiteSpace(request.AgentId) ? caller.Subject : request.AgentId.Trim();
+        var violations = new FieldViolations();
+        var paging = PageRequest.Parse(request.PageSize, request.PageToken, $"cases:{agentId}", violations);
+        violations.ThrowIfAny();
         if (agentId != caller.Subject)
         {
             caller.Require(!caller.Is(Roles.Agent), "an agent sees only their own cases");
@@ -21,13 +24,15 @@ public sealed class ListAgentCasesHandler(IQuerySession session, TeamDirectory t
         }
         var cases = await session.Query<OpenCase>()
             .Where(c => c.AssigneeId == agentId && c.Open)
-            .OrderBy(c => c.ResolutionDue)
             .ToListAsync(cancellationToken);
-        var ordered = cases.OrderBy(c => c.NextDeadline ?? DateTimeOffset.MaxValue).ThenBy(c => c.ResolutionDue);
+        var (page, nextPageToken) = paging.Take(cases, c => new PageKey(PageKey.Time(c.NextDeadline), PageKey.Time(c.ResolutionDue), c.Id));
 
-        var response = new ListAgentCasesResponse { AgentId = agentId, HostileCases = cases.Count(c => c.Hostile) };
+        var response = new ListAgentCasesResponse
+        {
+            AgentId = agentId, HostileCases = cases.Count(c => c.Hostile), NextPageToken = nextPageToken, TotalSize = cases.Count,
+        };
         var now = clock.GetUtcNow();
-        response.Cases.AddRange(ordered.Select(c => AsAgentCase(c, now)));
+        response.Cases.AddRange(page.Select(c => AsAgentCase(c, now)));
         return response;
     }
 

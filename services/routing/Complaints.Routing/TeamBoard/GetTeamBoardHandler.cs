@@ -13,7 +13,8 @@ namespace Complaints.Routing.TeamBoard;
 /// A team's board, what a supervisor runs the day from: every open case of the team with its next
 /// deadline (a promise or an SLA deadline), those breaching or at risk within the window, those above
 /// the agent tier, those awaiting triage review, and each agent's load. Breaching cases first, then
-/// by the deadline nearest to now (the injected clock's).
+/// by the deadline nearest to now (the injected clock's), a page at a time; the figures count the
+/// whole team.
 /// </summary>
 public sealed class GetTeamBoardHandler(IQuerySession session, TeamDirectory teams, TimeProvider clock)
 {
@@ -26,6 +27,7 @@ public sealed class GetTeamBoardHandler(IQuerySession session, TeamDirectory tea
         if (teamName.Length == 0) violations.Add("team", "is required for a caller without a team");
         else if (teams.Teams.All(t => t.Name != teamName)) violations.Add("team", $"'{teamName}' is no team");
         if (request.AtRiskWithinMinutes < 0) violations.Add("at_risk_within_minutes", "must not be negative");
+        var paging = PageRequest.Parse(request.PageSize, request.PageToken, $"board:{teamName}", violations);
         violations.ThrowIfAny();
         caller.Require(!caller.Is(Roles.Supervisor) || teamName == caller.Team, $"a supervisor sees their own team's board ({caller.Team})");
 
@@ -38,9 +40,11 @@ public sealed class GetTeamBoardHandler(IQuerySession session, TeamDirectory tea
                 Breaching = c.FirstResponseBreached || c.ResolutionBreached || c.NextDeadline < now,
                 AtRisk = c.NextDeadline is { } due && due >= now && due - now <= window,
             })
-            .OrderByDescending(c => c.Breaching)
-            .ThenBy(c => c.Case.NextDeadline ?? DateTimeOffset.MaxValue)
             .ToList();
+        // Breaching first, then by next deadline. A case whose deadline passes between two pages
+        // moves up, to a page already read: the next reading of the board shows it, and the
+        // breaching count above every page says how many there are.
+        var (page, nextPageToken) = paging.Take(board, b => new PageKey(b.Breaching ? 0 : 1, PageKey.Time(b.Case.NextDeadline), b.Case.Id));
         var team = teams[teamName];
         var shift = teams.ShiftStart(now);
         var loads = (await session.LoadManyAsync<AgentWorkload>(cancellationToken, team.Agents.Select(a => a.Id))).ToDictionary(l => l.Id);
@@ -50,7 +54,7 @@ public sealed class GetTeamBoardHandler(IQuerySession session, TeamDirectory tea
             Team = teamName,
             Cases =
             {
-                board.Select(b => new BoardCase
+                page.Select(b => new BoardCase
                 {
                     Case = ListAgentCasesHandler.AsAgentCase(b.Case, now),
                     AssigneeId = b.Case.AssigneeId,
@@ -59,6 +63,8 @@ public sealed class GetTeamBoardHandler(IQuerySession session, TeamDirectory tea
                     AtRisk = b.AtRisk,
                 }),
             },
+            NextPageToken = nextPageToken,
+            TotalSize = board.Count,
             Breaching = board.Count(b => b.Breaching),
             AtRisk = board.Count(b => b.AtRisk),
             AboveAgentTier = cases.Count(c => c.Tier != Tiers.Agent),

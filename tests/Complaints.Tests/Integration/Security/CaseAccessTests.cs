@@ -41,7 +41,7 @@ public sealed class CaseAccessTests(PlatformFixture platform)
         await platform.ResolutionAs(complaint.AgentId).RecordFindingAsync(finding);
         await platform.ResolutionAs("sup-billing").RecordFindingAsync(new RecordFindingRequest { ComplaintId = complaint.ComplaintId, Finding = "Supervisor checked the batch log." });
         // The supervisor sees the agent's queue (resolution's case file follows the stream, so it may lag a moment).
-        await PlatformFixture.UntilAsync(async () => (await platform.ResolutionAs("sup-billing").ListQueueAsync(new ListQueueRequest { AgentId = complaint.AgentId })).Entries
+        await PlatformFixture.UntilAsync(async () => (await platform.ResolutionAs("sup-billing").ListWholeQueueAsync(new ListQueueRequest { AgentId = complaint.AgentId })).Entries
                    .Any(e => e.ComplaintId == complaint.ComplaintId), "the case shows in the supervisor's view of the agent's queue");
     }
 

@@ -135,7 +135,7 @@ public sealed class PerCaseRuleTests(PlatformFixture platform)
         // An agent sees only their own queue. A supervisor may name any agent, and sees of that queue
         // only their own team's cases (docs/security.md: "their team's cases"; ListQueueHandler).
         new("Resolution.ListQueue", CaseWorkers, Outcome.Denied, Outcome.ListWithoutIt,
-            t => Listed(t.Platform.ResolutionAs(t.Caller).ListQueueAsync(new ListQueueRequest { AgentId = t.Complaint.AgentId }).ResponseAsync,
+            t => Listed(t.Platform.ResolutionAs(t.Caller).ListWholeQueueAsync(new ListQueueRequest { AgentId = t.Complaint.AgentId }),
                 r => r.Entries.Select(e => e.ComplaintId))),
 
         new("Followup.RecordSurvey", CaseWorkers, Outcome.Denied, Outcome.Denied,

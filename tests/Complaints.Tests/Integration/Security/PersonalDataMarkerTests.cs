@@ -55,7 +55,7 @@ public sealed class PersonalDataMarkerTests(PlatformFixture platform)
         await platform.RoutingAs("sup-billing").ReassignCaseAsync(new ReassignCaseRequest { ComplaintId = id, AgentId = agent, Reason = $"{marker} reassignment reason" });
         await platform.RoutingAs(agent).CorrectTriageAsync(new CorrectTriageRequest { ComplaintId = id, Kind = "attitude", Reason = $"{marker} correction reason" });
         var resolution = platform.ResolutionAs(agent);
-        await PlatformFixture.UntilAsync(async () => (await resolution.ListQueueAsync(new ListQueueRequest())).Entries.Any(e => e.ComplaintId == id),
+        await PlatformFixture.UntilAsync(async () => (await resolution.ListWholeQueueAsync(new ListQueueRequest())).Entries.Any(e => e.ComplaintId == id),
             "the case is in the new agent's queue");
         await resolution.RecordContactAsync(new RecordContactRequest { ComplaintId = id, Channel = "phone", Reached = true, Note = $"{marker} contact note" });
         await resolution.RecordFindingAsync(new RecordFindingRequest { ComplaintId = id, Finding = $"{marker} finding" });
