@@ -47,7 +47,7 @@ public sealed class FollowupApi(IServiceProvider services) : Contracts.Followup.
 
     [Authorize(Roles = Roles.Agent + "," + Roles.Reporting)]
     public override Task<SearchCaseLibraryResponse> SearchCaseLibrary(SearchCaseLibraryRequest request, ServerCallContext context) =>
-        Slice<CaseLibrary.SearchCaseLibraryHandler>().HandleAsync(request, context.CancellationToken);
+        Slice<CaseLibrary.SearchCaseLibraryHandler>().HandleAsync(request, Caller.Of(context), context.CancellationToken);
 
     [Authorize(Roles = Roles.CaseWorkers)]
     public override Task<ListCallbacksDueResponse> ListCallbacksDue(ListCallbacksDueRequest request, ServerCallContext context) =>

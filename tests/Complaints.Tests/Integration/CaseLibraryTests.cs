@@ -89,7 +89,8 @@ public sealed class CaseLibraryTests(PlatformFixture platform)
 
         // An agent looking for precedents for an open complaint: its own words find the fee case.
         var open = await platform.Intake.FileComplaintAsync(Complaint($"信用卡{tag}年费又重复扣了"));
-        var precedents = await platform.FollowupAs("bill-02").SearchCaseLibraryAsync(new SearchCaseLibraryRequest { SimilarToComplaintId = open.ComplaintId });
+        var holder = (await platform.WaitForComplaintAsync(open.ComplaintId, c => c.AgentId.Length > 0, Timeout)).AgentId;
+        var precedents = await platform.FollowupAs(holder).SearchCaseLibraryAsync(new SearchCaseLibraryRequest { SimilarToComplaintId = open.ComplaintId });
         Assert.Equal(feeCase, precedents.Entries[0].ComplaintId);
         var both = await Assert.ThrowsAsync<RpcException>(() => platform.Followup.SearchCaseLibraryAsync(
             new SearchCaseLibraryRequest { SimilarToText = "年费", SimilarToComplaintId = open.ComplaintId }).ResponseAsync);

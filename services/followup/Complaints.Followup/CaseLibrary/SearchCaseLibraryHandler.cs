@@ -3,6 +3,7 @@ using Complaints.Contracts.Stream;
 using Complaints.Followup.Facts;
 using Complaints.ServiceDefaults;
 using Complaints.ServiceDefaults.PersonalData;
+using Complaints.ServiceDefaults.Security;
 using Complaints.ServiceDefaults.Text;
 using Grpc.Core;
 using Marten;
@@ -22,11 +23,11 @@ public sealed class SearchCaseLibraryHandler(IQuerySession session, NpgsqlDataSo
     public const double MinSimilarity = 0.04;
     private const int MaxQueryLength = 4000;
 
-    public async Task<SearchCaseLibraryResponse> HandleAsync(SearchCaseLibraryRequest request, CancellationToken cancellationToken)
+    public async Task<SearchCaseLibraryResponse> HandleAsync(SearchCaseLibraryRequest request, Caller caller, CancellationToken cancellationToken)
     {
         var category = request.Category.Trim();
         var rootCause = request.RootCauseCategory.Trim().ToLowerInvariant();
-        var similarTo = await SimilarToAsync(request, cancellationToken);
+        var similarTo = await SimilarToAsync(request, caller, cancellationToken);
 
         List<(ComplaintFacts Facts, double Similarity)> found;
         if (similarTo.Length > 0)
@@ -92,7 +93,7 @@ public sealed class SearchCaseLibraryHandler(IQuerySession session, NpgsqlDataSo
     }
 
     /// <summary>The text to compare with, normalised as the library's is: given, or the complaint's own description.</summary>
-    private async Task<string> SimilarToAsync(SearchCaseLibraryRequest request, CancellationToken cancellationToken)
+    private async Task<string> SimilarToAsync(SearchCaseLibraryRequest request, Caller caller, CancellationToken cancellationToken)
     {
         var violations = new FieldViolations();
         if (request.SimilarToText.Length > MaxQueryLength) violations.Add("similar_to_text", $"is longer than {MaxQueryLength} characters");
@@ -107,6 +108,12 @@ public sealed class SearchCaseLibraryHandler(IQuerySession session, NpgsqlDataSo
         var events = await session.Events.FetchStreamAsync(complaintId, token: cancellationToken);
         var life = ComplaintLife.Fold(complaintId, events.Select(e => (e.Version, e.Data)))
                    ?? throw new RpcException(new Status(StatusCode.NotFound, $"No complaint with id {complaintId}"));
+        // Naming a complaint uses its customer's words: only someone who may work it names it (an
+        // agent their own case, a supervisor their team's); the library's readers of every case
+        // (managers, the committee, analysts, auditors) any.
+        caller.Require(!caller.Is(Roles.Agent) || life.Owner == caller.Subject, "an agent searches by a complaint only from their own cases");
+        caller.Require(!caller.Is(Roles.Supervisor) || life.Owner == caller.Subject || (life.Team.Length > 0 && life.Team == caller.Team),
+            "a supervisor searches by a complaint only from their own team's cases");
         // The customer's words are compared in memory and go nowhere else: not into a log, not into the response.
         var description = await personalData.RevealAsync(life.Description, cancellationToken);
         if (description == PersonalDataProtector.Erased)

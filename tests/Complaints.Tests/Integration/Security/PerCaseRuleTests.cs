@@ -172,6 +172,9 @@ public sealed class PerCaseRuleTests(PlatformFixture platform)
                 ComplaintId = t.Id, ActionId = Guid.NewGuid().ToString(),
             }).ResponseAsync)),
         // No agent_id in the request: the caller's own call-backs (an agent) or their team's (a supervisor).
+        // The library by a named complaint compares that customer's words: only someone who may work the case names it.
+        new("Followup.SearchCaseLibrary", "agent supervisor manager committee analyst auditor", Outcome.Denied, Outcome.Denied,
+            t => Done(t.Platform.FollowupAs(t.Caller).SearchCaseLibraryAsync(new SearchCaseLibraryRequest { SimilarToComplaintId = t.Id }).ResponseAsync)),
         new("Followup.ListCallbacksDue", CaseWorkers, Outcome.ListWithoutIt, Outcome.ListWithoutIt,
             t => Listed(t.Platform.FollowupAs(t.Caller).ListCallbacksDueAsync(new ListCallbacksDueRequest()).ResponseAsync,
                 r => r.Callbacks.Select(c => c.ComplaintId))),
