@@ -246,6 +246,27 @@ public sealed class PlatformFixture : IAsyncLifetime
     public static string AddressOf(WebApplication app) =>
         app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
 
+    /// <summary>The relay of the platform's events (it runs in intake here).</summary>
+    public ComplaintEventRelay Relay => IntakeApp.Services.GetRequiredService<ComplaintEventRelay>();
+
+    /// <summary>
+    /// Waits until the event at <paramref name="version"/> of the complaint's stream has been consumed
+    /// (its consumer spans ended) by <paramref name="consumers"/> receive endpoints: the signal that
+    /// whatever reaction it causes has been appended, so a test may then assert one did not happen.
+    /// </summary>
+    public async Task WaitForEventConsumedAsync(string complaintId, long version, int consumers = 1)
+    {
+        await using var command = Database.CreateCommand(
+            $"select id from {ComplaintsSettings.EventStoreSchema}.mt_events where stream_id = @stream and version = @version");
+        command.Parameters.AddWithValue("stream", Guid.Parse(complaintId));
+        command.Parameters.AddWithValue("version", version);
+        var eventId = ((Guid)(await command.ExecuteScalarAsync())!).ToString();
+        await UntilAsync(() => Task.FromResult(Spans.Snapshot().Count(a =>
+                a.Source.Name == "MassTransit" && a.Kind == System.Diagnostics.ActivityKind.Consumer
+                && a.GetTagItem("messaging.masstransit.message_id")?.ToString() == eventId) >= consumers),
+            $"event v{version} of {complaintId} consumed by {consumers} endpoint(s)");
+    }
+
     /// <summary>Publishes a message on the bus as a channel for redelivered events would.</summary>
     public IBus IntakeBus => IntakeApp.Services.GetRequiredService<IBus>();
 

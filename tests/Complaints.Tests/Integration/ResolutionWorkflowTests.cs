@@ -305,7 +305,9 @@ public sealed class ResolutionWorkflowTests(PlatformFixture platform)
         platform.Clock.Advance(TimeSpan.FromHours(25));
         await platform.SweepMissedUpdatesAsync(id);
         await WaitAsync(async () => (await HistoryAsync(id)).History.Count(h => h.EventType == "progress_update_missed") == 2);
-        await Task.Delay(TimeSpan.FromSeconds(2));
+        // Routing has consumed the second miss (the only consumer of it): anything it escalates is appended by then.
+        var secondMiss = (await HistoryAsync(id)).History.Last(h => h.EventType == "progress_update_missed");
+        await platform.WaitForEventConsumedAsync(id, secondMiss.Version);
         Assert.Single((await HistoryAsync(id)).History, h => h.EventType == "complaint_escalated");
     }
 
