@@ -72,6 +72,8 @@ ensure_installed() {
   [ -x "$RABBIT_BIN/rabbitmq-server" ] || missing+=(rabbitmq-server)
   command -v psql >/dev/null || missing+=(postgresql-client-15)
   command -v openssl >/dev/null || missing+=(openssl)
+  # The desk's browser tests drive Debian's Chromium (Playwright never downloads a browser here).
+  [ -x "${COMPLAINTS_TEST_CHROMIUM:-/usr/bin/chromium}" ] || missing+=(chromium)
   if [ ${#missing[@]} -gt 0 ]; then log "installing ${missing[*]}"; apt_install "${missing[@]}"; fi
   # Debian's packages try to start their own system-wide servers; ours are separate and project-local.
 }

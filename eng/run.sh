@@ -21,8 +21,9 @@ RUN_DIR="$ROOT/.local/services"
 # (eng/dev-identities.json; production uses the company's identity provider). "relay" and
 # "relay-b" are the intake binary running the event relay, the sealer and the audit API, as the
 # Helm chart deploys them: two replicas, hot-cold (the one holding the relay lock publishes, the
-# other takes over when it goes; docs/operations.md), and intake itself runs none.
-SERVICES=(identity:Complaints.Identity:5100 intake:Complaints.Intake:5101 routing:Complaints.Routing:5102 resolution:Complaints.Resolution:5103 followup:Complaints.Followup:5104 relay:Complaints.Intake:5105 relay-b:Complaints.Intake:5106)
+# other takes over when it goes; docs/operations.md), and intake itself runs none. "desk" is the
+# staff's web application (docs/desk.md), signing people in at the local issuer.
+SERVICES=(identity:Complaints.Identity:5100 intake:Complaints.Intake:5101 routing:Complaints.Routing:5102 resolution:Complaints.Resolution:5103 followup:Complaints.Followup:5104 relay:Complaints.Intake:5105 relay-b:Complaints.Intake:5106 desk:Complaints.Desk:5110)
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 stop_services() {
@@ -48,6 +49,10 @@ dev_settings() {
   : "${COMPLAINTS_DEV_AUDIT_KEY:?eng/infra.sh up makes the development audit signing key; run it first}"
   export Complaints__Audit__SigningKey="$COMPLAINTS_DEV_AUDIT_KEY" Complaints__Audit__SigningKeyId=dev1
   export Complaints__Grpc__Reflection=true Identity__File="$ROOT/eng/dev-identities.json"
+  # The desk: the local issuer's "desk" client, and the services it calls with each person's token.
+  export Desk__Authority="http://127.0.0.1:5100/" Desk__RequireHttpsMetadata=false Desk__ClientId=desk Desk__ClientSecret=dev-desk-secret \
+    Desk__Intake=http://127.0.0.1:5101 Desk__Routing=http://127.0.0.1:5102 Desk__Resolution=http://127.0.0.1:5103 \
+    Desk__Followup=http://127.0.0.1:5104 Desk__Audit=http://127.0.0.1:5105 Desk__DataProtectionKeys="$ROOT/.local/desk-keys"
   # A jurisdiction's clock, as the chart's example values configure it: China's banking and insurance
   # rule on money complaints (15 days, 30 if complex, 30 more once with a supervisor's approval).
   export Complaints__Sla__RegulatoryClocks__0__Name=cn-decision Complaints__Sla__RegulatoryClocks__0__Categories__0=billing_fees \
@@ -133,4 +138,7 @@ echo
 "${CLI[@]}" desk-demo --timeout 60
 
 echo
+echo "[run] the desk: http://127.0.0.1:5110  (sign in as a demo person, password demo-<name>; e.g."
+echo "      care-01 / demo-care-01 (agent), sup-billing / demo-sup-billing (supervisor), mgr-ops / demo-mgr-ops (manager),"
+echo "      analyst-01 / demo-analyst-01, auditor-01 / demo-auditor-01, privacy-01 / demo-privacy-01; all in eng/dev-identities.json)"
 echo "[run] the services keep running; stop them with 'eng/run.sh stop' and the infrastructure with 'eng/infra.sh down'."

@@ -11,14 +11,27 @@ public sealed record DevIdentityFile(
     [property: JsonPropertyName("issuer")] string Issuer,
     [property: JsonPropertyName("scope")] string Scope,
     [property: JsonPropertyName("audience")] string Audience,
-    [property: JsonPropertyName("clients")] IReadOnlyList<DevIdentityFile.Client> Clients)
+    [property: JsonPropertyName("clients")] IReadOnlyList<DevIdentityFile.Client> Clients,
+    [property: JsonPropertyName("interactive_clients")] IReadOnlyList<DevIdentityFile.InteractiveClient>? InteractiveClients = null)
 {
+    /// <summary>A machine or person. People (any role but channel) also have a demo password to sign in to the desk with their subject.</summary>
     public sealed record Client(
         [property: JsonPropertyName("client_id")] string ClientId,
         [property: JsonPropertyName("client_secret")] string ClientSecret,
         [property: JsonPropertyName("role")] string Role,
         [property: JsonPropertyName("subject")] string Subject,
-        [property: JsonPropertyName("team")] string? Team = null);
+        [property: JsonPropertyName("team")] string? Team = null,
+        [property: JsonPropertyName("password")] string? Password = null);
+
+    /// <summary>An application people sign in to (the desk): authorization code with PKCE, refresh tokens.</summary>
+    public sealed record InteractiveClient(
+        [property: JsonPropertyName("client_id")] string ClientId,
+        [property: JsonPropertyName("client_secret")] string ClientSecret);
+
+    public InteractiveClient? FindInteractive(string? clientId) => InteractiveClients?.FirstOrDefault(c => c.ClientId == clientId);
+
+    /// <summary>The person who signs in with this user name (their subject), if they may sign in.</summary>
+    public Client? FindPerson(string? userName) => Clients.FirstOrDefault(c => c.Subject == userName && c.Password is not null);
 
     public static DevIdentityFile Load(string path)
     {

@@ -246,6 +246,15 @@ public sealed class PlatformFixture : IAsyncLifetime
     public static string AddressOf(WebApplication app) =>
         app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
 
+    private Task<Browser.DeskHarness>? desk;
+    private readonly object deskLock = new();
+
+    /// <summary>The desk and a browser, started on first use (only the browser tests need them) and stopped with the platform.</summary>
+    public Task<Browser.DeskHarness> DeskAsync()
+    {
+        lock (deskLock) return desk ??= Browser.DeskHarness.StartAsync(this);
+    }
+
     /// <summary>The relay of the platform's events (it runs in intake here).</summary>
     public ComplaintEventRelay Relay => IntakeApp.Services.GetRequiredService<ComplaintEventRelay>();
 
@@ -309,6 +318,7 @@ public sealed class PlatformFixture : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        if (desk is { IsCompletedSuccessfully: true }) await (await desk).DisposeAsync();
         foreach (var channel in channels.Values) channel.Dispose();
         http.Dispose();
         if (FollowupApp is not null) { await FollowupApp.StopAsync(); await FollowupApp.DisposeAsync(); }

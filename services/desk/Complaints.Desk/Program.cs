@@ -1,0 +1,1 @@
+await Complaints.Desk.DeskHost.Build(args).RunAsync();
