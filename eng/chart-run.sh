@@ -41,6 +41,7 @@ log "rendering the chart with the default values and the local endpoints"
   --set-string "postgresql.connectionString=Host=127.0.0.1;Port=${COMPLAINTS_PG_PORT:-55432};Database=$database;Username=complaints;Password=complaints" \
   --set-string "rabbitmq.connectionString=amqp://complaints:complaints@127.0.0.1:${COMPLAINTS_RABBIT_PORT:-55672}/$run_id" \
   --set-string "auth.authority=http://127.0.0.1:$ISSUER_PORT/" --set auth.requireHttpsMetadata=false \
+  --set-string "desk.clientSecret=dev-desk-secret" \
   --set-string "personalData.keyEncryptionKeys.k1=$(head -c 32 /dev/urandom | base64)" \
   --set-string "audit.signingKey=$(openssl ecparam -name prime256v1 -genkey -noout -outform DER | openssl pkcs8 -topk8 -nocrypt -inform DER -outform DER | base64 -w0)" \
   > "$WORK/rendered.yaml"

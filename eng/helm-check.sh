@@ -45,7 +45,7 @@ rm -rf "$OUT" && mkdir -p "$OUT"
 # auditors hold): the default render is given both, as an installer must.
 KEK_ARG=(--set-string "personalData.keyEncryptionKeys.k1=$(head -c 32 /dev/urandom | base64)")
 AUDIT_KEY=$(openssl ecparam -name prime256v1 -genkey -noout -outform DER | openssl pkcs8 -topk8 -nocrypt -inform DER -outform DER | base64 -w0)
-DEFAULT_ARGS=("${KEK_ARG[@]}" --set-string "audit.signingKey=$AUDIT_KEY")
+DEFAULT_ARGS=("${KEK_ARG[@]}" --set-string "audit.signingKey=$AUDIT_KEY" --set-string "desk.clientSecret=$(head -c 24 /dev/urandom | base64)")
 if "$HELM" template complaints "$CHART" "${KEK_ARG[@]}" > /dev/null 2>&1; then
   log "the default values rendered without an audit signing key"; exit 1
 fi
@@ -66,7 +66,7 @@ node "$ROOT/eng/helm/validate-manifests.mjs" "$OUT/default.yaml" "$OUT/productio
 log "resolving each service's container publish configuration and matching the chart's images to it"
 app_version=$(sed -n 's/^appVersion: *"\{0,1\}\([^"]*\)"\{0,1\}$/\1/p' "$CHART/Chart.yaml")
 problems=0
-for service in intake routing resolution followup; do
+for service in intake routing resolution followup desk; do
   project="$(ls "$ROOT"/services/$service/*/*.csproj)"
   read -r repository tags < <(dotnet msbuild "$project" -nologo -t:ComputeContainerConfig -getProperty:ContainerRepository -getProperty:ContainerImageTags \
     | python3 -c 'import json,sys; p=json.load(sys.stdin)["Properties"]; print(p["ContainerRepository"], p["ContainerImageTags"])')

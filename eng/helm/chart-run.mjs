@@ -2,9 +2,11 @@
 // (init containers first, in order) and one replica of every Deployment, as the built binaries,
 // with exactly the arguments and environment the manifests give them: Secret and ConfigMap
 // references resolved, mounted ConfigMap items written to a local folder standing for the mount,
-// $(VAR) references expanded. The one change: each process listens on its own loopback port
-// (ASPNETCORE_URLS) instead of port 8080 on its own pod address. Then it takes a complaint from
-// filing to closure through them with the CLI demo.
+// $(VAR) references expanded. The changes: each process listens on its own loopback port
+// (ASPNETCORE_URLS) instead of port 8080 on its own pod address, and a Service's cluster address in
+// a value (the desk's, for the services it calls) becomes the loopback address of that workload.
+// Then it takes a complaint from filing to closure through them with the CLI demo, and checks the
+// desk sends a browser to sign in at the issuer.
 //
 // usage: node chart-run.mjs RENDERED.yaml --root REPO --work DIR --base-port 5301 --issuer URL
 //        [--rabbit-management URL --vhost NAME]
@@ -39,10 +41,17 @@ function binaryOf(image) {
 }
 
 /** Environment of a container as Kubernetes would give it, with mounts mapped to local folders. */
-function environmentOf(workload, pod, container, port) {
+function environmentOf(workload, pod, container, port, serviceAddresses = {}) {
   const mounts = [];
   for (const mount of container.volumeMounts ?? []) {
     const volume = (pod.volumes ?? []).find(v => v.name === mount.name);
+    if (volume?.persistentVolumeClaim) {
+      // A claim stands for a folder of its own (the desk's Data Protection keys).
+      const local = path.join(work, workload, container.name, mount.name);
+      fs.mkdirSync(local, { recursive: true });
+      mounts.push([mount.mountPath, local]);
+      continue;
+    }
     if (!volume?.configMap) continue;
     const local = path.join(work, workload, container.name, mount.name);
     const data = configMaps[volume.configMap.name] ?? {};
@@ -65,6 +74,7 @@ function environmentOf(workload, pod, container, port) {
     }
     value = String(value ?? "").replace(/\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g, (m, name) => env[name] ?? m);
     for (const [mountPath, local] of mounts) if (value.startsWith(mountPath)) value = local + value.slice(mountPath.length);
+    for (const [clusterAddress, local] of Object.entries(serviceAddresses)) if (value === clusterAddress) value = local;
     env[variable.name] = value;
   }
   // A pod has its own address and listens on the container port; here every process shares loopback.
@@ -111,17 +121,30 @@ async function main() {
     }
   }
 
+  // Every workload's loopback address first, so a value naming a Service (http://NAME:PORT) can be mapped to it.
   const addresses = {};
+  const serviceAddresses = {};
+  const workloads = [];
   for (const deployment of byKind("Deployment")) {
+    const component = deployment.spec.template.metadata.labels["app.kubernetes.io/component"];
+    const listen = port++;
+    addresses[component] = `http://127.0.0.1:${listen}`;
+    workloads.push({ deployment, component, listen });
+  }
+  for (const service of byKind("Service")) {
+    const component = service.spec.selector?.["app.kubernetes.io/component"];
+    for (const servicePort of service.spec.ports ?? [])
+      if (addresses[component]) serviceAddresses[`http://${service.metadata.name}:${servicePort.port}`] = addresses[component];
+  }
+  for (const { deployment, component, listen } of workloads) {
     const pod = deployment.spec.template.spec;
     for (const container of pod.containers) {
-      const component = deployment.spec.template.metadata.labels["app.kubernetes.io/component"];
-      const listen = port++;
-      addresses[component] = `http://127.0.0.1:${listen}`;
       log(`deployment ${deployment.metadata.name} (${component}): ${container.image} on ${addresses[component]} (one replica here; the chart asks for ${deployment.spec.replicas ?? "what its autoscaler decides"})`);
-      await run(deployment.metadata.name, binaryOf(container.image), container.args ?? [], environmentOf(deployment.metadata.name, pod, container, listen), { wait: false });
+      await run(deployment.metadata.name, binaryOf(container.image), container.args ?? [], environmentOf(deployment.metadata.name, pod, container, listen, serviceAddresses), { wait: false });
     }
   }
+  const desk = addresses.desk;
+  delete addresses.desk;
 
   const cli = path.join(root, "tools", "Complaints.Cli", "bin", "Release", "net10.0", "complaints.dll");
   const cliEnv = {};
@@ -137,6 +160,20 @@ async function main() {
     "--audit", addresses.relay,
     "--issuer", issuer, "--timeout", "90"], cliEnv, { wait: true });
   log(`the chart's workloads took a complaint from filing to closure (logs in ${work})`);
+  if (desk) {
+    // The desk: answers its probes, and sends a browser to the issuer to sign in (code flow with PKCE).
+    let ready = false;
+    for (let i = 0; i < 60 && !ready; i++) {
+      try { ready = (await fetch(`${desk}/healthz/ready`)).ok; } catch { /* not listening yet */ }
+      if (!ready) await new Promise(r => setTimeout(r, 1000));
+    }
+    if (!ready) throw new Error(`the desk did not become ready; its log is in ${work}`);
+    const response = await fetch(`${desk}/`, { redirect: "manual" });
+    const location = response.headers.get("location") ?? "";
+    if (response.status !== 302 || !location.startsWith(`${issuer}connect/authorize`) || !location.includes("code_challenge="))
+      throw new Error(`the desk did not send a browser to sign in at the issuer (status ${response.status}, location ${location})`);
+    log(`the desk answers on ${desk} and sends a browser to sign in at ${issuer} with PKCE`);
+  }
 }
 
 main().then(() => { stopAll(); process.exit(0); }, error => { console.error("[chart-run] FAILED:", error.message); stopAll(); process.exit(1); });

@@ -72,8 +72,17 @@ function checkInvariants(file, manifests) {
   }
   for (const deployment of deployments) {
     const container = deployment.spec.template.spec.containers[0];
+    // The desk is the one HTTP workload (a web application); every other answers grpc.health.v1.
+    const kind = component(deployment) === "desk" ? "httpGet" : "grpc";
     for (const probe of ["startupProbe", "livenessProbe", "readinessProbe"])
-      if (!container[probe]?.grpc) fail(`${file}: ${deployment.metadata.name}: ${probe} must be a native gRPC probe`);
+      if (!container[probe]?.[kind]) fail(`${file}: ${deployment.metadata.name}: ${probe} must be ${kind === "grpc" ? "a native gRPC" : "an HTTP"} probe`);
+  }
+  for (const desk of deployments.filter((d) => component(d) === "desk")) {
+    // Several replicas share one key ring (cookies and circuits), and a browser stays on one replica.
+    if (!desk.spec.template.spec.volumes?.some((v) => v.persistentVolumeClaim))
+      fail(`${file}: the desk's Data Protection keys must be on a volume its replicas share`);
+    const service = manifests.find((m) => m.kind === "Service" && m.metadata.name === desk.metadata.name);
+    if (service?.spec.sessionAffinity !== "ClientIP") fail(`${file}: the desk's Service must keep a client on its pod (sessionAffinity ClientIP)`);
   }
   const covered = new Set(manifests.filter((m) => m.kind === "NetworkPolicy").map((p) => p.spec.podSelector.matchLabels?.["app.kubernetes.io/component"]));
   for (const deployment of deployments)
