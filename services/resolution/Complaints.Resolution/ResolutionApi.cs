@@ -68,10 +68,20 @@ public sealed class ResolutionApi(IServiceProvider services) : Contracts.Resolut
         Slice<Departments.DepartmentTaskHandlers>().HandBackAsync(request, Caller.Of(context), context.CancellationToken);
 
     [Authorize(Roles = Roles.CaseWorkers + "," + Roles.Analyst)]
-    public override Task<CheckWordingResponse> CheckWording(CheckWordingRequest request, ServerCallContext context) =>
-        Task.FromResult(new CheckWordingResponse
+    public override Task<CheckWordingResponse> CheckWording(CheckWordingRequest request, ServerCallContext context)
+    {
+        var response = new CheckWordingResponse
         {
             Violations = { Slice<WordingPolicy>().Check(request.Message) },
             Advisories = { WordingAdvisor.Advise(request.Message, request.FirstResponse) },
-        });
+        };
+        // The same rule the send applies, so what the agent sees is the commitment that will be recorded.
+        if (Promises.Find(request.Message) is { } promise)
+            response.Commitment = new PromisedCommitment
+            {
+                Promise = promise.AsWritten,
+                DueBy = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(Promises.DueBy(promise, Slice<TimeProvider>().GetUtcNow())),
+            };
+        return Task.FromResult(response);
+    }
 }

@@ -54,6 +54,8 @@ public sealed class DeskTests(PlatformFixture platform)
 
         await page.FillAsync("#message", "I am sorry about this. I will look into it and call you back within 2 hours. My staff number is 1024.");
         await Expect(page.Locator("#wording")).Not.ToContainTextAsync("this is not our responsibility");
+        // The promise with a time shows the commitment it will create.
+        await Expect(page.Locator("#commitment")).ToContainTextAsync("within 2 hours");
         await Expect(page.Locator("#send")).ToBeEnabledAsync();
         await page.ClickAsync("#send");
         await Expect(page.Locator("#timeline [data-event='first_response_sent']")).ToBeVisibleAsync();
@@ -61,6 +63,45 @@ public sealed class DeskTests(PlatformFixture platform)
 
         var stored = await platform.Intake.GetComplaintAsync(new GetComplaintRequest { ComplaintId = complaint.ComplaintId });
         Assert.Contains(stored.History, h => h.EventType == "first_response_sent");
+        Assert.Contains(stored.History, h => h.EventType == "commitment_made");
+    }
+
+    [Fact]
+    public async Task A_person_switches_the_desk_to_Chinese_and_signs_out_back_to_the_issuer()
+    {
+        var desk = await platform.DeskAsync();
+        var page = await desk.SignInAsync("care-01");
+        await Expect(page.Locator("h1")).ToHaveTextAsync("My queue");
+        await page.ClickAsync("#language");
+        await Expect(page.Locator("h1")).ToHaveTextAsync("我的队列");
+        await Expect(page.Locator("html")).ToHaveAttributeAsync("lang", "zh-CN");
+
+        await page.ClickAsync("#sign-out");
+        // Signed out of the desk and of the issuer: the next visit asks for the password again.
+        await Expect(page.Locator("#username")).ToBeVisibleAsync();
+        await page.GotoAsync(desk.Address + "/queue");
+        await Expect(page.Locator("#username")).ToBeVisibleAsync();
+    }
+
+    [Fact]
+    public async Task A_privacy_officer_is_told_why_an_open_complaint_holds_the_customers_data()
+    {
+        var desk = await platform.DeskAsync();
+        var request = Billing();
+        var complaint = await AssignedAsync(request);
+        var page = await desk.SignInAsync("privacy-01");
+        await Expect(page).ToHaveURLAsync(desk.Address + "/privacy");
+        await page.FillAsync("#erase-customer", request.Customer.CustomerId);
+        await page.FillAsync("#erase-reason", "The customer asked to be forgotten");
+        await Expect(page.Locator("#erase")).ToBeDisabledAsync();
+        await page.Locator("#erase-confirm input, input#erase-confirm").First.CheckAsync();
+        await page.ClickAsync("#erase");
+        // The legal hold is explained (the complaint is still open), not hidden; nothing was erased.
+        await Expect(page.Locator("#problem")).ToContainTextAsync("Not possible now.");
+        await desk.ScreenshotAsync(page, "privacy-officer");
+        await Expect(page.Locator("#problem")).ToContainTextAsync("legal hold");
+        var after = await platform.IntakeAs("mgr-ops").GetComplaintAsync(new GetComplaintRequest { ComplaintId = complaint.ComplaintId });
+        Assert.NotEqual(PersonalDataView.Erased, after.PersonalData);
     }
 
     [Fact]
