@@ -4,6 +4,7 @@ using Complaints.Desk.Calls;
 using Complaints.Desk.Components;
 using Complaints.Desk.Exports;
 using Complaints.Desk.Live;
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
@@ -119,9 +120,12 @@ public static class DeskHost
         app.MapGet("/account/sign-in", (string? returnUrl) =>
             Results.Challenge(new AuthenticationProperties { RedirectUri = LocalOnly(returnUrl) }, [OpenIdConnectDefaults.AuthenticationScheme]))
             .AllowAnonymous();
-        app.MapPost("/account/sign-out", () =>
-            Results.SignOut(new AuthenticationProperties { RedirectUri = "/" },
-                [CookieAuthenticationDefaults.AuthenticationScheme, OpenIdConnectDefaults.AuthenticationScheme]))
+        app.MapPost("/account/sign-out", async (HttpContext http, IAntiforgery antiforgery) =>
+                // A form of the desk's own page only (its anti-forgery token), never a cross-site post.
+                await antiforgery.IsRequestValidAsync(http)
+                    ? Results.SignOut(new AuthenticationProperties { RedirectUri = "/" },
+                        [CookieAuthenticationDefaults.AuthenticationScheme, OpenIdConnectDefaults.AuthenticationScheme])
+                    : Results.BadRequest("The page expired; reload it and sign out again."))
             .RequireAuthorization();
         app.MapGet("/language/{language}", (string language, string? returnUrl, HttpContext http) =>
         {

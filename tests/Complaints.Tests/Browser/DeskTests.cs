@@ -190,6 +190,28 @@ public sealed class DeskTests(PlatformFixture platform)
     }
 
     [Fact]
+    public async Task An_analyst_records_a_five_why_review_and_its_improvement_action_is_open_pending_a_verdict()
+    {
+        var desk = await platform.DeskAsync();
+        var complaint = await AssignedAsync(Billing());
+        var page = await desk.SignInAsync("analyst-01", "/improvements");
+        await page.FillAsync("#rca-complaint", complaint.ComplaintId);
+        await page.FillAsync("#rca-why-1", "The fee was debited twice");
+        await page.FillAsync("#rca-why-2", "The batch job was retried after a timeout");
+        await page.FillAsync("#rca-category", "billing_system");
+        await page.FillAsync("#rca-action", "Make the fee batch idempotent");
+        await page.FillAsync("#rca-owner", "billing-it");
+        await page.FillAsync("#rca-due", "2027-03-31");
+        await page.ClickAsync("#rca-record");
+        await Expect(page.Locator("#rca-result")).ToBeVisibleAsync();
+        await Expect(page.Locator("#action-status")).ToHaveTextAsync("Open");
+        await Expect(page.Locator("#action-verdict")).ToContainTextAsync("Pending");
+        await desk.ScreenshotAsync(page, "analyst-root-cause");
+        var stored = await platform.Intake.GetComplaintAsync(new GetComplaintRequest { ComplaintId = complaint.ComplaintId });
+        Assert.Contains(stored.History, h => h.EventType == "improvement_action_opened");
+    }
+
+    [Fact]
     public async Task A_person_gets_a_clear_refusal_for_what_their_role_or_the_case_rule_does_not_allow()
     {
         var desk = await platform.DeskAsync();

@@ -22,6 +22,8 @@ public abstract class DeskPage : ComponentBase, IDisposable
     protected bool Loading { get; private set; }
     private bool listening;
     private int reloadPending;
+    private ITimer? ticker;
+    private static readonly TimeSpan TickInterval = TimeSpan.FromSeconds(30);
     /// <summary>Events of one action arrive together (assigned, its due date, the notice): one reload covers them.</summary>
     private static readonly TimeSpan CoalesceWindow = TimeSpan.FromMilliseconds(300);
 
@@ -35,7 +37,13 @@ public abstract class DeskPage : ComponentBase, IDisposable
 
     protected override async Task OnParametersSetAsync()
     {
-        if (!listening) { Live.Changed += OnChanged; listening = true; }
+        if (!listening)
+        {
+            Live.Changed += OnChanged;
+            listening = true;
+            // Time left on every clock counts down on screen, without calling anything.
+            ticker = Clock.CreateTimer(_ => InvokeAsync(StateHasChanged), null, TickInterval, TickInterval);
+        }
         Loading = true;
         await Run(LoadAsync);
         Loading = false;
@@ -75,6 +83,7 @@ public abstract class DeskPage : ComponentBase, IDisposable
     public void Dispose()
     {
         if (listening) Live.Changed -= OnChanged;
+        ticker?.Dispose();
         GC.SuppressFinalize(this);
     }
 }
