@@ -24,7 +24,7 @@ log "starting the platform"
 # Whatever happens, the services this drill started are stopped at the end.
 trap 'bash "$ROOT/eng/run.sh" stop > /dev/null 2>&1 || true' EXIT
 mkdir -p "$ROOT/.local"
-bash "$ROOT/eng/run.sh" > "$ROOT/.local/drill-run.log" 2>&1 || { tail -30 "$ROOT/.local/drill-run.log"; exit 1; }
+COMPLAINTS_TELEMETRY=off bash "$ROOT/eng/run.sh" > "$ROOT/.local/drill-run.log" 2>&1 || { tail -30 "$ROOT/.local/drill-run.log"; exit 1; }
 eval "$("$ROOT/eng/infra.sh" env)"
 
 log "filing $RATE/s for $DURATION s while the faults happen"

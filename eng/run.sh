@@ -11,6 +11,10 @@
 #                          drills; its supervisor starts it again, as Kubernetes restarts a container
 #   eng/run.sh start NAME  start one (and its supervisor) if it is not running
 #
+# Telemetry: the services and the desk export OTLP traces, metrics and logs to the Aspire dashboard
+# (restored from NuGet, run standalone, no container) at http://127.0.0.1:18888; COMPLAINTS_TELEMETRY=off
+# runs without it (the fault drill does, to keep its load figures comparable).
+#
 # Each service runs under a small supervisor loop that starts it again whenever it exits (after
 # 1 s, doubling to 30 s while it keeps exiting within a minute), until `eng/run.sh stop`.
 set -euo pipefail
@@ -26,7 +30,14 @@ RUN_DIR="$ROOT/.local/services"
 SERVICES=(identity:Complaints.Identity:5100 intake:Complaints.Intake:5101 routing:Complaints.Routing:5102 resolution:Complaints.Resolution:5103 followup:Complaints.Followup:5104 relay:Complaints.Intake:5105 relay-b:Complaints.Intake:5106 desk:Complaints.Desk:5110)
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
+DASHBOARD_VERSION=13.6.5
+DASHBOARD_URL=http://127.0.0.1:18888
+
 stop_services() {
+  if [ -f "$RUN_DIR/dashboard.pid" ] && kill -0 "$(cat "$RUN_DIR/dashboard.pid")" 2>/dev/null; then
+    echo "[run] stopping the telemetry dashboard"; kill "$(cat "$RUN_DIR/dashboard.pid")" || true
+  fi
+  rm -f "$RUN_DIR/dashboard.pid"
   for entry in "${SERVICES[@]}"; do
     IFS=: read -r name _ _ <<< "$entry"
     # The supervisor first, so it does not start the service again once it is stopped.
@@ -49,6 +60,7 @@ dev_settings() {
   : "${COMPLAINTS_DEV_AUDIT_KEY:?eng/infra.sh up makes the development audit signing key; run it first}"
   export Complaints__Audit__SigningKey="$COMPLAINTS_DEV_AUDIT_KEY" Complaints__Audit__SigningKeyId=dev1
   export Complaints__Grpc__Reflection=true Identity__File="$ROOT/eng/dev-identities.json"
+  if telemetry_on; then export OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:4317 OTEL_EXPORTER_OTLP_PROTOCOL=grpc; fi
   # The desk: the local issuer's "desk" client, and the services it calls with each person's token.
   export Desk__Authority="http://127.0.0.1:5100/" Desk__RequireHttpsMetadata=false Desk__ClientId=desk Desk__ClientSecret=dev-desk-secret \
     Desk__Intake=http://127.0.0.1:5101 Desk__Routing=http://127.0.0.1:5102 Desk__Resolution=http://127.0.0.1:5103 \
@@ -59,6 +71,21 @@ dev_settings() {
     Complaints__Sla__RegulatoryClocks__0__Rule="China banking and insurance: a decision within 15 days, 30 if complex; 30 more with approval" \
     Complaints__Sla__RegulatoryClocks__0__Days=15 Complaints__Sla__RegulatoryClocks__0__ComplexDays=30 \
     Complaints__Sla__RegulatoryClocks__0__ExtensionDays=30 Complaints__Sla__RegulatoryClocks__0__ExtensionRequires=Approval
+}
+
+telemetry_on() { [ "${COMPLAINTS_TELEMETRY:-on}" != off ]; }
+
+# The local viewer of traces, metrics and logs (the Aspire dashboard, standalone from its NuGet
+# package). Unsecured on loopback only: a developer's machine, never a shared one.
+start_dashboard() {
+  local tools="${NUGET_PACKAGES:-$HOME/.nuget/packages}/aspire.dashboard.sdk.linux-x64/$DASHBOARD_VERSION/tools"
+  [ -x "$tools/Aspire.Dashboard" ] || dotnet restore "$ROOT/eng/dashboard/dashboard.proj" -v quiet -nologo
+  mkdir -p "$RUN_DIR"
+  echo "[run] starting the telemetry dashboard on $DASHBOARD_URL (log: .local/services/dashboard.log)"
+  ( cd "$tools" && ASPNETCORE_URLS="$DASHBOARD_URL" ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL=http://127.0.0.1:4317 \
+      ASPIRE_DASHBOARD_OTLP_HTTP_ENDPOINT_URL=http://127.0.0.1:4318 Dashboard__Frontend__AuthMode=Unsecured \
+      Dashboard__Otlp__AuthMode=Unsecured DOTNET_DASHBOARD_UNSECURED_ALLOW_ANONYMOUS=true \
+      nohup ./Aspire.Dashboard > "$RUN_DIR/dashboard.log" 2>&1 & echo $! > "$RUN_DIR/dashboard.pid" )
 }
 
 # Runs one service and starts it again whenever it exits, until killed (stop_services).
@@ -120,6 +147,7 @@ dotnet build "$ROOT/Complaints.sln" -c Release -v quiet -nologo -clp:ErrorsOnly
 
 stop_services
 rm -f "$RUN_DIR"/*.log
+if telemetry_on; then start_dashboard; fi
 for entry in "${SERVICES[@]}"; do
   IFS=: read -r name _ _ <<< "$entry"
   start_service "$name"
@@ -141,4 +169,7 @@ echo
 echo "[run] the desk: http://127.0.0.1:5110  (sign in as a demo person, password demo-<name>; e.g."
 echo "      care-01 / demo-care-01 (agent), sup-billing / demo-sup-billing (supervisor), mgr-ops / demo-mgr-ops (manager),"
 echo "      analyst-01 / demo-analyst-01, auditor-01 / demo-auditor-01, privacy-01 / demo-privacy-01; all in eng/dev-identities.json)"
+if telemetry_on; then
+  echo "[run] traces, metrics and logs: $DASHBOARD_URL  (a complaint's trace: dotnet tools/Complaints.Cli/bin/Release/net10.0/complaints.dll trace NUMBER)"
+fi
 echo "[run] the services keep running; stop them with 'eng/run.sh stop' and the infrastructure with 'eng/infra.sh down'."

@@ -28,8 +28,29 @@ public sealed class AuditCommands(string[] args, Func<string, ClientCredentials>
         "export" when Option("--out") is { } file => await ExportAsync(file),
         "verify" when args.Length > 2 => Verify(args[2]),
         "reads" => await ReadsAsync(),
+        "trace" when args.Length > 2 => await TraceAsync(args[2]),
         _ => Usage(),
     };
+
+    /// <summary>
+    /// Each event of a complaint with the trace it was recorded in (W3C trace context kept on the
+    /// event) and the viewer's link to it (--viewer, default the local Aspire dashboard).
+    /// </summary>
+    private async Task<int> TraceAsync(string complaint)
+    {
+        var viewer = (Option("--viewer") ?? "http://127.0.0.1:18888").TrimEnd('/');
+        var response = await Client().GetComplaintHistoryAsync(new GetComplaintHistoryRequest { Complaint = complaint });
+        Console.WriteLine($"{response.State.ComplaintNumber} ({response.State.ComplaintId}): {response.History.Count} events");
+        foreach (var e in response.History)
+        {
+            // traceparent: 00-<32 hex trace id>-<16 hex span id>-<flags>
+            var parts = e.TraceParent.Split('-');
+            var traceId = parts.Length == 4 ? parts[1] : "";
+            Console.WriteLine($"  v{e.Version} {e.RecordedAt.ToDateTimeOffset():O} {e.EventType} by {e.Actor} ({e.ActorRole})" +
+                              (traceId.Length > 0 ? $"\n      trace {traceId}  {viewer}/traces/detail/{traceId}" : "\n      no trace recorded"));
+        }
+        return 0;
+    }
 
     private static int Usage()
     {
@@ -38,6 +59,7 @@ public sealed class AuditCommands(string[] args, Func<string, ClientCredentials>
                    complaints audit export (--complaint NUMBER|ID | --customer CUSTOMER_ID | --from T --to T) --out FILE
                    complaints audit verify FILE [--public-key BASE64|FILE]      (offline: no network, no database)
                    complaints audit reads [--complaint NUMBER|ID] [--reader SUBJECT] [--limit N]
+                   complaints audit trace NUMBER|ID [--viewer URL]      (each event's trace id and the viewer's link)
             """);
         return 2;
     }

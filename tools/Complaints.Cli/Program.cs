@@ -55,6 +55,8 @@ return command switch
     "errors" when args.Length > 1 && args[1] == "list" => await ListErrors(),
     "errors" when args.Length > 2 && args[1] == "replay" => await ReplayErrors(args[2]),
     "audit" => await new Complaints.Cli.AuditCommands(args, Identity, auditAddress).RunAsync(),
+    // complaints trace NUMBER: each event of the complaint with its trace id and the viewer's link to it.
+    "trace" when args.Length > 1 => await new Complaints.Cli.AuditCommands(["audit", .. args], Identity, auditAddress).RunAsync(),
     "triage-corrections" when Option("--from") is not null && Option("--to") is not null && Option("--out") is not null => await TriageCorrections(),
     "triage-eval" when args.Length > 1 => Complaints.Cli.TriageEvalCommand.Run(args[1], Option("--rules"), args.Contains("--misses"), args),
     "demo" => await Demo(),

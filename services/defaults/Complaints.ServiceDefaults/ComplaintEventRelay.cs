@@ -87,6 +87,7 @@ public sealed class ComplaintEventRelay : SubscriptionBase
                     context.Headers.Set(StreamVersionHeader, @event.Version);
                     if (!string.IsNullOrEmpty(@event.CorrelationId)) context.Headers.Set(CorrelationHeader, @event.CorrelationId);
                 }, attemptTimeout.Token);
+                ComplaintMetrics.Record(@event.Data);
                 return;
             }
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested)

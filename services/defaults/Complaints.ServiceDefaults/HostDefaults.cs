@@ -9,6 +9,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Complaints.ServiceDefaults.Security;
 using Microsoft.AspNetCore.Authorization;
 using Npgsql;
+using OpenTelemetry.Logs;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
@@ -106,7 +107,15 @@ public static class HostDefaults
                 .AddMeter("Marten")
                 .AddMeter("Npgsql")
                 .AddMeter(RelayMonitor.Meter.Name)
-                .AddOtlpExporter());
+                .AddMeter(ComplaintMetrics.MeterName)
+                .AddOtlpExporter())
+            .WithLogging(logging => logging.AddOtlpExporter(), options =>
+            {
+                // Structured logs beside the traces (the log's trace id links them); messages are
+                // written without personal data (docs/security.md), so they may leave the process.
+                options.IncludeFormattedMessage = true;
+                options.IncludeScopes = false;
+            });
     }
 
     private static bool IsHealthProbe(string? path) =>

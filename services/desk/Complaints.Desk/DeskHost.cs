@@ -12,6 +12,8 @@ using Microsoft.AspNetCore.Components.Server.Circuits;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Options;
 using MudBlazor.Services;
+using OpenTelemetry.Logs;
+using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 
@@ -102,8 +104,12 @@ public static class DeskHost
                 .ConfigureResource(resource => resource.AddService("desk"))
                 .WithTracing(tracing => tracing
                     .AddAspNetCoreInstrumentation(o => o.Filter = context => !context.Request.Path.StartsWithSegments("/healthz"))
+                    // The calls to the services (gRPC over HttpClient), so a person's action and the services' work share one trace.
+                    .AddSource("System.Net.Http")
                     .AddSource("MassTransit")
-                    .AddOtlpExporter());
+                    .AddOtlpExporter())
+                .WithMetrics(metrics => metrics.AddAspNetCoreInstrumentation().AddMeter("MassTransit").AddOtlpExporter())
+                .WithLogging(logging => logging.AddOtlpExporter(), options => options.IncludeFormattedMessage = true);
         }
 
         var app = builder.Build();

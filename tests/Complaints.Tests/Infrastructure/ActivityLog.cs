@@ -7,10 +7,21 @@ namespace Complaints.Tests.Infrastructure;
 public sealed class ActivityLog : ICollection<Activity>
 {
     private readonly List<Activity> activities = [];
+    private readonly HashSet<ActivityTraceId> watched = [];
+
+    /// <summary>PostgreSQL's spans are many; they are kept only for the traces a test watches.</summary>
+    public void Watch(ActivityTraceId traceId) { lock (activities) watched.Add(traceId); }
 
     public Activity[] Snapshot() { lock (activities) return activities.ToArray(); }
 
-    public void Add(Activity item) { lock (activities) activities.Add(item); }
+    public void Add(Activity item)
+    {
+        lock (activities)
+        {
+            if (item.Source.Name == "Npgsql" && !watched.Contains(item.TraceId)) return;
+            activities.Add(item);
+        }
+    }
     public void Clear() { lock (activities) activities.Clear(); }
     public bool Contains(Activity item) { lock (activities) return activities.Contains(item); }
     public void CopyTo(Activity[] array, int arrayIndex) { lock (activities) activities.CopyTo(array, arrayIndex); }

@@ -147,7 +147,7 @@ public sealed class PlatformFixture : IAsyncLifetime
         servicesPostgres = new NpgsqlConnectionStringBuilder(infrastructure.Postgres) { Host = "127.0.0.1", Port = DatabaseLink.Port }.ConnectionString;
 
         tracing = Sdk.CreateTracerProviderBuilder()
-            .AddSource("MassTransit", ComplaintsTelemetry.SourceName, "Complaints.Tests")
+            .AddSource("MassTransit", ComplaintsTelemetry.SourceName, "Complaints.Tests", "Npgsql")
             .AddAspNetCoreInstrumentation()
             .AddInMemoryExporter(Spans)
             .Build()!;

@@ -1,0 +1,81 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using Complaints.Contracts.Intake.V1;
+using Complaints.ServiceDefaults;
+using Complaints.Tests.Infrastructure;
+
+namespace Complaints.Tests.Integration;
+
+/// <summary>What ops teams watch: one trace per complaint across gRPC, PostgreSQL, the relay and RabbitMQ, and the domain meters.</summary>
+[Collection(PlatformCollection.Name)]
+public sealed class TelemetryTests(PlatformFixture platform)
+{
+    private static readonly TimeSpan Routed = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public async Task One_complaints_trace_links_the_call_the_database_the_relay_the_broker_and_each_consumer()
+    {
+        using var source = new ActivitySource("Complaints.Tests");
+        ActivityTraceId traceId;
+        FileComplaintResponse filed;
+        using (var channelSystem = source.StartActivity("channel system files a complaint", ActivityKind.Client))
+        {
+            Assert.NotNull(channelSystem);
+            traceId = channelSystem.TraceId;
+            platform.Spans.Watch(traceId);
+            filed = await platform.Intake.FileComplaintAsync(Requests.Valid(Channel.Email));
+        }
+        await platform.WaitForComplaintAsync(filed.ComplaintId, c => c.History.Any(h => h.EventType == "complaint_assigned"), Routed);
+        // Each service consumes complaint_filed; their consumer spans end once each has handled it.
+        Activity[] trace = [];
+        await PlatformFixture.UntilAsync(() =>
+        {
+            trace = platform.Spans.Snapshot().Where(a => a.TraceId == traceId).ToArray();
+            return Task.FromResult(trace.Count(a => a.Source.Name == "MassTransit" && a.Kind == ActivityKind.Consumer) >= 2);
+        }, "complaint_filed consumed in the same trace");
+
+        var byId = trace.ToDictionary(a => a.SpanId);
+        bool Under(Activity span, Activity ancestor)
+        {
+            for (var parent = span.ParentSpanId; parent != default && byId.TryGetValue(parent, out var next); parent = next.ParentSpanId)
+                if (next.SpanId == ancestor.SpanId) return true;
+            return false;
+        }
+
+        var call = Assert.Single(trace, a => a.Kind == ActivityKind.Server && a.DisplayName.Contains("FileComplaint"));
+        Assert.Contains(trace, a => a.Source.Name == "Npgsql" && Under(a, call));
+        var relay = Assert.Single(trace, a => a.Source.Name == ComplaintsTelemetry.SourceName && a.DisplayName == "relay complaint_filed");
+        var publish = Assert.Single(trace, a => a.Source.Name == "MassTransit" && a.Kind == ActivityKind.Producer && Under(a, relay));
+        var consumers = trace.Where(a => a.Source.Name == "MassTransit" && a.Kind == ActivityKind.Consumer).ToList();
+        Assert.All(consumers, consumer => Assert.True(Under(consumer, publish), $"{consumer.DisplayName} is not under the relay's publish"));
+        Assert.Contains(consumers, c => c.DisplayName.Contains("route-filed-complaint"));
+        // The routing consumer's own database work is in the same trace, under it.
+        var routing = consumers.First(c => c.DisplayName.Contains("route-filed-complaint"));
+        Assert.Contains(trace, a => a.Source.Name == "Npgsql" && Under(a, routing));
+    }
+
+    [Fact]
+    public async Task The_domain_meters_count_a_complaint_filed_and_assigned()
+    {
+        var filedByChannel = 0L;
+        var assigned = 0L;
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == ComplaintMetrics.MeterName && instrument.Name is "complaints.filed" or "complaints.assigned") l.EnableMeasurementEvents(instrument);
+        };
+        listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
+        {
+            if (instrument.Name == "complaints.assigned") { Interlocked.Add(ref assigned, value); return; }
+            foreach (var tag in tags)
+                if (tag.Key == "complaints.channel" && Equals(tag.Value, "branch")) Interlocked.Add(ref filedByChannel, value);
+        });
+        listener.Start();
+
+        var filed = await platform.Intake.FileComplaintAsync(Requests.Valid(Channel.Branch));
+        await platform.WaitForComplaintAsync(filed.ComplaintId, c => c.History.Any(h => h.EventType == "complaint_assigned"), Routed);
+        // The relay counts an event once the broker confirmed it; the assignment's count follows its publish.
+        await PlatformFixture.UntilAsync(() => Task.FromResult(Interlocked.Read(ref filedByChannel) >= 1 && Interlocked.Read(ref assigned) >= 1),
+            "complaints.filed{channel=branch} and complaints.assigned counted");
+    }
+}
