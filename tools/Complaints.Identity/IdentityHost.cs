@@ -132,6 +132,10 @@ public static class IdentityHost
         return app;
     }
 
+    /// <summary>ASP.NET Core's IsLocalUrl rules: "/" not followed by "/" or "\\", no control characters.</summary>
+    private static bool IsLocal(string? url) =>
+        url is { Length: > 0 } && url[0] == '/' && (url.Length == 1 || (url[1] != '/' && url[1] != '\\')) && !url.Any(char.IsControl);
+
     /// <summary>Development only: the desk runs on a loopback address whose port tests choose.</summary>
     private static bool IsDeskCallback(string? uri, string path) =>
         Uri.TryCreate(uri, UriKind.Absolute, out var parsed) && parsed.IsLoopback && parsed.AbsolutePath == path;
@@ -162,8 +166,10 @@ public static class IdentityHost
             var person = session.Succeeded ? identities.FindPerson(session.Principal?.FindFirst(Claims.Subject)?.Value) : null;
             if (person is null || request.HasPromptValue(PromptValues.Login))
             {
-                var back = http.Request.PathBase + http.Request.Path + QueryString.Create(
-                    http.Request.HasFormContentType ? http.Request.Form.ToList() : http.Request.Query.ToList());
+                // Back to this request once signed in, without prompt=login (it would ask again, for ever).
+                var parameters = (http.Request.HasFormContentType ? http.Request.Form.ToList() : http.Request.Query.ToList())
+                    .Where(p => p.Key != Parameters.Prompt);
+                var back = http.Request.PathBase + http.Request.Path + QueryString.Create(parameters);
                 return Results.Challenge(new AuthenticationProperties { RedirectUri = back }, [SignInScheme]);
             }
             var identity = IdentityOf(person, identities);
@@ -197,7 +203,7 @@ public static class IdentityHost
             identity.AddClaim(new Claim(Claims.Name, person.Subject));
             await http.SignInAsync(SignInScheme, new ClaimsPrincipal(identity));
             // Only back into this issuer (the authorization endpoint), never to another site.
-            return Results.LocalRedirect(returnUrl.StartsWith('/') && !returnUrl.StartsWith("//") ? returnUrl : "/");
+            return Results.Redirect(IsLocal(returnUrl) ? returnUrl : "/");
         });
     }
 

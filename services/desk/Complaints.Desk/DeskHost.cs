@@ -40,6 +40,7 @@ public static class DeskHost
 
         builder.Services.AddOptions<DeskOptions>().Bind(builder.Configuration.GetSection(DeskOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         var options = builder.Configuration.GetSection(DeskOptions.Section).Get<DeskOptions>() ?? new DeskOptions();
+        Claims = options;
 
         builder.Services.TryAddSingletonTimeProvider();
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
@@ -78,8 +79,8 @@ public static class DeskHost
                 oidc.GetClaimsFromUserInfoEndpoint = false;
                 oidc.Scope.Clear();
                 foreach (var scope in new[] { "openid", "profile", "offline_access", options.ApiScope }) oidc.Scope.Add(scope);
-                oidc.TokenValidationParameters.NameClaimType = "name";
-                oidc.TokenValidationParameters.RoleClaimType = "role";
+                oidc.TokenValidationParameters.NameClaimType = options.SubjectClaim;
+                oidc.TokenValidationParameters.RoleClaimType = options.RoleClaim;
             });
         // The session ends when the access token can no longer be refreshed.
         builder.Services.AddHttpClient();
@@ -145,16 +146,23 @@ public static class DeskHost
         return app;
     }
 
-    private static string LocalOnly(string? url) =>
-        url is not null && url.StartsWith('/') && !url.StartsWith("//", StringComparison.Ordinal) && !url.StartsWith("/\\", StringComparison.Ordinal) ? url : "/";
+    /// <summary>
+    /// A path of this site, or "/": ASP.NET Core's IsLocalUrl rules (a leading "/" not followed by
+    /// "/" or "\", no control characters, which browsers strip to turn "/\t/evil" into "//evil").
+    /// </summary>
+    public static string LocalOnly(string? url) =>
+        url is { Length: > 0 } && url[0] == '/' && (url.Length == 1 || (url[1] != '/' && url[1] != '\\')) && !url.Any(char.IsControl) ? url : "/";
 
     private static void TryAddSingletonTimeProvider(this IServiceCollection services)
     {
         if (services.All(s => s.ServiceType != typeof(TimeProvider))) services.AddSingleton(TimeProvider.System);
     }
 
+    /// <summary>The claims naming the person, their role and their team (configurable: an IdP may name them otherwise).</summary>
+    public static DeskOptions Claims { get; private set; } = new();
+
     /// <summary>The person's role and team as the token states them (the services decide again on every call).</summary>
-    public static string RoleOf(ClaimsPrincipal user) => user.FindFirst("role")?.Value ?? "";
-    public static string? TeamOf(ClaimsPrincipal user) => user.FindFirst("team")?.Value;
-    public static string SubjectOf(ClaimsPrincipal user) => user.FindFirst("sub")?.Value ?? "";
+    public static string RoleOf(ClaimsPrincipal user) => user.FindFirst(Claims.RoleClaim)?.Value ?? "";
+    public static string? TeamOf(ClaimsPrincipal user) => user.FindFirst(Claims.TeamClaim)?.Value;
+    public static string SubjectOf(ClaimsPrincipal user) => user.FindFirst(Claims.SubjectClaim)?.Value ?? "";
 }

@@ -25,6 +25,11 @@ public sealed class DeskOptions
     /// <summary>A folder shared by the desk's replicas for ASP.NET Core Data Protection keys (cookies and circuits); in memory when empty.</summary>
     public string? DataProtectionKeys { get; set; }
 
+    /// <summary>The claims carrying the person's id, role and team (the services' Complaints:Auth settings name the same).</summary>
+    [Required] public string SubjectClaim { get; set; } = "sub";
+    [Required] public string RoleClaim { get; set; } = "role";
+    [Required] public string TeamClaim { get; set; } = "team";
+
     /// <summary>How long one call to a service may take before the person is told to try again.</summary>
     public TimeSpan CallTimeout { get; set; } = TimeSpan.FromSeconds(15);
 }

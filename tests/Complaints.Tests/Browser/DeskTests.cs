@@ -127,7 +127,7 @@ public sealed class DeskTests(PlatformFixture platform)
         await Expect(approval).Not.ToBeVisibleAsync();
 
         // The agent's page, left open, shows the approval without a reload.
-        await Expect(agent.Locator("#timeline [data-event='remedy_approved']")).ToBeVisibleAsync(new() { Timeout = 15_000 });
+        await Expect(agent.Locator("#timeline [data-event='remedy_approved']")).ToBeVisibleAsync();
     }
 
     [Fact]
@@ -238,6 +238,8 @@ public sealed class DeskTests(PlatformFixture platform)
         var complaint = await AssignedAsync(Billing());
         var agent = await desk.SignInAsync(complaint.AgentId, $"/complaints/{complaint.ComplaintId}");
         await Expect(agent.Locator("#timeline")).ToBeVisibleAsync();
+        // Everything the page loads is in (the similar cases come last) before axe reads it.
+        await Expect(agent.Locator("#similar-loaded")).ToBeAttachedAsync();
         var supervisor = await desk.SignInAsync("sup-billing");
         await Expect(supervisor.Locator("#board")).ToBeVisibleAsync();
 

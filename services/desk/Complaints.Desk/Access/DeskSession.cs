@@ -25,13 +25,20 @@ public sealed class DeskSession(TokenRefresher refresher, TimeProvider clock)
     public async Task AdoptAsync(HttpContext http)
     {
         var result = await http.AuthenticateAsync();
-        if (!result.Succeeded || result.Properties is null) return;
-        var access = result.Properties.GetTokenValue("access_token");
-        if (access is null) return;
-        var expires = DateTimeOffset.TryParse(result.Properties.GetTokenValue("expires_at"), CultureInfo.InvariantCulture, DateTimeStyles.None, out var at)
+        var access = result.Succeeded ? result.Properties?.GetTokenValue("access_token") : null;
+        // Signed out meanwhile (in another tab), or another person signed in on this browser: this
+        // circuit's session is over; its calls fail as "sign in again" and nothing of theirs is used.
+        if (access is null || (tokens is not null && DeskHost.SubjectOf(result.Principal!) != Subject))
+        {
+            tokens = null;
+            User = new ClaimsPrincipal(new ClaimsIdentity());
+            return;
+        }
+        var properties = result.Properties!;
+        var expires = DateTimeOffset.TryParse(properties.GetTokenValue("expires_at"), CultureInfo.InvariantCulture, DateTimeStyles.None, out var at)
             ? at : clock.GetUtcNow().AddMinutes(5);
         User = result.Principal!;
-        tokens = new TokenRefresher.Tokens(access, result.Properties.GetTokenValue("refresh_token"), expires);
+        tokens = new TokenRefresher.Tokens(access, properties.GetTokenValue("refresh_token"), expires);
     }
 
     /// <summary>An access token that is valid for a while yet; null when the session is over (sign in again).</summary>
@@ -44,7 +51,15 @@ public sealed class DeskSession(TokenRefresher refresher, TimeProvider clock)
         try
         {
             if (tokens is { } again && again.ExpiresAt - clock.GetUtcNow() > TokenRefresher.Margin) return again.AccessToken;
-            tokens = await refresher.RefreshAsync(current.RefreshToken, cancellationToken);
+            try
+            {
+                tokens = await refresher.RefreshAsync(current.RefreshToken, cancellationToken);
+            }
+            catch (TokenRefresher.IssuerUnavailableException ex)
+            {
+                // The issuer is away: the token is kept (it may still be valid a while) and the person is told to try again.
+                throw new Grpc.Core.RpcException(new Grpc.Core.Status(Grpc.Core.StatusCode.Unavailable, ex.Message));
+            }
             return tokens?.AccessToken;
         }
         finally

@@ -24,8 +24,22 @@ public sealed class TokenRefresher(IOptionsMonitor<OpenIdConnectOptions> oidcOpt
         var expiresAt = context.Properties.GetTokenValue("expires_at");
         if (expiresAt is null || !DateTimeOffset.TryParse(expiresAt, CultureInfo.InvariantCulture, DateTimeStyles.None, out var expires)) return;
         if (expires - clock.GetUtcNow() > Margin) return;
+        // Pages and downloads only: the Blazor connection and static files must not each spend the
+        // same refresh token at once (an IdP that rotates refresh tokens would see reuse).
+        if (context.HttpContext.Request.Path.StartsWithSegments("/_blazor") || context.HttpContext.Request.Path.StartsWithSegments("/_framework")
+            || context.HttpContext.Request.Path.StartsWithSegments("/_content")) return;
 
-        var refreshed = await RefreshAsync(context.Properties.GetTokenValue("refresh_token"), context.HttpContext.RequestAborted);
+        Tokens? refreshed;
+        try
+        {
+            refreshed = await RefreshAsync(context.Properties.GetTokenValue("refresh_token"), context.HttpContext.RequestAborted);
+        }
+        catch (IssuerUnavailableException)
+        {
+            // The issuer is away: the session stands while its token is valid; after that, sign in again.
+            if (expires > clock.GetUtcNow()) return;
+            refreshed = null;
+        }
         if (refreshed is null)
         {
             context.RejectPrincipal();
@@ -39,9 +53,25 @@ public sealed class TokenRefresher(IOptionsMonitor<OpenIdConnectOptions> oidcOpt
     }
 
     /// <summary>New tokens for <paramref name="refreshToken"/>, or null when the issuer refuses (the session is over).</summary>
+    /// <summary>The issuer could not be asked (down, slow, or an answer that is not a token response).</summary>
+    public sealed class IssuerUnavailableException(string message, Exception inner) : Exception(message, inner);
+
     public async Task<Tokens?> RefreshAsync(string? refreshToken, CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(refreshToken)) return null;
+        try
+        {
+            return await RefreshCoreAsync(refreshToken, cancellationToken);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or JsonException or KeyNotFoundException or InvalidOperationException
+                                   && !cancellationToken.IsCancellationRequested)
+        {
+            throw new IssuerUnavailableException("The identity provider could not refresh the session just now; try again", ex);
+        }
+    }
+
+    private async Task<Tokens?> RefreshCoreAsync(string refreshToken, CancellationToken cancellationToken)
+    {
         var options = oidcOptions.Get(OpenIdConnectDefaults.AuthenticationScheme);
         var configuration = await options.ConfigurationManager!.GetConfigurationAsync(cancellationToken);
         using var http = httpClients.CreateClient(nameof(TokenRefresher));
