@@ -19,7 +19,6 @@ public abstract class DeskPage : ComponentBase, IDisposable
     [Inject] private LiveChanges Live { get; set; } = null!;
 
     protected Problems.Problem? Problem { get; set; }
-    protected bool Loading { get; private set; }
     private bool listening;
     private int reloadPending;
     private ITimer? ticker;
@@ -44,9 +43,7 @@ public abstract class DeskPage : ComponentBase, IDisposable
             // Time left on every clock counts down on screen, without calling anything.
             ticker = Clock.CreateTimer(_ => InvokeAsync(StateHasChanged), null, TickInterval, TickInterval);
         }
-        Loading = true;
         await Run(LoadAsync);
-        Loading = false;
     }
 
     /// <summary>Runs a call; a refusal or outage becomes <see cref="Problem"/>. Returns whether it succeeded.</summary>
