@@ -27,7 +27,7 @@ RUN_DIR="$ROOT/.local/services"
 # Helm chart deploys them: two replicas, hot-cold (the one holding the relay lock publishes, the
 # other takes over when it goes; docs/operations.md), and intake itself runs none. "desk" is the
 # staff's web application (docs/desk.md), signing people in at the local issuer.
-SERVICES=(identity:Complaints.Identity:5100 intake:Complaints.Intake:5101 routing:Complaints.Routing:5102 resolution:Complaints.Resolution:5103 followup:Complaints.Followup:5104 relay:Complaints.Intake:5105 relay-b:Complaints.Intake:5106 desk:Complaints.Desk:5110)
+SERVICES=(identity:Complaints.Identity:5100 intake:Complaints.Intake:5101:5201 routing:Complaints.Routing:5102:5202 resolution:Complaints.Resolution:5103:5203 followup:Complaints.Followup:5104:5204 relay:Complaints.Intake:5105:5205 relay-b:Complaints.Intake:5106:5206 desk:Complaints.Desk:5110)
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 DASHBOARD_VERSION=13.6.5
@@ -90,13 +90,16 @@ start_dashboard() {
 
 # Runs one service and starts it again whenever it exits, until killed (stop_services).
 supervise() {
-  local name="$1" dir="$2" project="$3" port="$4" relay="$5" backoff=1 started child
+  local name="$1" dir="$2" project="$3" port="$4" relay="$5" api="$6" backoff=1 started child urls
   trap 'exit 0' TERM
   # Only the relay signs (checkpoints, exports' manifests): no other service is given the key.
   [ "$relay" = true ] || unset Complaints__Audit__SigningKey Complaints__Audit__SigningKeyId
+  # gRPC (HTTP/2) on the service's port; its HTTP/JSON API (HTTP/1.1) on the second, when it has one.
+  urls="http://127.0.0.1:$port"
+  if [ -n "$api" ]; then urls="$urls;http://127.0.0.1:$api"; export Complaints__HttpApi__Port="$api"; fi
   while true; do
     started=$SECONDS
-    ( cd "$dir" && Complaints__RunEventRelay=$relay exec dotnet "bin/Release/net10.0/$project.dll" --urls "http://127.0.0.1:$port" \
+    ( cd "$dir" && Complaints__RunEventRelay=$relay exec dotnet "bin/Release/net10.0/$project.dll" --urls "$urls" \
         >> "$RUN_DIR/$name.log" 2>&1 ) &
     child=$!
     echo "$child" > "$RUN_DIR/$name.pid"
@@ -109,9 +112,9 @@ supervise() {
 }
 
 start_service() {
-  local wanted="$1" entry name project port relay dir supervisor
+  local wanted="$1" entry name project port api relay dir supervisor
   for entry in "${SERVICES[@]}"; do
-    IFS=: read -r name project port <<< "$entry"
+    IFS=: read -r name project port api <<< "$entry"
     [ "$name" = "$wanted" ] || continue
     supervisor="$RUN_DIR/$name.supervisor.pid"
     if [ -f "$supervisor" ] && kill -0 "$(cat "$supervisor")" 2>/dev/null; then
@@ -119,9 +122,9 @@ start_service() {
     fi
     relay=false; case "$name" in relay*) relay=true ;; esac
     for dir in "$ROOT"/services/*/"$project" "$ROOT/tools/$project"; do [ -d "$dir" ] && break; done
-    echo "[run] starting $name on 127.0.0.1:$port (log: .local/services/$name.log)"
+    echo "[run] starting $name on 127.0.0.1:$port${api:+ (HTTP API on $api)} (log: .local/services/$name.log)"
     mkdir -p "$RUN_DIR"
-    nohup bash -c "$(declare -f supervise); RUN_DIR='$RUN_DIR'; supervise '$name' '$dir' '$project' '$port' '$relay'" > /dev/null 2>&1 &
+    nohup bash -c "$(declare -f supervise); RUN_DIR='$RUN_DIR'; supervise '$name' '$dir' '$project' '$port' '$relay' '$api'" > /dev/null 2>&1 &
     echo $! > "$supervisor"
     # The service's own pid (for kill) once the supervisor has started it.
     for _ in $(seq 1 50); do [ -f "$RUN_DIR/$name.pid" ] && break; sleep 0.1; done

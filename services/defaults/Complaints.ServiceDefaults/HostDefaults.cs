@@ -6,6 +6,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Complaints.ServiceDefaults.HttpApi;
 using Complaints.ServiceDefaults.Security;
 using Microsoft.AspNetCore.Authorization;
 using Npgsql;
@@ -41,12 +42,15 @@ public static class HostDefaults
     /// </summary>
     public static WebApplicationBuilder AddServiceDefaults(this WebApplicationBuilder builder, string serviceName)
     {
-        // Cleartext HTTP/2 only: TLS ends at the ingress or mesh, and Kubernetes' native gRPC probes speak h2c.
+        // Cleartext HTTP/2 only: TLS ends at the ingress or mesh, and Kubernetes' native gRPC probes
+        // speak h2c. The HTTP API's port, when there is one, speaks HTTP/1.1 (HttpApi/HttpApiDefaults).
+        var httpApiPort = HttpApi.HttpApiDefaults.PortOf(builder.Configuration);
         builder.WebHost.ConfigureKestrel(kestrel =>
-            kestrel.ConfigureEndpointDefaults(endpoint => endpoint.Protocols = HttpProtocols.Http2));
+            kestrel.ConfigureEndpointDefaults(endpoint => endpoint.Protocols =
+                httpApiPort is { } port && endpoint.IPEndPoint?.Port == port ? HttpProtocols.Http1 : HttpProtocols.Http2));
 
         builder.Services.TryAddSingleton(TimeProvider.System);
-        builder.Services.AddGrpc(options =>
+        var grpc = builder.Services.AddGrpc(options =>
         {
             options.Interceptors.Add<GrpcCalls.WaitForSchemaInterceptor>();
             options.Interceptors.Add<GrpcCalls.GrpcErrorsInterceptor>();
@@ -54,6 +58,7 @@ public static class HostDefaults
             options.EnableDetailedErrors = false;
         });
         builder.Services.AddGrpcReflection();
+        builder.AddHttpApi(grpc, serviceName);
         builder.Services.Configure<Grpc.AspNetCore.Server.GrpcServiceOptions>(options =>
         {
             // Deliberate limits: the largest legitimate request (a complaint with its attachments' metadata) is far below this.
@@ -124,10 +129,19 @@ public static class HostDefaults
     /// <summary>Whether gRPC reflection is served (development tools such as grpcurl); off unless configured.</summary>
     public const string ReflectionKey = "Complaints:Grpc:Reflection";
 
-    /// <summary>grpc.health.v1 on every service, anonymous so that probes need no token; reflection only where configured.</summary>
+    /// <summary>
+    /// The request pipeline (routing, the HTTP API's port rules and its anonymous document and UI,
+    /// then authentication and authorisation), grpc.health.v1 on every service, anonymous so that
+    /// probes need no token, and reflection only where configured.
+    /// </summary>
     public static WebApplication MapServiceDefaults(this WebApplication app)
     {
+        app.UseRouting();
+        app.UseHttpApi();
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.UseMiddleware<GrpcCalls.Utf8RequestGuard>();
+        app.MapHttpApi();
         app.MapGrpcHealthChecksService().AllowAnonymous();
         if (app.Configuration.GetValue(ReflectionKey, false)) app.MapGrpcReflectionService().AllowAnonymous();
         return app;

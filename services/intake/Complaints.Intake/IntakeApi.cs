@@ -16,8 +16,11 @@ namespace Complaints.Intake;
 public sealed class IntakeApi(IServiceProvider services) : Contracts.Intake.V1.Intake.IntakeBase
 {
     [Authorize(Roles = Roles.Channel)]
-    public override Task<FileComplaintResponse> FileComplaint(FileComplaintRequest request, ServerCallContext context) =>
-        services.GetRequiredService<FileComplaintHandler>().HandleAsync(request, Caller.Of(context), context.CancellationToken);
+    public override Task<FileComplaintResponse> FileComplaint(FileComplaintRequest request, ServerCallContext context)
+    {
+        IdempotencyKeyHeader.Apply(request, context);
+        return services.GetRequiredService<FileComplaintHandler>().HandleAsync(request, Caller.Of(context), context.CancellationToken);
+    }
 
     [Authorize(Roles = Roles.Channel + "," + Roles.Readers)]
     public override Task<GetComplaintResponse> GetComplaint(GetComplaintRequest request, ServerCallContext context) =>

@@ -15,6 +15,7 @@ using Complaints.Resolution.ProgressUpdates;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using Complaints.ServiceDefaults;
+using Complaints.ServiceDefaults.HttpApi;
 using Grpc.Net.Client;
 using MassTransit;
 using Microsoft.AspNetCore.Builder;
@@ -171,9 +172,11 @@ public sealed class PlatformFixture : IAsyncLifetime
 
     private async Task<WebApplication> StartAsync(Func<string[], Action<WebApplicationBuilder>?, WebApplication> build, bool runEventRelay)
     {
+        // The HTTP API needs a port known before start (its endpoints speak HTTP/1.1, gRPC's HTTP/2).
+        var httpApiPort = FreePort();
         var app = build(["--contentRoot", emptyContentRoot], builder =>
         {
-            builder.WebHost.UseUrls("http://127.0.0.1:0");
+            builder.WebHost.UseUrls($"http://127.0.0.1:0;http://127.0.0.1:{httpApiPort}");
             builder.Services.AddSingleton<TimeProvider>(Clock);
             builder.Logging.AddProvider(Warnings);
             builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -183,6 +186,7 @@ public sealed class PlatformFixture : IAsyncLifetime
                 ["Complaints:Messaging:RetryLimit"] = "6",
                 ["ConnectionStrings:RabbitMq"] = infrastructure.RabbitMqAddress("127.0.0.1", BrokerLink.Port),
                 [ComplaintsSettings.RunEventRelayKey] = runEventRelay.ToString(),
+                [HttpApiDefaults.PortKey] = httpApiPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 ["Logging:LogLevel:Default"] = "Warning",
                 ["Logging:LogLevel:Complaints"] = "Information",
                 ["Complaints:Routing:SlaSweeper:Interval"] = "00:00:00",
@@ -243,8 +247,23 @@ public sealed class PlatformFixture : IAsyncLifetime
             });
         });
 
+    /// <summary>The service's gRPC address.</summary>
     public static string AddressOf(WebApplication app) =>
-        app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
+            .First(address => new Uri(address).Port != HttpApiDefaults.PortOf(app.Configuration));
+
+    /// <summary>The service's HTTP/JSON API (HTTP/1.1), e.g. http://127.0.0.1:41234.</summary>
+    public static Uri HttpApiOf(WebApplication app) =>
+        new($"http://127.0.0.1:{HttpApiDefaults.PortOf(app.Configuration) ?? throw new InvalidOperationException("this instance has no HTTP API port")}");
+
+    /// <summary>A port nothing listens on now; the service binds it a moment later.</summary>
+    private static int FreePort()
+    {
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        try { return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port; }
+        finally { listener.Stop(); }
+    }
 
     private Task<Browser.DeskHarness>? desk;
     private readonly object deskLock = new();

@@ -63,7 +63,7 @@ public static class AuthDefaults
 
         public async Task HandleAsync(RequestDelegate next, HttpContext context, AuthorizationPolicy policy, PolicyAuthorizationResult result)
         {
-            if (result.Succeeded || !IsGrpc(context))
+            if (result.Succeeded || !(IsGrpc(context) || IsTranscoded(context)))
             {
                 await fallback.HandleAsync(next, context, policy, result);
                 return;
@@ -81,7 +81,7 @@ public static class AuthDefaults
                     SecurityTokenSignatureKeyNotFoundException or SecurityTokenInvalidSignatureException => "the token's signature does not verify",
                     _ => "the token is not valid",
                 };
-                Refuse(context, Grpc.Core.StatusCode.Unauthenticated, $"A valid bearer token is required: {why}");
+                await RefuseAsync(context, Grpc.Core.StatusCode.Unauthenticated, $"A valid bearer token is required: {why}");
                 return;
             }
             var allowed = context.GetEndpoint()?.Metadata.GetOrderedMetadata<IAuthorizeData>()
@@ -89,13 +89,25 @@ public static class AuthDefaults
                 .Distinct().ToList() ?? [];
             var options = context.RequestServices.GetRequiredService<IOptions<AuthOptions>>().Value;
             var role = string.Join(", ", context.User.FindAll(options.RoleClaim).Select(c => c.Value));
-            Refuse(context, Grpc.Core.StatusCode.PermissionDenied,
+            await RefuseAsync(context, Grpc.Core.StatusCode.PermissionDenied,
                 $"The role '{(role.Length == 0 ? "(none)" : role)}' may not call {context.Request.Path}; allowed: {string.Join(", ", allowed)}");
         }
 
         private static bool IsGrpc(HttpContext context) =>
             context.Request.ContentType?.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase) == true;
 
-        private static void Refuse(HttpContext context, Grpc.Core.StatusCode code, string message) => GrpcCalls.GrpcRefusal.Write(context, code, message);
+        /// <summary>A call to the HTTP API (a transcoded route): refused as JSON transcoding refuses, with a google.rpc.Status body.</summary>
+        private static bool IsTranscoded(HttpContext context) =>
+            context.GetEndpoint()?.Metadata.GetMetadata<Microsoft.AspNetCore.Grpc.JsonTranscoding.GrpcJsonTranscodingMetadata>() is not null;
+
+        private static Task RefuseAsync(HttpContext context, Grpc.Core.StatusCode code, string message)
+        {
+            if (IsGrpc(context))
+            {
+                GrpcCalls.GrpcRefusal.Write(context, code, message);
+                return Task.CompletedTask;
+            }
+            return GrpcCalls.GrpcRefusal.WriteJsonAsync(context, code, message);
+        }
     }
 }
