@@ -273,6 +273,19 @@ public sealed record ResolutionDueChanged(Guid ComplaintId, DateTimeOffset? Prom
 public sealed record CustomerNotified(Guid ComplaintId, string Channel, string Message, string Purpose, long AboutVersion, DateTimeOffset SentAt) : IComplaintEvent;
 
 /// <summary>
+/// A notice about this complaint (the event at <see cref="AboutVersion"/>: acknowledged, first
+/// response, new date...) reached the channel system that filed it: its webhook answered 2xx.
+/// </summary>
+public sealed record NoticeDelivered(Guid ComplaintId, Guid NoticeId, string Notice, long AboutVersion, string ChannelClient, int Attempts, DateTimeOffset DeliveredAt) : IComplaintEvent;
+
+/// <summary>
+/// The channel system's webhook refused or did not answer a notice for the whole retry window; the
+/// notice waits for an operator to send it again (docs/operations.md). <see cref="LastError"/> is an
+/// HTTP status or a network error's kind, never the notice's text.
+/// </summary>
+public sealed record NoticeDeliveryFailed(Guid ComplaintId, Guid NoticeId, string Notice, long AboutVersion, string ChannelClient, int Attempts, string LastError, DateTimeOffset GaveUpAt) : IComplaintEvent;
+
+/// <summary>
 /// An agent handed part of the work to another department (technical, logistics, quality, legal,
 /// finance...), whose named contact owes an answer by <see cref="DueBy"/> (the department's
 /// configured response time). The request is sealed with the customer's key.

@@ -235,6 +235,12 @@ public sealed class ComplaintLife
 
     public void When(CustomerNotified e) { notices.Add(e); Derive(); }
 
+    // Deliveries to the channel system are the platform's own bookkeeping: no work on the case, no stage change.
+    public void When(NoticeDelivered e) => NoticesDelivered++;
+    public void When(NoticeDeliveryFailed e) => NoticesUndelivered++;
+    public int NoticesDelivered { get; private set; }
+    public int NoticesUndelivered { get; private set; }
+
     /// <summary>Notices the platform sent the customer, oldest first.</summary>
     public IReadOnlyList<CustomerNotified> Notices => notices;
     private readonly List<CustomerNotified> notices = [];

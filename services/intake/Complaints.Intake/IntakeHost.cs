@@ -3,6 +3,7 @@ using Complaints.Intake.CustomerHistory;
 using Complaints.Intake.Erasure;
 using Complaints.Intake.FileComplaint;
 using Complaints.Intake.GetComplaint;
+using Complaints.Intake.Webhooks;
 using Complaints.ServiceDefaults;
 
 namespace Complaints.Intake;
@@ -22,6 +23,7 @@ public static class IntakeHost
             store.Schema.For<FilingReceipt>().Identity(r => r.Id);
             store.Schema.For<CustomerComplaintRecord>().Index(r => r.CustomerId).Index(r => r.ComplaintNumber).Index(r => r.FiledAt);
             AuditStore.Configure(store);
+            Webhooks.WebhookStore.Configure(store);
         }, relayInstance: (marten, relay) =>
         {
             // The daemon instance seals every committed event and signs the chain's head periodically,
@@ -40,6 +42,15 @@ public static class IntakeHost
             relay.Services.AddScoped<ExportComplaintsHandler>();
             relay.Services.AddScoped<VerifyComplaintsHandler>();
             relay.Services.AddScoped<PersonalDataReadsHandler>();
+            // Notices to the channel systems' webhooks, from committed events, by the leader (docs/http-api.md).
+            relay.Services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.Section)
+                .Validate(o => o.Problem() is null, "Complaints:Webhooks is invalid (docs/http-api.md); the start-up log names the setting")
+                .ValidateOnStart();
+            relay.Services.AddSingleton<WebhookStore>();
+            relay.Services.AddHttpClient(WebhookSender.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
+                .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) });
+            relay.Services.AddSingleton<WebhookSender>();
+            relay.Services.AddHostedServiceAfterSchema(services => services.GetRequiredService<WebhookSender>());
         });
         builder.Services.Configure<IntakeOptions>(builder.Configuration.GetSection(IntakeOptions.Section));
         builder.AddComplaintsMessaging(ServiceName);

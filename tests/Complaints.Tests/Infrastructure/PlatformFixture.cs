@@ -187,6 +187,11 @@ public sealed class PlatformFixture : IAsyncLifetime
                 ["ConnectionStrings:RabbitMq"] = infrastructure.RabbitMqAddress("127.0.0.1", BrokerLink.Port),
                 [ComplaintsSettings.RunEventRelayKey] = runEventRelay.ToString(),
                 [HttpApiDefaults.PortKey] = httpApiPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                // channel-web's webhook (WebhookTests runs the receiver; the sender runs when a test asks).
+                ["Complaints:Webhooks:Subscribers:channel-web:Url"] = WebhookAddress.ToString(),
+                ["Complaints:Webhooks:Subscribers:channel-web:Secrets:0"] = WebhookSecret,
+                ["Complaints:Webhooks:Subscribers:channel-web:Secrets:1"] = "the-previous-secret-being-rotated-out",
+                ["Complaints:Webhooks:PollInterval"] = "00:00:00",
                 ["Logging:LogLevel:Default"] = "Warning",
                 ["Logging:LogLevel:Complaints"] = "Information",
                 ["Complaints:Routing:SlaSweeper:Interval"] = "00:00:00",
@@ -246,6 +251,12 @@ public sealed class PlatformFixture : IAsyncLifetime
                 ["Complaints:Audit:SigningKey"] = Convert.ToBase64String(AuditSigningKey.ExportPkcs8PrivateKey()),
             });
         });
+
+    /// <summary>Where channel-web's notices go, and the secret it checks them with (WebhookTests).</summary>
+    public int WebhookPort { get; } = FreePort();
+    public Uri WebhookAddress => new($"http://127.0.0.1:{WebhookPort}/hooks/complaints");
+    public string WebhookSecret { get; } = Convert.ToBase64String(RandomNumberGenerator.GetBytes(24));
+    public Complaints.Intake.Webhooks.WebhookSender Webhooks => IntakeApp.Services.GetRequiredService<Complaints.Intake.Webhooks.WebhookSender>();
 
     /// <summary>The service's gRPC address.</summary>
     public static string AddressOf(WebApplication app) =>
@@ -310,13 +321,14 @@ public sealed class PlatformFixture : IAsyncLifetime
     }
 
     /// <summary>Polls intake until the complaint satisfies <paramref name="done"/>, or fails after <paramref name="timeout"/>.</summary>
-    public async Task<GetComplaintResponse> WaitForComplaintAsync(string complaintId, Func<GetComplaintResponse, bool> done, TimeSpan timeout)
+    public async Task<GetComplaintResponse> WaitForComplaintAsync(string complaintId, Func<GetComplaintResponse, bool> done, TimeSpan timeout, string readAs = "channel-phone")
     {
+        var intake = IntakeAs(readAs);
         var deadline = DateTime.UtcNow + timeout;
         GetComplaintResponse complaint;
         do
         {
-            complaint = await Intake.GetComplaintAsync(new GetComplaintRequest { ComplaintId = complaintId });
+            complaint = await intake.GetComplaintAsync(new GetComplaintRequest { ComplaintId = complaintId });
             if (done(complaint)) return complaint;
             await Task.Delay(100);
         } while (DateTime.UtcNow < deadline);

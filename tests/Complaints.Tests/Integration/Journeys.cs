@@ -8,10 +8,11 @@ namespace Complaints.Tests.Integration;
 internal static class Journeys
 {
     /// <summary>Files a complaint and takes it to resolution, as an agent would.</summary>
-    public static async Task<(string Id, string Agent)> ResolvedAsync(PlatformFixture platform, FileComplaintRequest request, TimeSpan? respondAfter = null, TimeSpan? resolveAfter = null)
+    public static async Task<(string Id, string Agent)> ResolvedAsync(PlatformFixture platform, FileComplaintRequest request, TimeSpan? respondAfter = null, TimeSpan? resolveAfter = null,
+        string channelClient = "channel-phone")
     {
-        var filed = await platform.Intake.FileComplaintAsync(request);
-        var assigned = await platform.WaitForComplaintAsync(filed.ComplaintId, c => c.Status == ComplaintStatus.Assigned, TimeSpan.FromSeconds(60));
+        var filed = await platform.IntakeAs(channelClient).FileComplaintAsync(request);
+        var assigned = await platform.WaitForComplaintAsync(filed.ComplaintId, c => c.Status == ComplaintStatus.Assigned, TimeSpan.FromSeconds(60), channelClient);
         if (respondAfter is { } r) platform.Clock.Advance(r);
         await platform.ResolutionAs(assigned.AgentId).SendFirstResponseAsync(new SendFirstResponseRequest
         {

@@ -36,7 +36,7 @@ public sealed class ComplaintStreamEventsTests
             {
                 "CallbackDue", "CallbackScheduled", "CallbackUnanswered", "CaseSummaryWritten", "CommitmentMade", "ComplaintAssigned", "ComplaintClosed", "ComplaintEscalated", "ComplaintFiled",
                 "ComplaintReopened", "ComplaintResolved", "ComplaintRouted", "ComplaintTriaged", "CustomerContacted", "CustomerDataErased", "CustomerNotified", "DepartmentTaskAnswered", "DepartmentTaskHandedBack", "DepartmentTaskOpened", "FirstResponseSent",
-                "ImprovementActionCompleted", "ImprovementActionOpened", "InvestigationFindingRecorded", "LinkedToImprovementAction", "ProgressUpdateMissed", "ProgressUpdateSent", "RegulatoryClockExtended", "RemedyAccepted",
+                "ImprovementActionCompleted", "ImprovementActionOpened", "InvestigationFindingRecorded", "LinkedToImprovementAction", "NoticeDelivered", "NoticeDeliveryFailed", "ProgressUpdateMissed", "ProgressUpdateSent", "RegulatoryClockExtended", "RemedyAccepted",
                 "RemedyApproved", "RemedyProposed", "RemedyRefused", "RemedyRejected", "ResolutionConfirmed", "ResolutionDueChanged", "RootCauseIdentified",
                 "SecondComplaintLinked", "SlaBreached", "SurveyRecorded", "TriageCorrected", "WordingOverridden",
             },
