@@ -14,9 +14,42 @@ namespace Complaints.ServiceDefaults;
 /// back (the queue they came from is in their x-death header). The declaration is retried in the
 /// background until the broker takes it: a broker that is down, restarting, or closing the channel
 /// at that moment never fails the service's start-up.
+/// It also measures, every <c>Complaints:Messaging:DeadLetterPoll</c> (30 s), the gauge <c>complaints.dead_letters</c>: messages
+/// waiting in the dead-letter queue and in this service's "_error" queues, where failures land for
+/// an operator (by queue, <c>messaging.destination.name</c>); alert on any.
 /// </summary>
-public sealed class DeadLetters(Uri broker, ILogger<DeadLetters> logger) : BackgroundService
+public sealed class DeadLetters(Uri broker, DeadLetters.ServiceQueues queues, TimeSpan depthPoll, ILogger<DeadLetters> logger) : BackgroundService
 {
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> Depths = new(StringComparer.Ordinal);
+
+    static DeadLetters()
+    {
+        ComplaintMetrics.Meter.CreateObservableGauge("complaints.dead_letters",
+            () => Depths.Select(d => new System.Diagnostics.Metrics.Measurement<long>(d.Value, new KeyValuePair<string, object?>("messaging.destination.name", d.Key))),
+            "{message}", "Messages waiting for an operator: the dead-letter queue and this service's _error queues");
+    }
+
+    /// <summary>The service's receive queues, learnt as MassTransit starts them; their "_error" twins are measured.</summary>
+    public sealed class ServiceQueues : IReceiveEndpointObserver
+    {
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> names = new(StringComparer.Ordinal);
+
+        public IEnumerable<string> ErrorQueues => names.Keys.Select(name => name + "_error");
+
+        public Task Ready(ReceiveEndpointReady ready)
+        {
+            var name = ready.InputAddress.AbsolutePath.Split('/', StringSplitOptions.RemoveEmptyEntries).LastOrDefault();
+            // Temporary endpoints (the bus's own, the desk's live view) have no error queue worth watching.
+            if (name is not null && !name.Contains("_bus_", StringComparison.Ordinal) && !ready.InputAddress.Query.Contains("temporary", StringComparison.Ordinal))
+                names.TryAdd(name, true);
+            return Task.CompletedTask;
+        }
+
+        public Task Stopping(ReceiveEndpointStopping stopping) => Task.CompletedTask;
+        public Task Completed(ReceiveEndpointCompleted completed) => Task.CompletedTask;
+        public Task Faulted(ReceiveEndpointFaulted faulted) => Task.CompletedTask;
+    }
+
     public const string Exchange = "complaints.dead-letters";
     public const string Queue = "complaints-dead-letters";
 
@@ -37,6 +70,38 @@ public sealed class DeadLetters(Uri broker, ILogger<DeadLetters> logger) : Backg
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await StartupRetry.UntilDoneAsync(DeclareAsync, "declaring the dead-letter exchange and queue", logger, stoppingToken);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await MeasureAsync(stoppingToken);
+            }
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            {
+                // The broker is down: the gauge keeps its last values; the messaging health says why.
+                logger.LogDebug(ex, "Measuring the dead-letter queues failed");
+            }
+            try { await Task.Delay(depthPoll, stoppingToken); }
+            catch (OperationCanceledException) { return; }
+        }
+    }
+
+    private async Task MeasureAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await new ConnectionFactory { Uri = broker }.CreateConnectionAsync("dead-letter-gauge", cancellationToken);
+        foreach (var queue in queues.ErrorQueues.Prepend(Queue))
+        {
+            // A passive declare of a queue that does not exist (no failure yet) closes the channel: one channel per queue.
+            await using var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken);
+            try
+            {
+                Depths[queue] = (await channel.QueueDeclarePassiveAsync(queue, cancellationToken)).MessageCount;
+            }
+            catch (RabbitMQ.Client.Exceptions.OperationInterruptedException)
+            {
+                Depths[queue] = 0;
+            }
+        }
     }
 
     private async Task DeclareAsync(CancellationToken cancellationToken)

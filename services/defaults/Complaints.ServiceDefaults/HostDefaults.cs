@@ -113,6 +113,7 @@ public static class HostDefaults
                 .AddMeter("Npgsql")
                 .AddMeter(RelayMonitor.Meter.Name)
                 .AddMeter(ComplaintMetrics.MeterName)
+                .AddMeter("Complaints.Audit")
                 .AddOtlpExporter())
             .WithLogging(logging => logging.AddOtlpExporter(), options =>
             {

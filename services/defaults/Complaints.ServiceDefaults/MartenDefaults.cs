@@ -89,6 +89,7 @@ public static class MartenDefaults
             builder.Services.AddHostedServiceAfterSchema(sp => sp.GetRequiredService<RelayLeader>());
             builder.Services.AddSingleton<RelayMonitor>();
             builder.Services.AddHealthChecks().AddCheck<RelayMonitor>("relay", tags: [RelayMonitor.HealthTag]);
+            builder.Services.AddHostedServiceAfterSchema<LagGauges>();
         }
 
         return builder;

@@ -30,9 +30,13 @@ public static class MessagingDefaults
         var retryStart = builder.Configuration.GetValue("Complaints:Messaging:RetryStart", TimeSpan.FromMilliseconds(50));
 
         builder.Services.AddSingleton<ComplaintLocks>();
-        builder.Services.AddHostedService(services => new DeadLetters(rabbitUri, services.GetRequiredService<Microsoft.Extensions.Logging.ILogger<DeadLetters>>()));
+        builder.Services.AddSingleton<DeadLetters.ServiceQueues>();
+        var deadLetterPoll = builder.Configuration.GetValue("Complaints:Messaging:DeadLetterPoll", TimeSpan.FromSeconds(30));
+        builder.Services.AddHostedService(services => new DeadLetters(rabbitUri, services.GetRequiredService<DeadLetters.ServiceQueues>(), deadLetterPoll,
+            services.GetRequiredService<Microsoft.Extensions.Logging.ILogger<DeadLetters>>()));
         builder.Services.AddMassTransit(bus =>
         {
+            bus.AddReceiveEndpointObserver(services => services.GetRequiredService<DeadLetters.ServiceQueues>());
             bus.SetEndpointNameFormatter(new KebabCaseEndpointNameFormatter(serviceName, includeNamespace: false));
             bus.AddConfigureEndpointsCallback((_, _, endpoint) =>
             {

@@ -21,6 +21,9 @@ public sealed class RelayOptions
 
     /// <summary>How often the leader checks that the session holding its lock is alive.</summary>
     public TimeSpan LeaseCheck { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How often the lag gauges (relay, sealing: events and seconds behind) are measured; zero turns them off.</summary>
+    public TimeSpan LagSampleInterval { get; set; } = TimeSpan.FromSeconds(15);
 }
 
 /// <summary>
@@ -30,7 +33,7 @@ public sealed class RelayOptions
 /// unhealthy when the lag passes <see cref="RelayOptions.LagAlert"/> or nothing moved for
 /// <see cref="RelayOptions.StallAlert"/> while events wait: the alert for a relay that stopped.
 /// </summary>
-public sealed class RelayMonitor : IHealthCheck
+public sealed class RelayMonitor : IHealthCheck, ILagSample
 {
     public const string HealthTag = "complaints-relay";
     public const string HealthService = "relay";
@@ -42,6 +45,7 @@ public sealed class RelayMonitor : IHealthCheck
     private long lastPosition = -1;
     private DateTimeOffset lastMove;
     private long lastLag;
+    private double lastLagSeconds;
 
     public RelayMonitor(NpgsqlDataSource database, IOptions<RelayOptions> options, TimeProvider clock)
     {
@@ -51,6 +55,27 @@ public sealed class RelayMonitor : IHealthCheck
         lastMove = clock.GetUtcNow();
         Meter.CreateObservableGauge("complaints.relay.lag", () => Volatile.Read(ref lastLag), "{event}",
             "Committed complaint events the relay has not published yet");
+        Meter.CreateObservableGauge("complaints.relay.lag.time", () => Volatile.Read(ref lastLagSeconds), "s",
+            "Age of the oldest committed complaint event the relay has not published yet (0 when none waits)");
+    }
+
+    /// <summary>Measures the lag gauges: events behind, and how long the oldest waiting event has waited.</summary>
+    public async Task SampleAsync(CancellationToken cancellationToken)
+    {
+        var (highWater, position) = await ReadAsync(cancellationToken);
+        Volatile.Write(ref lastLag, Math.Max(0, highWater - position));
+        Volatile.Write(ref lastLagSeconds, await SecondsBehindAsync(database, position, clock, cancellationToken));
+    }
+
+    /// <summary>How long the first committed event after <paramref name="position"/> has been waiting; 0 when there is none.</summary>
+    public static async Task<double> SecondsBehindAsync(NpgsqlDataSource database, long position, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        await using var command = database.CreateCommand(
+            $"select timestamp from {ComplaintsSettings.EventStoreSchema}.mt_events where seq_id > @position order by seq_id limit 1");
+        command.Parameters.AddWithValue("position", position);
+        return await command.ExecuteScalarAsync(cancellationToken) is DateTime waiting
+            ? Math.Max(0, (clock.GetUtcNow() - new DateTimeOffset(DateTime.SpecifyKind(waiting, DateTimeKind.Utc))).TotalSeconds)
+            : 0;
     }
 
     /// <summary>(highest committed sequence, relay position) from Marten's progress table.</summary>

@@ -37,6 +37,7 @@ public static class IntakeHost
                 .ValidateOnStart();
             relay.Services.AddSingleton<AuditStore>();
             relay.Services.AddSingleton<CheckpointSigner>();
+            relay.Services.AddSingleton<ILagSample, SealingLag>();
             relay.Services.AddScoped<AuditBundles>();
             relay.Services.AddScoped<ComplaintHistoryHandler>();
             relay.Services.AddScoped<ExportComplaintsHandler>();

@@ -184,6 +184,7 @@ public sealed class PlatformFixture : IAsyncLifetime
                 ["ConnectionStrings:Postgres"] = servicesPostgres,
                 // A short budget for failures other than outages, which are waited out (MessagingDefaults).
                 ["Complaints:Messaging:RetryLimit"] = "6",
+                ["Complaints:Messaging:DeadLetterPoll"] = "00:00:01",
                 ["ConnectionStrings:RabbitMq"] = infrastructure.RabbitMqAddress("127.0.0.1", BrokerLink.Port),
                 [ComplaintsSettings.RunEventRelayKey] = runEventRelay.ToString(),
                 [HttpApiDefaults.PortKey] = httpApiPort.ToString(System.Globalization.CultureInfo.InvariantCulture),

@@ -3,6 +3,7 @@ using System.Diagnostics.Metrics;
 using Complaints.Contracts.Intake.V1;
 using Complaints.ServiceDefaults;
 using Complaints.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Complaints.Tests.Integration;
 
@@ -77,5 +78,47 @@ public sealed class TelemetryTests(PlatformFixture platform)
         // The relay counts an event once the broker confirmed it; the assignment's count follows its publish.
         await PlatformFixture.UntilAsync(() => Task.FromResult(Interlocked.Read(ref filedByChannel) >= 1 && Interlocked.Read(ref assigned) >= 1),
             "complaints.filed{channel=branch} and complaints.assigned counted");
+    }
+
+    [Fact]
+    public async Task The_pipeline_gauges_say_how_far_the_relay_and_sealing_are_behind_and_what_waits_for_an_operator()
+    {
+        var gauges = new System.Collections.Concurrent.ConcurrentDictionary<string, double>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Name is "complaints.relay.lag" or "complaints.relay.lag.time" or "complaints.sealing.lag" or "complaints.sealing.lag.time"
+                or "complaints.dead_letters" or "complaints.webhook.pending")
+                l.EnableMeasurementEvents(instrument);
+        };
+        void Record(Instrument instrument, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
+        {
+            var queue = tags.ToArray().FirstOrDefault(t => t.Key == "messaging.destination.name").Value;
+            gauges[queue is null ? instrument.Name : $"{instrument.Name}[{queue}]"] = value;
+        }
+        listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) => Record(instrument, value, tags));
+        listener.SetMeasurementEventCallback<double>((instrument, value, tags, _) => Record(instrument, value, tags));
+        listener.Start();
+
+        var filed = await platform.Intake.FileComplaintAsync(Requests.Valid());
+        await platform.WaitForComplaintAsync(filed.ComplaintId, c => c.History.Any(h => h.EventType == "complaint_assigned"), Routed);
+        foreach (var sample in platform.IntakeApp.Services.GetServices<ILagSample>().Prepend(platform.IntakeApp.Services.GetRequiredService<RelayMonitor>()))
+            await sample.SampleAsync(CancellationToken.None);
+        await platform.Webhooks.SendDueAsync(CancellationToken.None);
+        // The dead-letter gauge is measured by each service on its own schedule, the first time as the broker is reached.
+        await PlatformFixture.UntilAsync(() =>
+        {
+            listener.RecordObservableInstruments();
+            return Task.FromResult(gauges.ContainsKey($"complaints.dead_letters[{DeadLetters.Queue}]")
+                                   && gauges.Keys.Any(k => k.StartsWith("complaints.dead_letters[routing-", StringComparison.Ordinal)));
+        }, "the dead-letter queue and routing's error queues measured");
+
+        foreach (var name in new[] { "complaints.relay.lag", "complaints.relay.lag.time", "complaints.sealing.lag", "complaints.sealing.lag.time", "complaints.webhook.pending" })
+        {
+            Assert.True(gauges.TryGetValue(name, out var value), $"{name} was not measured");
+            Assert.True(value >= 0, $"{name} = {value}");
+        }
+        // The services' own _error queues are watched too (by name, as MassTransit declared the endpoints).
+        Assert.Contains(gauges.Keys, k => k.StartsWith("complaints.dead_letters[routing-", StringComparison.Ordinal) && k.EndsWith("_error]", StringComparison.Ordinal));
     }
 }
