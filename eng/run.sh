@@ -169,6 +169,21 @@ echo
 "${CLI[@]}" desk-demo --timeout 60
 
 echo
+# A channel system without gRPC: the same front door over HTTP/JSON (docs/http-api.md).
+echo "== The HTTP/JSON API (channel-web, plain curl) =="
+WEB_TOKEN=$("${CLI[@]}" token channel-web)
+filed=$(curl -sf http://127.0.0.1:5201/v1/complaints -H "Authorization: Bearer $WEB_TOKEN" -H "Content-Type: application/json" \
+  -H "Idempotency-Key: run-$(date +%s)" -d '{"channel":"CHANNEL_WEB_CHAT","customer":{"customerId":"WEB-1001","name":"Ann Lee","email":"ann@example.com"},
+  "description":"My broadband drops every evening this week; the router light goes red.","requests":["CUSTOMER_REQUEST_FIX"]}')
+echo "POST /v1/complaints -> $filed"
+complaint_id=$(printf '%s' "$filed" | python3 -c 'import json,sys; print(json.load(sys.stdin)["complaintId"])')
+curl -sf "http://127.0.0.1:5201/v1/complaints/$complaint_id" -H "Authorization: Bearer $WEB_TOKEN" \
+  | python3 -c 'import json,sys; c=json.load(sys.stdin); print("GET /v1/complaints/{id} ->", c["complaintNumber"], c["status"], [h["eventType"] for h in c["history"]])'
+echo "POST /v1/complaints without a token -> HTTP $(curl -s -o /dev/null -w '%{http_code}' -X POST http://127.0.0.1:5201/v1/complaints -d '{}')"
+
+echo
+echo "[run] the HTTP/JSON APIs: OpenAPI at http://127.0.0.1:5201/openapi/v1.json, Swagger UI at http://127.0.0.1:5201/docs"
+echo "      (routing 5202, resolution 5203, followup 5204, the audit API 5205; docs/http-api.md)"
 echo "[run] the desk: http://127.0.0.1:5110  (sign in as a demo person, password demo-<name>; e.g."
 echo "      care-01 / demo-care-01 (agent), sup-billing / demo-sup-billing (supervisor), mgr-ops / demo-mgr-ops (manager),"
 echo "      analyst-01 / demo-analyst-01, auditor-01 / demo-auditor-01, privacy-01 / demo-privacy-01; all in eng/dev-identities.json)"

@@ -41,7 +41,7 @@ function binaryOf(image) {
 }
 
 /** Environment of a container as Kubernetes would give it, with mounts mapped to local folders. */
-function environmentOf(workload, pod, container, port, serviceAddresses = {}) {
+function environmentOf(workload, pod, container, port, serviceAddresses = {}, apiPort = undefined) {
   const mounts = [];
   for (const mount of container.volumeMounts ?? []) {
     const volume = (pod.volumes ?? []).find(v => v.name === mount.name);
@@ -78,8 +78,13 @@ function environmentOf(workload, pod, container, port, serviceAddresses = {}) {
     env[variable.name] = value;
   }
   // A pod has its own address and listens on the container port; here every process shares loopback.
+  // The HTTP API's port (a second container port) gets a loopback port of its own too.
   delete env.ASPNETCORE_HTTP_PORTS;
   env.ASPNETCORE_URLS = `http://127.0.0.1:${port}`;
+  if (env.Complaints__HttpApi__Port && apiPort) {
+    env.Complaints__HttpApi__Port = String(apiPort);
+    env.ASPNETCORE_URLS += `;http://127.0.0.1:${apiPort}`;
+  }
   return env;
 }
 
@@ -123,24 +128,27 @@ async function main() {
 
   // Every workload's loopback address first, so a value naming a Service (http://NAME:PORT) can be mapped to it.
   const addresses = {};
+  const apis = {};
   const serviceAddresses = {};
   const workloads = [];
   for (const deployment of byKind("Deployment")) {
     const component = deployment.spec.template.metadata.labels["app.kubernetes.io/component"];
     const listen = port++;
+    const api = port++;
     addresses[component] = `http://127.0.0.1:${listen}`;
-    workloads.push({ deployment, component, listen });
+    if (deployment.spec.template.spec.containers.some(c => (c.ports ?? []).some(p => p.name === "http-api"))) apis[component] = `http://127.0.0.1:${api}`;
+    workloads.push({ deployment, component, listen, api });
   }
   for (const service of byKind("Service")) {
     const component = service.spec.selector?.["app.kubernetes.io/component"];
     for (const servicePort of service.spec.ports ?? [])
       if (addresses[component]) serviceAddresses[`http://${service.metadata.name}:${servicePort.port}`] = addresses[component];
   }
-  for (const { deployment, component, listen } of workloads) {
+  for (const { deployment, component, listen, api } of workloads) {
     const pod = deployment.spec.template.spec;
     for (const container of pod.containers) {
-      log(`deployment ${deployment.metadata.name} (${component}): ${container.image} on ${addresses[component]} (one replica here; the chart asks for ${deployment.spec.replicas ?? "what its autoscaler decides"})`);
-      await run(deployment.metadata.name, binaryOf(container.image), container.args ?? [], environmentOf(deployment.metadata.name, pod, container, listen, serviceAddresses), { wait: false });
+      log(`deployment ${deployment.metadata.name} (${component}): ${container.image} on ${addresses[component]}${apis[component] ? ` and its HTTP API on ${apis[component]}` : ""} (one replica here; the chart asks for ${deployment.spec.replicas ?? "what its autoscaler decides"})`);
+      await run(deployment.metadata.name, binaryOf(container.image), container.args ?? [], environmentOf(deployment.metadata.name, pod, container, listen, serviceAddresses, api), { wait: false });
     }
   }
   const desk = addresses.desk;
@@ -160,6 +168,19 @@ async function main() {
     "--audit", addresses.relay,
     "--issuer", issuer, "--timeout", "90"], cliEnv, { wait: true });
   log(`the chart's workloads took a complaint from filing to closure (logs in ${work})`);
+  // The HTTP API: every service with the port serves its OpenAPI document there, and refuses a call without a token.
+  for (const [component, api] of Object.entries(apis)) {
+    if (component === "desk") continue;
+    const document = await fetch(`${api}/openapi/v1.json`);
+    const json = document.ok ? await document.json() : {};
+    if (!String(json.openapi ?? "").startsWith("3.1") || Object.keys(json.paths ?? {}).length === 0)
+      throw new Error(`${component}'s HTTP API did not serve its OpenAPI 3.1 document at ${api}/openapi/v1.json (status ${document.status})`);
+    const path = Object.keys(json.paths).find(p => !p.includes("{") && json.paths[p].get) ?? Object.keys(json.paths)[0];
+    const method = json.paths[path].get ? "GET" : "POST";
+    const refused = await fetch(`${api}${path.replace(/\{[^}]+\}/g, "x")}`, { method, headers: { "content-type": "application/json" }, body: method === "POST" ? "{}" : undefined });
+    if (refused.status !== 401) throw new Error(`${component}'s HTTP API answered ${method} ${path} without a token with ${refused.status}, not 401`);
+  }
+  log(`the HTTP APIs serve their OpenAPI documents and refuse calls without a token (${Object.keys(apis).filter(c => c !== "desk").join(", ")})`);
   if (desk) {
     // The desk: answers its probes, and sends a browser to the issuer to sign in (code flow with PKCE).
     let ready = false;

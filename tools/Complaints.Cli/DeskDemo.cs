@@ -21,7 +21,7 @@ public sealed class DeskDemo(Func<string, ClientCredentials> identity, string in
     public async Task<int> RunAsync()
     {
         using var channelSystem = AuthenticatedChannel.Retrying(intakeAddress, identity("channel-phone"));
-        var intake = new Intake.IntakeClient(channelSystem);
+        var intake = new Complaints.Contracts.Intake.V1.Intake.IntakeClient(channelSystem);
         using var supervisorRouting = AuthenticatedChannel.Retrying(routingAddress, identity("sup-billing"));
         var desk = new RoutingService.RoutingClient(supervisorRouting);
 
@@ -132,7 +132,7 @@ public sealed class DeskDemo(Func<string, ClientCredentials> identity, string in
         return 0;
     }
 
-    private async Task<GetComplaintResponse> FileAsync(Intake.IntakeClient intake, string description)
+    private async Task<GetComplaintResponse> FileAsync(Complaints.Contracts.Intake.V1.Intake.IntakeClient intake, string description)
     {
         var filed = await intake.FileComplaintAsync(new FileComplaintRequest
         {
@@ -145,7 +145,7 @@ public sealed class DeskDemo(Func<string, ClientCredentials> identity, string in
                ?? throw new TimeoutException($"{filed.ComplaintNumber} was not assigned within {timeout.TotalSeconds} s");
     }
 
-    private async Task<GetComplaintResponse?> WaitForAsync(Intake.IntakeClient intake, string complaintId, Func<GetComplaintResponse, bool> done)
+    private async Task<GetComplaintResponse?> WaitForAsync(Complaints.Contracts.Intake.V1.Intake.IntakeClient intake, string complaintId, Func<GetComplaintResponse, bool> done)
     {
         for (var waited = TimeSpan.Zero; waited < timeout; waited += TimeSpan.FromMilliseconds(200))
         {

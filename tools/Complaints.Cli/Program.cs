@@ -9,6 +9,10 @@
 //                     (--broker AMQP_URI and --management URL, default ConnectionStrings__RabbitMq and
 //                     the local management port; docs/operations.md)
 //   complaints audit  history|export|verify|reads ...   the auditors' commands (docs/audit.md)
+//   complaints webhooks [status | resend-failed [--client ID]]
+//                     the notices to channel systems' webhooks by client and state, and the last error;
+//                     resend-failed sends the given-up ones again once the endpoint works
+//                     (--postgres CONNECTION, default ConnectionStrings__Postgres; docs/http-api.md)
 //   complaints triage-eval CORPUS [--rules FILE] [--misses] [--cv-only]
 //                     trains triage's model on the corpus's training part, cross-validates it there,
 //                     then scores the held-out part: accuracy per aspect, the category confusion
@@ -55,6 +59,8 @@ return command switch
     "errors" when args.Length > 1 && args[1] == "list" => await ListErrors(),
     "errors" when args.Length > 2 && args[1] == "replay" => await ReplayErrors(args[2]),
     "audit" => await new Complaints.Cli.AuditCommands(args, Identity, auditAddress).RunAsync(),
+    "webhooks" => await Complaints.Cli.WebhookCommands.RunAsync(args.ElementAtOrDefault(1) ?? "status", Option("--client"),
+        Option("--postgres") ?? Environment.GetEnvironmentVariable("ConnectionStrings__Postgres")),
     // complaints trace NUMBER: each event of the complaint with its trace id and the viewer's link to it.
     "trace" when args.Length > 1 => await new Complaints.Cli.AuditCommands(["audit", .. args], Identity, auditAddress).RunAsync(),
     "triage-corrections" when Option("--from") is not null && Option("--to") is not null && Option("--out") is not null => await TriageCorrections(),

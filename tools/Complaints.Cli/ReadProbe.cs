@@ -34,7 +34,7 @@ public sealed class ReadProbe(Func<string, ClientCredentials> identity, string i
             ("GetKpis, last day", () => kpis.GetKpisAsync(new GetKpisRequest { From = Ago(TimeSpan.FromDays(1)), To = Ago(TimeSpan.Zero) }).ResponseAsync),
             ("GetKpis, last 30 days by day", () => kpis.GetKpisAsync(new GetKpisRequest { From = Ago(TimeSpan.FromDays(30)), To = Ago(TimeSpan.Zero), GroupBy = KpiGrouping.Day }).ResponseAsync),
             ("GetKpis, last 365 days by month", () => kpis.GetKpisAsync(new GetKpisRequest { From = Ago(TimeSpan.FromDays(365)), To = Ago(TimeSpan.Zero), GroupBy = KpiGrouping.Month }).ResponseAsync),
-            ("ListCustomerComplaints", () => new Intake.IntakeClient(agentIntake).ListCustomerComplaintsAsync(new ListCustomerComplaintsRequest { CustomerId = customerId }).ResponseAsync),
+            ("ListCustomerComplaints", () => new Complaints.Contracts.Intake.V1.Intake.IntakeClient(agentIntake).ListCustomerComplaintsAsync(new ListCustomerComplaintsRequest { CustomerId = customerId }).ResponseAsync),
             ("ListAgentCases (care-01)", () => new Contracts.Routing.V1.Routing.RoutingClient(agentRouting).ListAgentCasesAsync(new ListAgentCasesRequest()).ResponseAsync),
             ("ListQueue (care-01)", () => new Resolution.ResolutionClient(agentResolution).ListQueueAsync(new ListQueueRequest()).ResponseAsync),
             ("ListPendingApprovals (sup-care)", () => new Resolution.ResolutionClient(supervisorResolution).ListPendingApprovalsAsync(new ListPendingApprovalsRequest()).ResponseAsync),

@@ -50,8 +50,15 @@ helm.sh/chart: {{ printf "%s-%s" .root.Chart.Name .root.Chart.Version }}
 - name: ConnectionStrings__RabbitMq
   valueFrom:
     secretKeyRef: { name: {{ include "complaints.secretName" . }}, key: rabbitmq-connection-string }
+{{- if gt (int .Values.httpApiPort) 0 }}
+- name: ASPNETCORE_HTTP_PORTS
+  value: {{ printf "%v;%v" .Values.grpcPort .Values.httpApiPort | quote }}
+- name: Complaints__HttpApi__Port
+  value: {{ .Values.httpApiPort | quote }}
+{{- else }}
 - name: ASPNETCORE_HTTP_PORTS
   value: {{ .Values.grpcPort | quote }}
+{{- end }}
 {{- if .Values.tls.enabled }}
 - name: ASPNETCORE_HTTPS_PORTS
   value: {{ .Values.tls.tlsPort | quote }}
@@ -138,6 +145,11 @@ spec:
         - name: grpc
           containerPort: {{ $root.Values.grpcPort }}
           protocol: TCP
+        {{- if gt (int $root.Values.httpApiPort) 0 }}
+        - name: http-api
+          containerPort: {{ $root.Values.httpApiPort }}
+          protocol: TCP
+        {{- end }}
         {{- if $root.Values.tls.enabled }}
         - name: grpc-tls
           containerPort: {{ $root.Values.tls.tlsPort }}
@@ -157,6 +169,18 @@ spec:
           value: {{ $root.Values.audit.signingKeyId | quote }}
         - name: Complaints__Audit__CheckpointInterval
           value: {{ $root.Values.audit.checkpointInterval | quote }}
+        # The relay's leader sends the channel systems' webhooks (docs/http-api.md).
+        - name: Complaints__Webhooks__RetryFor
+          value: {{ $root.Values.webhooks.retryFor | quote }}
+        {{- range $client, $subscriber := $root.Values.webhooks.subscribers }}
+        - name: Complaints__Webhooks__Subscribers__{{ $client }}__Url
+          value: {{ required (printf "webhooks.subscribers.%s.url is required" $client) $subscriber.url | quote }}
+        {{- range $i, $_ := until (int (default (len (default (list) $subscriber.secrets)) $subscriber.secretCount)) }}
+        - name: Complaints__Webhooks__Subscribers__{{ $client }}__Secrets__{{ $i }}
+          valueFrom:
+            secretKeyRef: { name: {{ include "complaints.secretName" $root }}, key: webhook-{{ $client }}-{{ $i }} }
+        {{- end }}
+        {{- end }}
         {{- end }}
         - name: Complaints__SchemaAutoCreate
           value: {{ ternary "None" "CreateOrUpdate" $root.Values.schemaMigration.enabled | quote }}

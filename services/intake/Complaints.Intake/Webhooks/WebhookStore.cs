@@ -155,6 +155,20 @@ public sealed class WebhookStore(NpgsqlDataSource database)
         return await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    /// <summary>Notices by channel client and status, with the oldest undelivered one's age and the last error seen (ops: `complaints webhooks`).</summary>
+    public async Task<List<(string Client, string Status, long Notices, DateTimeOffset? Oldest, string? LastError)>> StatusAsync(CancellationToken cancellationToken)
+    {
+        await using var command = database.CreateCommand(
+            $"select client_id, status, count(*), min(created_at) filter (where status <> 'delivered'), " +
+            $"(array_agg(last_error order by event_seq desc) filter (where last_error is not null))[1] from {Schema}.webhook_notices group by client_id, status order by client_id, status");
+        var rows = new List<(string, string, long, DateTimeOffset?, string?)>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+            rows.Add((reader.GetString(0), reader.GetString(1), reader.GetInt64(2), reader.IsDBNull(3) ? null : reader.GetFieldValue<DateTimeOffset>(3),
+                reader.IsDBNull(4) ? null : reader.GetString(4)));
+        return rows;
+    }
+
     /// <summary>(pending, failed, age in seconds of the oldest pending notice) for the gauges.</summary>
     public async Task<(long Pending, long Failed, double OldestPendingSeconds)> BacklogAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
