@@ -40,9 +40,12 @@ public static class RoutingHost
         // The model learns from the labelled corpus's training part at start (well under a second); the
         // held-out part is only for `complaints triage-eval`.
         var corpusFile = builder.Configuration["Complaints:Routing:TriageCorpusFile"] ?? Path.Combine(AppContext.BaseDirectory, "triage-corpus.jsonl");
+        // And from the independent writers' development part (data/writers/README.md); their held-out writers are never learnt from.
+        var writersFile = builder.Configuration["Complaints:Routing:TriageWritersFile"] ?? Path.Combine(AppContext.BaseDirectory, "triage-writers.jsonl");
         var triageRules = TriageRuleSet.Load(rulesFile);
         builder.Services.AddSingleton(triageRules);
-        builder.Services.AddSingleton(new TriageEngine(triageRules, TriageModel.Train(TriageCorpus.Load(corpusFile))));
+        var examples = TriageCorpus.Load(corpusFile).Concat(File.Exists(writersFile) ? TriageCorpus.LoadWriters(writersFile) : []);
+        builder.Services.AddSingleton(new TriageEngine(triageRules, TriageModel.Train(examples)));
         builder.Services.AddSingleton(TeamDirectory.Load(teamsFile));
         builder.Services.Configure<SlaSweeperOptions>(builder.Configuration.GetSection(SlaSweeperOptions.Section));
         builder.Services.AddSingleton<SlaSweeper>();

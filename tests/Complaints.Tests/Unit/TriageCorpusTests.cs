@@ -57,3 +57,47 @@ public sealed class TriageCorpusTests
         Assert.Equal(Corpus.Count(c => !c.IsHeldOut), model.TrainedOn);
     }
 }
+
+/// <summary>
+/// The writer-independent corpus (data/triage-writers.jsonl): its make-up, and triage's figures on the
+/// writers it never learnt from, which may rise but never fall (docs/triage.md has them).
+/// </summary>
+public sealed class TriageWritersTests
+{
+    private static readonly IReadOnlyList<LabelledComplaint> Basis = TriageCorpus.Load(Path.Combine(AppContext.BaseDirectory, "triage-corpus.jsonl"));
+    private static readonly IReadOnlyList<LabelledComplaint> Written = TriageCorpus.LoadWriters(Path.Combine(AppContext.BaseDirectory, "triage-writers.jsonl"));
+    private static readonly TriageRuleSet Rules = TriageRuleSet.Load(Path.Combine(AppContext.BaseDirectory, "triage-rules.json"));
+
+    [Fact]
+    public void The_corpus_comes_from_twelve_writers_with_traps_emergencies_and_four_writers_held_out()
+    {
+        Assert.True(Written.Count >= 1200, $"{Written.Count} complaints");
+        Assert.True(Written.Select(r => r.Writer).Distinct().Count() >= 12);
+        Assert.True(Written.Count(r => r.Trap) >= Written.Count / 3, "a third written as traps");
+        foreach (var flag in (string[])["safety", "legal_threat", "regulator_exposure", "media_exposure", "major_economic_loss"])
+            Assert.True(Written.Count(r => r.Emergency.Contains(flag)) >= 30, flag);
+        var heldOutWriters = Written.Where(r => r.IsHeldOut).Select(r => r.Writer).Distinct().ToList();
+        Assert.Equal(4, heldOutWriters.Count);
+        // A writer is wholly in one part: held-out figures never rest on a voice the model learnt.
+        Assert.Empty(Written.Where(r => !r.IsHeldOut).Select(r => r.Writer).Intersect(heldOutWriters));
+    }
+
+    [Fact]
+    public void Triage_keeps_its_measured_figures_on_the_held_out_writers()
+    {
+        // As routing learns: the first corpus's training part and the development writers.
+        var engine = new TriageEngine(Rules, TriageModel.Train([.. Basis, .. Written]));
+        Assert.Equal(Basis.Count(r => !r.IsHeldOut) + Written.Count(r => !r.IsHeldOut), engine.Model!.TrainedOn);
+        var evaluation = TriageEvaluation.Run(engine, Written.Where(r => r.IsHeldOut).ToList());
+        // Floors at the figures measured once on the held-out writers (docs/triage.md), far below the
+        // issue's targets: a change may raise them, never lower them.
+        var report = evaluation.Report("held-out writers");
+        Assert.True(evaluation.Accuracy("category") >= 222 / 400.0 - 1e-9, report);
+        Assert.True(evaluation.Accuracy("kind") >= 364 / 400.0 - 1e-9, report);
+        Assert.True(evaluation.Accuracy("style") >= 300 / 400.0 - 1e-9, report);
+        Assert.True(evaluation.Accuracy("emotion") >= 274 / 400.0 - 1e-9, report);
+        Assert.True(evaluation.Accuracy("expectations") >= 155 / 400.0 - 1e-9, report);
+        Assert.True(evaluation.EmergencyRecall >= 61 / 91.0 - 1e-9, report);
+        Assert.True(evaluation.FalseEmergencyRate <= 62 / 309.0 + 1e-9, report);
+    }
+}

@@ -22,7 +22,8 @@ public sealed record LabelledComplaint(
     bool Nuisance,
     bool Trap,
     string Source,
-    string Split)
+    string Split,
+    string? Writer = null)
 {
     public bool IsHeldOut => Split == "test";
 }
@@ -49,4 +50,41 @@ public static class TriageCorpus
         }
         return rows;
     }
+
+    /// <summary>
+    /// The writer-independent corpus (data/triage-writers.jsonl, data/writers/README.md): its
+    /// held-out writers' complaints become the held-out part ("test"), the development writers'
+    /// the training part; the channel a writer wrote for becomes the platform's channel name.
+    /// </summary>
+    public static IReadOnlyList<LabelledComplaint> LoadWriters(string path)
+    {
+        var rows = new List<LabelledComplaint>();
+        var number = 0;
+        foreach (var line in File.ReadLines(path))
+        {
+            number++;
+            if (string.IsNullOrWhiteSpace(line)) continue;
+            var row = JsonSerializer.Deserialize<LabelledComplaint>(line, Json)
+                      ?? throw new InvalidDataException($"{path}:{number}: not a labelled complaint");
+            if (string.IsNullOrWhiteSpace(row.Writer)) throw new InvalidDataException($"{path}:{number}: a writer's complaint names its writer");
+            var split = row.Split switch
+            {
+                "development" => "train",
+                "held-out-writer" => "test",
+                _ => throw new InvalidDataException($"{path}:{number}: split must be development or held-out-writer, not '{row.Split}'"),
+            };
+            rows.Add(row with { Split = split, Channel = ChannelOf(row.Channel), Source = "writer" });
+        }
+        return rows;
+    }
+
+    private static string ChannelOf(string medium) => medium switch
+    {
+        _ when medium.StartsWith("phone", StringComparison.Ordinal) => "phone",
+        _ when medium.StartsWith("e-mail", StringComparison.Ordinal) || medium.StartsWith("letter", StringComparison.Ordinal) => "email",
+        _ when medium.StartsWith("social", StringComparison.Ordinal) => "social_media",
+        _ when medium.StartsWith("app", StringComparison.Ordinal) => "mobile_app",
+        _ when medium.StartsWith("in-store", StringComparison.Ordinal) => "branch",
+        _ => "web_chat",
+    };
 }
