@@ -97,7 +97,7 @@ public sealed class TriageWritersTests
         Assert.True(evaluation.Accuracy("style") >= 300 / 400.0 - 1e-9, report);
         Assert.True(evaluation.Accuracy("emotion") >= 274 / 400.0 - 1e-9, report);
         Assert.True(evaluation.Accuracy("expectations") >= 155 / 400.0 - 1e-9, report);
-        Assert.True(evaluation.EmergencyRecall >= 61 / 91.0 - 1e-9, report);
-        Assert.True(evaluation.FalseEmergencyRate <= 62 / 309.0 + 1e-9, report);
+        Assert.True(evaluation.EmergencyRecall >= 56 / 91.0 - 1e-9, report);
+        Assert.True(evaluation.FalseEmergencyRate <= 39 / 309.0 + 1e-9, report);
     }
 }

@@ -264,4 +264,27 @@ public sealed class TriageEngineTests
         Assert.True(angry.Hostile);
         Assert.False((angry with { Nuisance = true }).Hostile);
     }
+
+    [Theory]
+    [InlineData("I paid £32,000 for this car in March and the sat-nav has never worked.")]
+    [InlineData("我下周要转十八万首付款，U盾坏了两周还没修好。")]
+    [InlineData("買了你們的冰箱，NT$68,900，說好10/5送，到現在還沒到。")]
+    public void A_large_sum_nothing_says_was_lost_goes_to_review_not_to_the_crisis_team(string description)
+    {
+        var result = Engine.Triage(Complaint(description));
+        Assert.DoesNotContain("major_economic_loss", result.EmergencyFlags);
+        Assert.Contains(result.ReviewReasons, r => r.Contains("nothing says it was lost", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("My coworker thinks I should take it to the local news. I haven't decided anything.", "media_exposure", false)]
+    [InlineData("If this isn't sorted by Friday I will take it to the local news.", "media_exposure", true)]
+    [InlineData("同事瞅了一眼说这不就是骗人吗，让我发小红书挂他们，我觉得犯不上。", "media_exposure", false)]
+    [InlineData("再不处理，我就发小红书曝光你们。", "media_exposure", true)]
+    [InlineData("我老公说干脆去法院告你们，我还没想好。", "legal_threat", false)]
+    [InlineData("我已经请了律师，法院见。", "legal_threat", true)]
+    public void A_threat_counts_when_it_is_the_customers_own_not_someone_elses_advice(string description, string flag, bool counted)
+    {
+        Assert.Equal(counted, Engine.Triage(Complaint(description)).EmergencyFlags.Contains(flag));
+    }
 }

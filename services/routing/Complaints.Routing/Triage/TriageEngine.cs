@@ -137,15 +137,24 @@ public sealed class TriageEngine(TriageRuleSet rules, TriageModel? model = null)
         var style = Single(TriageAspect.Style, rules.Defaults.Style).Value;
 
         var emergencies = decided.Emergencies = Labels(TriageAspect.Emergency, "emergency", TriageModel.EmergencyFlags, tuning.EmergencyThreshold);
-        // A sum the customer names, compared with the configured threshold: "损失了三万五千元", "$12,500".
+        // A sum the customer says was lost or taken, compared with the configured threshold: "损失了三万五千元", "$12,500 was stolen".
         // 元, 块 and a bare 万 are the writer's own currency: New Taiwan dollars in Traditional script.
         var localCurrency = CustomerText.HasTraditionalScript(complaint.Description) ? rules.TraditionalScriptCurrency : "CNY";
-        var loss = text.Clauses
-            .Where(c => !rules.MajorLossIgnoredPhrases.Any(p => p.IsIn(c.Normalized, c.Compacted))
-                        || rules.MajorLossDespitePhrases.Any(p => p.IsIn(c.Normalized, c.Compacted)))
+        // The sum and what happened to it are often told side by side ("扣了两次，总共25152"), so the
+        // clause before and after count as its context.
+        var clauses = text.Clauses;
+        bool SaysLost(int i) => i >= 0 && i < clauses.Count && rules.MajorLossWhenPhrases.Any(p => p.IsIn(clauses[i].Normalized, clauses[i].Compacted));
+        var loss = clauses
+            .Where((_, i) => Enumerable.Range(i - 2, 5).Any(SaysLost))
             .SelectMany(c => MoneyAmounts.Find(c.Normalized, localCurrency))
             .Where(a => rules.MajorLoss.TryGetValue(a.Currency, out var threshold) && a.Value >= threshold)
             .MaxBy(a => a.Value / rules.MajorLoss[a.Currency]);
+        // A large sum told without a loss (a price, a salary, savings, money needed) is the uncertain
+        // middle: a person checks it, the crisis team is not called.
+        if (loss is null && !emergencies.Contains(MajorEconomicLoss)
+            && clauses.SelectMany(c => MoneyAmounts.Find(c.Normalized, localCurrency))
+                .FirstOrDefault(a => rules.MajorLoss.TryGetValue(a.Currency, out var threshold) && a.Value >= threshold) is { } named)
+            review.Add($"a sum of {named.Value:#,0.##} {named.Currency} is named, but nothing says it was lost or taken: check whether this is a major loss");
         if (loss is not null && !emergencies.Contains(MajorEconomicLoss))
         {
             emergencies.Add(MajorEconomicLoss);
@@ -239,6 +248,13 @@ public sealed class TriageEngine(TriageRuleSet rules, TriageModel? model = null)
         return holding.Count > 0 && holding.All(c => c.Negates(keyword));
     }
 
+    /// <summary>Someone else's words in every clause it occurs in: "my coworker thinks I should take it to the local news".</summary>
+    private static bool Reported(CustomerText.Phrase keyword, FoldedText text)
+    {
+        var holding = text.Clauses.Where(c => keyword.IsIn(c.Normalized, c.Compacted)).ToList();
+        return holding.Count > 0 && holding.All(c => c.Reports(keyword));
+    }
+
     private static string Percent(double p) => $"{p:P0}".Replace(" ", "", StringComparison.Ordinal);
 
     /// <summary>Why the rule holds for this complaint, or null when it does not.</summary>
@@ -254,7 +270,7 @@ public sealed class TriageEngine(TriageRuleSet rules, TriageModel? model = null)
             // bill. A negated hazard ("不算危险") is no hazard, so the safety category is negatable.
             var keyword = rule.Aspect == TriageAspect.Category && !rule.Negatable
                 ? rule.Phrases.FirstOrDefault(k => k.IsIn(text.Normalized, text.Compacted))
-                : rule.Phrases.FirstOrDefault(k => k.IsIn(text.Normalized, text.Compacted) && !Negated(k, text));
+                : rule.Phrases.FirstOrDefault(k => k.IsIn(text.Normalized, text.Compacted) && !Negated(k, text) && !(rule.CustomersOwn && Reported(k, text)));
             if (keyword is null) return null;
             reasons.Add($"keyword \"{keyword.Text}\" in the description");
         }

@@ -22,13 +22,21 @@ public sealed class TriageNegations
     /// </summary>
     public List<string> NewSubjects { get; init; } = [];
 
+    /// <summary>
+    /// Someone else speaking ("my wife says", "thinks I should", "老公说", "让我"): a threat after one of
+    /// these in its clause is reported, not the customer's own.
+    /// </summary>
+    public List<string> Reporters { get; init; } = [];
+
     private IReadOnlyList<CustomerText.Phrase>? negators;
+    private IReadOnlyList<CustomerText.Phrase>? reporters;
     private IReadOnlySet<string>? subjects;
     private Regex? breaks;
 
     public IReadOnlyList<Clause> Split(string normalized)
     {
         negators ??= CustomerText.Phrase.All(Negators);
+        reporters ??= CustomerText.Phrase.All(Reporters);
         subjects ??= NewSubjects.ToHashSet(StringComparer.Ordinal);
         breaks ??= new Regex(
             string.Join("|", ClauseBreaks.Select(b => CustomerText.IsLatin(b) ? $@"(?<![a-z]){Regex.Escape(b)}(?![a-z])" : Regex.Escape(b))
@@ -37,13 +45,14 @@ public sealed class TriageNegations
             RegexOptions.Compiled | RegexOptions.CultureInvariant);
         return breaks.Split(normalized)
             .Where(c => !string.IsNullOrWhiteSpace(c))
-            .Select(c => new Clause(c, negators, subjects))
+            .Select(c => new Clause(c, negators, subjects, reporters))
             .ToList();
     }
 }
 
 /// <summary>One clause of a folded description.</summary>
-public sealed class Clause(string normalized, IReadOnlyList<CustomerText.Phrase> negators, IReadOnlySet<string> newSubjects)
+public sealed class Clause(string normalized, IReadOnlyList<CustomerText.Phrase> negators, IReadOnlySet<string> newSubjects,
+    IReadOnlyList<CustomerText.Phrase> reporters)
 {
     public string Normalized { get; } = normalized;
     public string Compacted { get; } = CustomerText.Compact(normalized);
@@ -57,6 +66,13 @@ public sealed class Clause(string normalized, IReadOnlyList<CustomerText.Phrase>
         return negators.Any(n => n.IsLatinPhrase == phrase.IsLatinPhrase
                                  && n.IndexIn(Normalized, Compacted) is >= 0 and var before && before < at
                                  && Near(text[before..at], n, phrase.IsLatinPhrase));
+    }
+
+    /// <summary>Whether someone else's words come before the phrase in this clause: it is reported speech.</summary>
+    public bool Reports(CustomerText.Phrase phrase)
+    {
+        var at = phrase.IndexIn(Normalized, Compacted);
+        return at >= 0 && reporters.Any(r => r.IsLatinPhrase == phrase.IsLatinPhrase && r.IndexIn(Normalized, Compacted) is >= 0 and var before && before < at);
     }
 
     /// <summary>

@@ -19,23 +19,16 @@ public sealed class TriageRuleSet
     public Dictionary<string, decimal> MajorLoss { get; init; } = [];
 
     /// <summary>
-    /// A sum in a clause with one of these is not a loss ("I earn $60,000 a year", "二十万存款"):
-    /// income, savings held, spending over years.
+    /// A sum is a loss only in a clause that says money was lost or taken ("被骗了三万", "£2,400 was
+    /// withdrawn", "charged twice"): a price, a salary, savings held or money needed is none, whatever
+    /// its size (the guide: money actually lost or taken).
     /// </summary>
-    public List<string> MajorLossIgnoredWhen { get; init; } = [];
+    public List<string> MajorLossWhen { get; init; } = [];
 
-    /// <summary>Words that make a sum a loss even in a clause about savings or income ("我的二十七万存款转到了骗子账户").</summary>
-    public List<string> MajorLossDespite { get; init; } = [];
+    private IReadOnlyList<CustomerText.Phrase>? majorLossWhen;
 
-    private IReadOnlyList<CustomerText.Phrase>? majorLossDespite;
-
-    public IReadOnlyList<CustomerText.Phrase> MajorLossDespitePhrases =>
-        majorLossDespite ??= CustomerText.Phrase.All(MajorLossDespite);
-
-    private IReadOnlyList<CustomerText.Phrase>? majorLossIgnoredWhen;
-
-    public IReadOnlyList<CustomerText.Phrase> MajorLossIgnoredPhrases =>
-        majorLossIgnoredWhen ??= CustomerText.Phrase.All(MajorLossIgnoredWhen);
+    public IReadOnlyList<CustomerText.Phrase> MajorLossWhenPhrases =>
+        majorLossWhen ??= CustomerText.Phrase.All(MajorLossWhen);
 
     /// <summary>The currency of sums written in 元, 块 or 万 alone in a description in Traditional script (TWD; HKD where the center serves Hong Kong).</summary>
     public string TraditionalScriptCurrency { get; init; } = "TWD";
@@ -102,6 +95,13 @@ public sealed class TriageRule
 
     /// <summary>Wins even over a sure model (<see cref="TriageTuning.ModelFirst"/>): safety, which recall puts first.</summary>
     public bool OutranksModel { get; init; }
+
+    /// <summary>
+    /// The keyword counts only as the customer's own intent or act, not as what someone else said
+    /// ("my husband says I should post it", "同事让我发小红书"): legal, regulator and media threats.
+    /// A hazard someone else saw is still a hazard, so safety is not.
+    /// </summary>
+    public bool CustomersOwn { get; init; }
 
     /// <summary>Phrases the rule's keywords are not read in ("燃气费", "gas bill" for the safety rule's 燃气 and gas).</summary>
     public List<string> Unless { get; init; } = [];
