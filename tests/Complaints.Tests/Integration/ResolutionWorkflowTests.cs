@@ -17,7 +17,13 @@ public sealed class ResolutionWorkflowTests(PlatformFixture platform)
     private async Task<(string Id, string Agent)> AssignedComplaintAsync(string description)
     {
         var filed = await platform.Intake.FileComplaintAsync(Requests.Valid(Channel.Email, description));
-        var complaint = await platform.WaitForComplaintAsync(filed.ComplaintId, c => c.Status == ComplaintStatus.Assigned, Timeout);
+        // Assigned, and resolution's reaction to it settled: when routing moved the promised date, the
+        // customer's notice of it is on the stream. That notice is news for the customer, so a test that
+        // then moves the clock must not race it (it would be stamped at the moved time).
+        var complaint = await platform.WaitForComplaintAsync(filed.ComplaintId,
+            c => c.History.Any(h => h.EventType == "complaint_assigned")
+                 && c.History.Count(h => h.EventType == "resolution_due_changed") == c.History.Count(h => h.EventType == "customer_notified"),
+            Timeout);
         return (filed.ComplaintId, complaint.AgentId);
     }
 
