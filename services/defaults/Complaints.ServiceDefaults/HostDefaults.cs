@@ -42,6 +42,8 @@ public static class HostDefaults
     /// </summary>
     public static WebApplicationBuilder AddServiceDefaults(this WebApplicationBuilder builder, string serviceName)
     {
+        // First, so that every setting below (the HTTP API's port too) can come from the mounted config.
+        builder.AddConfigDirectory();
         // Cleartext HTTP/2 only: TLS ends at the ingress or mesh, and Kubernetes' native gRPC probes
         // speak h2c. The HTTP API's port, when there is one, speaks HTTP/1.1 (HttpApi/HttpApiDefaults).
         var httpApiPort = HttpApi.HttpApiDefaults.PortOf(builder.Configuration);
@@ -80,7 +82,6 @@ public static class HostDefaults
             .AddCheck("process", () => HealthCheckResult.Healthy(), tags: [LiveTag])
             .AddCheck<PostgresHealthCheck>("postgres", tags: [ReadyTag]);
 
-        builder.AddConfigDirectory();
         builder.Services.Configure<ServiceLevels.SlaOptions>(builder.Configuration.GetSection(ServiceLevels.SlaOptions.Section));
         builder.Services.AddSingleton<ServiceLevels.SlaPolicy>();
         builder.Services.Configure<RelayOptions>(builder.Configuration.GetSection(RelayOptions.Section));

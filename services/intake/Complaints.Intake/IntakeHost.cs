@@ -44,9 +44,8 @@ public static class IntakeHost
             relay.Services.AddScoped<VerifyComplaintsHandler>();
             relay.Services.AddScoped<PersonalDataReadsHandler>();
             // Notices to the channel systems' webhooks, from committed events, by the leader (docs/http-api.md).
-            relay.Services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.Section)
-                .Validate(o => o.Problem() is null, "Complaints:Webhooks is invalid (docs/http-api.md); the start-up log names the setting")
-                .ValidateOnStart();
+            relay.Services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.Section).ValidateOnStart();
+            relay.Services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<WebhookOptions>, WebhookOptionsValidation>();
             relay.Services.AddSingleton<WebhookStore>();
             relay.Services.AddHttpClient(WebhookSender.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
                 .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) });

@@ -105,6 +105,35 @@ public sealed class WebhookTests(PlatformFixture platform)
         Assert.False(WebhookSignature.Verify(header, "new-secret-0123456789", body, at.AddMinutes(6), TimeSpan.FromMinutes(5)));
     }
 
+    [Fact]
+    public void Options_that_cannot_work_are_refused_at_start_and_backoff_doubles_to_its_cap()
+    {
+        WebhookOptions Valid() => new()
+        {
+            Subscribers = { ["channel-web"] = new WebhookSubscriber { Url = "https://crm.example.com/hooks", Secrets = ["a-secret-of-16-chars"] } },
+        };
+        Assert.Null(Valid().Problem());
+        var problems = new List<(string Setting, WebhookOptions Options)>
+        {
+            ("RetryFor", Valid().With(o => o.RetryFor = TimeSpan.FromHours(12))),
+            ("Concurrency", Valid().With(o => o.Concurrency = 0)),
+            ("Timeout", Valid().With(o => o.Timeout = TimeSpan.Zero)),
+            ("MaxBackoff", Valid().With(o => o.MaxBackoff = TimeSpan.FromSeconds(1))),
+            ("Url", Valid().With(o => o.Subscribers["channel-web"].Url = "http://crm.example.com/hooks")),
+            ("Secrets", Valid().With(o => o.Subscribers["channel-web"].Secrets = ["short"])),
+            ("Secrets", Valid().With(o => o.Subscribers["channel-web"].Secrets = ["a-secret-of-16-chars", "b-secret-of-16-chars", "c-secret-of-16-chars"])),
+        };
+        foreach (var (setting, options) in problems) Assert.Contains(setting, options.Problem());
+        Assert.Null(Valid().With(o => o.Subscribers["channel-web"].Url = "http://127.0.0.1:9000/hooks").Problem());
+
+        var settings = Valid();
+        Assert.Equal(TimeSpan.FromSeconds(10), WebhookSender.Backoff(1, settings));
+        Assert.Equal(TimeSpan.FromSeconds(20), WebhookSender.Backoff(2, settings));
+        Assert.Equal(settings.MaxBackoff, WebhookSender.Backoff(500, settings));
+        var slow = Valid().With(o => { o.FirstBackoff = TimeSpan.FromMinutes(20); o.MaxBackoff = TimeSpan.FromHours(6); });
+        Assert.Equal(TimeSpan.FromHours(6), WebhookSender.Backoff(64, slow));
+    }
+
     /// <summary>Runs the sender a pass at a time until <paramref name="done"/>: the notices come from committed events, which reach the outbox as the store's high-water mark passes them.</summary>
     private Task SendUntilAsync(Func<bool> done, string what) => SendUntilAsync(() => Task.FromResult(done()), what);
 
@@ -157,5 +186,14 @@ public sealed class WebhookTests(PlatformFixture platform)
             $"select status from {Complaints.ServiceDefaults.ComplaintsSettings.EventStoreSchema}.webhook_notices where complaint_id = @complaint order by event_seq limit 1");
         command.Parameters.AddWithValue("complaint", Guid.Parse(complaintId));
         return (string?)await command.ExecuteScalarAsync();
+    }
+}
+
+internal static class WebhookOptionsChanges
+{
+    public static WebhookOptions With(this WebhookOptions options, Action<WebhookOptions> change)
+    {
+        change(options);
+        return options;
     }
 }

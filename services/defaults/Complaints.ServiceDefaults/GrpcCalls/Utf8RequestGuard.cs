@@ -21,8 +21,10 @@ public sealed class Utf8RequestGuard(RequestDelegate next)
 
     public async Task InvokeAsync(HttpContext context)
     {
-        var method = context.GetEndpoint()?.Metadata.GetMetadata<GrpcMethodMetadata>()?.Method;
-        if (method is null || method.Type != global::Grpc.Core.MethodType.Unary || !RequestTypes.TryGetValue(method.FullName, out var requestType))
+        var endpoint = context.GetEndpoint();
+        var method = endpoint?.Metadata.GetMetadata<GrpcMethodMetadata>()?.Method;
+        // A call to the HTTP API is JSON: its parser refuses bad text itself.
+        if (endpoint?.Metadata.GetMetadata<Microsoft.AspNetCore.Grpc.JsonTranscoding.GrpcJsonTranscodingMetadata>() is not null || method is null || method.Type != global::Grpc.Core.MethodType.Unary || !RequestTypes.TryGetValue(method.FullName, out var requestType))
         {
             await next(context);
             return;

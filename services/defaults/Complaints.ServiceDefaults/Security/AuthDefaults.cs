@@ -102,7 +102,7 @@ public static class AuthDefaults
 
         private static Task RefuseAsync(HttpContext context, Grpc.Core.StatusCode code, string message)
         {
-            if (IsGrpc(context))
+            if (!IsTranscoded(context) && IsGrpc(context))
             {
                 GrpcCalls.GrpcRefusal.Write(context, code, message);
                 return Task.CompletedTask;

@@ -50,10 +50,17 @@ public static class NoticeKinds
         var data = JsonNode.Parse(eventJson)!.AsObject();
         var filed = JsonNode.Parse(filedJson)!.AsObject();
         var number = filed["ComplaintNumber"]!.GetValue<string>();
-        string Local(string field) => TimeZoneInfo.ConvertTime(filed[field]!.GetValue<DateTimeOffset>(), zone).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
-        string Fill(string template) => template.Replace("{number}", number, StringComparison.Ordinal)
-            .Replace("{firstResponseDue}", Local("FirstResponseDue"), StringComparison.Ordinal)
-            .Replace("{resolutionDue}", Local("ResolutionDue"), StringComparison.Ordinal);
+        // Older filings may lack a date; a template that names one then says "-" rather than failing.
+        string Local(string field) => filed[field]?.GetValue<DateTimeOffset?>() is { } due
+            ? TimeZoneInfo.ConvertTime(due, zone).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)
+            : "-";
+        string Fill(string template)
+        {
+            var text = template.Replace("{number}", number, StringComparison.Ordinal);
+            if (text.Contains("{firstResponseDue}", StringComparison.Ordinal)) text = text.Replace("{firstResponseDue}", Local("FirstResponseDue"), StringComparison.Ordinal);
+            if (text.Contains("{resolutionDue}", StringComparison.Ordinal)) text = text.Replace("{resolutionDue}", Local("ResolutionDue"), StringComparison.Ordinal);
+            return text;
+        }
         async Task<string?> Sealed(string field) =>
             data[field]?.GetValue<string>() is { } value && await personalData.RevealAsync(value, cancellationToken) is var plain && plain != PersonalDataProtector.Erased
                 ? plain
@@ -65,7 +72,7 @@ public static class NoticeKinds
             NoticeKind.Acknowledged => "complaint.acknowledged",
             NoticeKind.FirstResponse => "complaint.first_response",
             NoticeKind.ProgressUpdate => "complaint.progress_update",
-            NoticeKind.CustomerNotice => "complaint." + data["Purpose"]!.GetValue<string>(),
+            NoticeKind.CustomerNotice => "complaint." + (data["Purpose"]?.GetValue<string>() ?? "notice"),
             NoticeKind.RemedyConfirmed => "complaint.remedy_confirmed",
             NoticeKind.Resolved => "complaint.resolved",
             NoticeKind.Closed => "complaint.closed",
@@ -99,8 +106,8 @@ public static class NoticeKinds
         if (data["Channel"]?.GetValue<string>() is { } channel) body["customerChannel"] = channel;
         if (kind == NoticeKind.Acknowledged)
         {
-            body["firstResponseDue"] = filed["FirstResponseDue"]!.GetValue<DateTimeOffset>().ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);
-            body["resolutionDue"] = filed["ResolutionDue"]!.GetValue<DateTimeOffset>().ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);
+            foreach (var (field, name) in new[] { ("FirstResponseDue", "firstResponseDue"), ("ResolutionDue", "resolutionDue") })
+                if (filed[field]?.GetValue<DateTimeOffset?>() is { } due) body[name] = due.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);
         }
         return (type, body.ToJsonString(new JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
     }

@@ -1,5 +1,3 @@
-using System.ComponentModel.DataAnnotations;
-
 namespace Complaints.Intake.Webhooks;
 
 /// <summary>
@@ -11,7 +9,11 @@ public sealed class WebhookOptions
 {
     public const string Section = "Complaints:Webhooks";
 
-    /// <summary>Endpoint and secrets per channel client id, e.g. <c>Subscribers:channel-web:Url</c>.</summary>
+    /// <summary>
+    /// Endpoint and secrets per channel system, keyed by the subject its access token carries (the
+    /// filer recorded on its complaints; the client id with the platform's issuer and most others, a
+    /// service account's id with some), e.g. <c>Subscribers:channel-web:Url</c>.
+    /// </summary>
     public Dictionary<string, WebhookSubscriber> Subscribers { get; set; } = new(StringComparer.Ordinal);
 
     /// <summary>How long a notice is retried before it waits for an operator (at least a day).</summary>
@@ -25,8 +27,7 @@ public sealed class WebhookOptions
     /// <summary>An endpoint that has not answered by then failed this attempt.</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>Deliveries in flight at once (each to a different complaint; a complaint's notices go one by one, in order).</summary>
-    [Range(1, 64)]
+    /// <summary>Deliveries in flight at once, 1 to 64 (each to a different complaint; a complaint's notices go one by one, in order).</summary>
     public int Concurrency { get; set; } = 8;
 
     /// <summary>How often the sender looks for new and due notices; zero turns the background sender off (tests send explicitly).</summary>
@@ -42,7 +43,10 @@ public sealed class WebhookOptions
     public string? Problem()
     {
         if (RetryFor < TimeSpan.FromHours(24)) return $"{Section}:RetryFor must be at least a day (a channel system down for a night loses nothing)";
-        if (FirstBackoff <= TimeSpan.Zero || MaxBackoff < FirstBackoff) return $"{Section}: FirstBackoff must be positive and MaxBackoff at least FirstBackoff";
+        if (FirstBackoff <= TimeSpan.Zero || MaxBackoff < FirstBackoff || MaxBackoff > TimeSpan.FromDays(1))
+            return $"{Section}: FirstBackoff must be positive, and MaxBackoff at least FirstBackoff and at most a day";
+        if (Timeout <= TimeSpan.Zero || Timeout > TimeSpan.FromMinutes(5)) return $"{Section}:Timeout must be positive and at most 5 minutes";
+        if (Concurrency is < 1 or > 64) return $"{Section}:Concurrency must be between 1 and 64";
         foreach (var (client, subscriber) in Subscribers)
         {
             if (!Uri.TryCreate(subscriber.Url, UriKind.Absolute, out var url) || url.Scheme is not ("https" or "http"))
@@ -74,7 +78,15 @@ public sealed class NoticeTexts
 
     public string Closed { get; set; } = "您的投诉 {number} 已结案，感谢您的反馈。Your complaint {number} is closed. Thank you for your feedback.";
 
+    // No date: the reopened case's new date is set afterwards and told in its own notice (new_resolution_date).
     public string Reopened { get; set; } =
-        "您的投诉 {number} 已重新开启，由一位资深同事负责，我们会在 {resolutionDue} 前给您答复。" +
-        "Your complaint {number} has been reopened; a senior colleague owns it and will answer by {resolutionDue}.";
+        "您的投诉 {number} 已重新开启，由一位资深同事负责处理。" +
+        "Your complaint {number} has been reopened; a senior colleague now owns it.";
+}
+
+/// <summary>Refuses to start with unusable webhook options, saying which setting and why.</summary>
+public sealed class WebhookOptionsValidation : Microsoft.Extensions.Options.IValidateOptions<WebhookOptions>
+{
+    public Microsoft.Extensions.Options.ValidateOptionsResult Validate(string? name, WebhookOptions options) =>
+        options.Problem() is { } problem ? Microsoft.Extensions.Options.ValidateOptionsResult.Fail(problem) : Microsoft.Extensions.Options.ValidateOptionsResult.Success;
 }

@@ -49,10 +49,28 @@ public sealed class WebhookSender(
 
     private readonly TimeZoneInfo zone = TimeZoneInfo.FindSystemTimeZoneById(sla.Value.TimeZone);
 
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        options.Value.PollInterval <= TimeSpan.Zero ? Task.CompletedTask : leader.WhileLeadingAsync(LoopAsync, stoppingToken);
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await StartupRetry.UntilDoneAsync(store.StartAsync, "starting the webhook outbox", logger, stoppingToken);
+        if (options.Value.PollInterval > TimeSpan.Zero) await leader.WhileLeadingAsync(LoopAsync, stoppingToken);
+    }
 
     private async Task LoopAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await SendWhileLeadingAsync(stoppingToken);
+        }
+        finally
+        {
+            // A replica that no longer leads stops reporting a backlog it no longer sees.
+            Volatile.Write(ref pending, 0);
+            Volatile.Write(ref failed, 0);
+            Volatile.Write(ref oldestPendingSeconds, 0);
+        }
+    }
+
+    private async Task SendWhileLeadingAsync(CancellationToken stoppingToken)
     {
         var failures = 0;
         while (!stoppingToken.IsCancellationRequested)
@@ -135,6 +153,13 @@ public sealed class WebhookSender(
                 // The kind of failure only: an exception's text may quote the endpoint's answer.
                 error = ex.HttpRequestError.ToString();
             }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                // Anything else (a notice that cannot be built, a key that cannot be read) is this
+                // notice's failed attempt, recorded and retried like any other; it never stops the rest.
+                error = ex.GetType().Name;
+                logger.LogWarning(ex, "Webhook notice {NoticeId} could not be sent (attempt {Attempt})", notice.EventId, notice.Attempts + 1);
+            }
         }
         var took = Stopwatch.GetElapsedTime(started);
         var outcome = error is null ? NoticeOutcome.Delivered
@@ -157,12 +182,14 @@ public sealed class WebhookSender(
                 session.Events.Append(notice.ComplaintId, new NoticeDeliveryFailed(notice.ComplaintId, notice.EventId, noticeName, notice.Version, notice.ClientId, notice.Attempts + 1, error!, at));
             try
             {
-                await session.SaveChangesAsync(cancellationToken);
+                // Recorded even when the pass is being stopped: a notice sent must not be sent again for want of its record.
+                using var recording = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+                await session.SaveChangesAsync(recording.Token);
                 break;
             }
             catch (Exception ex) when (ConcurrencyConflicts.Is(ex) && attempt < 10)
             {
-                await Task.Delay(TimeSpan.FromMilliseconds(20 * attempt), cancellationToken);
+                await Task.Delay(TimeSpan.FromMilliseconds(20 * attempt), CancellationToken.None);
             }
         }
 
@@ -181,5 +208,5 @@ public sealed class WebhookSender(
 
     /// <summary>Doubling waits from <see cref="WebhookOptions.FirstBackoff"/> to <see cref="WebhookOptions.MaxBackoff"/>.</summary>
     public static TimeSpan Backoff(int attempts, WebhookOptions settings) =>
-        TimeSpan.FromTicks(Math.Min(settings.MaxBackoff.Ticks, settings.FirstBackoff.Ticks * (1L << Math.Min(30, attempts - 1))));
+        TimeSpan.FromTicks((long)Math.Min(settings.MaxBackoff.Ticks, settings.FirstBackoff.Ticks * Math.Pow(2, Math.Min(40, attempts - 1))));
 }

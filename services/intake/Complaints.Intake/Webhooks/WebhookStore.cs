@@ -57,6 +57,18 @@ public sealed class WebhookStore(NpgsqlDataSource database)
     }
 
     /// <summary>
+    /// Where the outbox starts when webhooks are first switched on: at the events committed by then,
+    /// so a channel system is not sent years of its complaints' history. Does nothing once started.
+    /// </summary>
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await using var command = database.CreateCommand(
+            $"insert into {Schema}.webhook_position (id, last_seq) " +
+            $"values (1, coalesce((select last_seq_id from {Schema}.mt_event_progression where name = 'HighWaterMark'), 0)) on conflict (id) do nothing");
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>
     /// Records notices for the events committed since the last call (up to the high-water mark, so a
     /// transaction still in flight is never skipped), for complaints filed by a subscribed channel.
     /// Returns how many notices were added.
@@ -72,7 +84,9 @@ public sealed class WebhookStore(NpgsqlDataSource database)
             return await command.ExecuteScalarAsync(cancellationToken);
         }
 
-        await Scalar($"insert into {Schema}.webhook_position (id, last_seq) values (1, 0) on conflict (id) do nothing");
+        // As StartAsync: a first fill starts at the events committed by now, never at the beginning of history.
+        await Scalar($"insert into {Schema}.webhook_position (id, last_seq) " +
+                     $"values (1, coalesce((select last_seq_id from {Schema}.mt_event_progression where name = 'HighWaterMark'), 0)) on conflict (id) do nothing");
         var from = Convert.ToInt64(await Scalar($"select last_seq from {Schema}.webhook_position where id = 1 for update"));
         var mark = await Scalar($"select last_seq_id from {Schema}.mt_event_progression where name = 'HighWaterMark'") is long m ? m : 0;
         var to = Math.Min(mark, from + FillBatch);
@@ -98,13 +112,16 @@ public sealed class WebhookStore(NpgsqlDataSource database)
         return added;
     }
 
-    /// <summary>Notices due now, each the oldest still pending of its complaint (so a complaint's notices keep their order).</summary>
+    /// <summary>
+    /// Notices due now, each the oldest undelivered of its complaint, so a complaint's notices keep
+    /// their order: one given up waits for an operator, and the later ones wait behind it.
+    /// </summary>
     public async Task<List<PendingNotice>> DueAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken)
     {
         await using var command = database.CreateCommand(
             $"select n.event_seq, n.event_id, n.complaint_id, n.version, n.event_type, n.client_id, n.attempts, n.created_at from {Schema}.webhook_notices n " +
             "where n.status = 'pending' and n.next_attempt_at <= @now " +
-            $"and not exists (select 1 from {Schema}.webhook_notices p where p.complaint_id = n.complaint_id and p.status = 'pending' and p.event_seq < n.event_seq) " +
+            $"and not exists (select 1 from {Schema}.webhook_notices p where p.complaint_id = n.complaint_id and p.status in ('pending', 'failed') and p.event_seq < n.event_seq) " +
             "order by n.next_attempt_at, n.event_seq limit @limit");
         command.Parameters.AddWithValue("now", now);
         command.Parameters.AddWithValue("limit", limit);
