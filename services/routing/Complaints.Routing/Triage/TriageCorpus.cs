@@ -32,31 +32,31 @@ public static class TriageCorpus
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    public static IReadOnlyList<LabelledComplaint> Load(string path)
-    {
-        var rows = new List<LabelledComplaint>();
-        var number = 0;
-        foreach (var line in File.ReadLines(path))
-        {
-            number++;
-            if (string.IsNullOrWhiteSpace(line)) continue;
-            var row = JsonSerializer.Deserialize<LabelledComplaint>(line, Json)
-                      ?? throw new InvalidDataException($"{path}:{number}: not a labelled complaint");
-            if (string.IsNullOrWhiteSpace(row.Text) || string.IsNullOrWhiteSpace(row.Category))
-                throw new InvalidDataException($"{path}:{number}: a labelled complaint needs a text and a category");
-            if (row.Split is not ("train" or "test"))
-                throw new InvalidDataException($"{path}:{number}: split must be train or test, not '{row.Split}'");
-            rows.Add(row);
-        }
-        return rows;
-    }
+    public static IReadOnlyList<LabelledComplaint> Load(string path) =>
+        Read(path, (row, where) => row.Split is "train" or "test"
+            ? row
+            : throw new InvalidDataException($"{where}: split must be train or test, not '{row.Split}'"));
 
     /// <summary>
     /// The writer-independent corpus (data/triage-writers.jsonl, data/writers/README.md): its
     /// held-out writers' complaints become the held-out part ("test"), the development writers'
     /// the training part; the channel a writer wrote for becomes the platform's channel name.
     /// </summary>
-    public static IReadOnlyList<LabelledComplaint> LoadWriters(string path)
+    public static IReadOnlyList<LabelledComplaint> LoadWriters(string path) =>
+        Read(path, (row, where) =>
+        {
+            if (string.IsNullOrWhiteSpace(row.Writer)) throw new InvalidDataException($"{where}: a writer's complaint names its writer");
+            var split = row.Split switch
+            {
+                "development" => "train",
+                "held-out-writer" => "test",
+                _ => throw new InvalidDataException($"{where}: split must be development or held-out-writer, not '{row.Split}'"),
+            };
+            return row with { Split = split, Channel = ChannelOf(row.Channel), Source = "writer" };
+        });
+
+    /// <summary>One labelled complaint per non-blank line, each with a text and a category, then checked or mapped by <paramref name="accept"/>.</summary>
+    private static List<LabelledComplaint> Read(string path, Func<LabelledComplaint, string, LabelledComplaint> accept)
     {
         var rows = new List<LabelledComplaint>();
         var number = 0;
@@ -64,16 +64,12 @@ public static class TriageCorpus
         {
             number++;
             if (string.IsNullOrWhiteSpace(line)) continue;
+            var where = $"{path}:{number}";
             var row = JsonSerializer.Deserialize<LabelledComplaint>(line, Json)
-                      ?? throw new InvalidDataException($"{path}:{number}: not a labelled complaint");
-            if (string.IsNullOrWhiteSpace(row.Writer)) throw new InvalidDataException($"{path}:{number}: a writer's complaint names its writer");
-            var split = row.Split switch
-            {
-                "development" => "train",
-                "held-out-writer" => "test",
-                _ => throw new InvalidDataException($"{path}:{number}: split must be development or held-out-writer, not '{row.Split}'"),
-            };
-            rows.Add(row with { Split = split, Channel = ChannelOf(row.Channel), Source = "writer" });
+                      ?? throw new InvalidDataException($"{where}: not a labelled complaint");
+            if (string.IsNullOrWhiteSpace(row.Text) || string.IsNullOrWhiteSpace(row.Category))
+                throw new InvalidDataException($"{where}: a labelled complaint needs a text and a category");
+            rows.Add(accept(row, where));
         }
         return rows;
     }
