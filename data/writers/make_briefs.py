@@ -12,6 +12,15 @@ writers = [
  ("W10","en","a customer in Singapore, Malaysia or India writing everyday English (local usage welcome)"),
  ("W11","zh-Hans","a customer in a mainland county town or village, short informal messages in Simplified Chinese, voice-to-text style"),
  ("W12","en","an Australian, Irish or Canadian customer writing informal English"),
+ # Second round (development writers only): more voices to learn from.
+ ("W13","zh-Hans","a customer in Sichuan or Chongqing writing Simplified Chinese with some local flavour in the wording"),
+ ("W14","zh-Hant","a young customer in Taiwan writing Traditional Chinese with Taiwanese internet slang (e.g. 傻眼, 超扯, 母湯, 真的會被氣死)"),
+ ("W15","zh-Hant","a Hong Kong customer writing mostly colloquial written Cantonese in Traditional script, short and direct"),
+ ("W16","en","a customer in New Zealand or South Africa writing brief, blunt messages in English"),
+ ("W17","en","a customer from Hong Kong or mainland China writing English as a second language, sometimes mixing in Chinese words or pinyin"),
+ ("W18","zh-Hans","a small-business owner in a mainland city writing formal, businesslike Simplified Chinese"),
+ ("W19","en","an older American customer writing long, formal letters in English"),
+ ("W20","zh-Hans","a young mainland customer writing short chat-style Simplified Chinese messages, with emoji and abbreviations"),
 ]
 industries = ["mobile carrier","home broadband","retail bank","credit card","insurance","online shop","food delivery app",
  "airline","rail or bus operator","electricity, gas or water utility","residential property management (lifts, gates, pipes)",
@@ -76,7 +85,10 @@ def lines_for(w, seed):
       cat = rnd.choice(cats); what = topics[cat]
     out.append(f"{w}-{i:03d} | industry: {ind} | channel: {ch} | what happened: {what} | how the customer feels: {feel}")
   return out
+import sys
+only = set(sys.argv[1:])  # writers to draw (all when none are named); each writer's seed is fixed by its place
 for n,(w,lang,persona) in enumerate(writers):
+  if only and w not in only: continue
   with open(f"/work/corpus-work/briefs/{w}.txt","w") as f:
     f.write(f"writer: {w}\nlanguage: {lang}\npersona: {persona}\n\n")
     f.write("\n".join(lines_for(w, 1000+n))+"\n")

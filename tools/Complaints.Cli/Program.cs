@@ -64,6 +64,7 @@ return command switch
     // complaints trace NUMBER: each event of the complaint with its trace id and the viewer's link to it.
     "trace" when args.Length > 1 => await new Complaints.Cli.AuditCommands(["audit", .. args], Identity, auditAddress).RunAsync(),
     "triage-corrections" when Option("--from") is not null && Option("--to") is not null && Option("--out") is not null => await TriageCorrections(),
+    "triage-train" when args.Length > 1 => Complaints.Cli.TriageTrainCommand.Run(args[1], Option("--writers"), Option("--rules"), Option("--out")),
     "triage-eval" when args.Length > 1 => Complaints.Cli.TriageEvalCommand.Run(args[1], Option("--rules"), args.Contains("--misses"), args),
     "demo" => await Demo(),
     "read-probe" => await new Complaints.Cli.ReadProbe(Identity, intakeAddress, Option("--routing") ?? "http://127.0.0.1:5102",
@@ -129,7 +130,7 @@ string? Option(string name)
 
 int Usage()
 {
-    Console.Error.WriteLine("usage: complaints health [address...] | complaints token CLIENT_ID | complaints errors list | complaints errors replay QUEUE [--max N] | complaints audit (history|export|verify|reads) ... [--audit URL] | complaints triage-eval CORPUS [--rules FILE] [--misses] [--cv-only] | complaints triage-corrections --from T --to T --out FILE [--as CLIENT_ID] | complaints desk-demo | complaints read-probe [--repeats N] [--customer ID] | complaints demo [--intake URL] [--timeout SECONDS] [--issuer URL]");
+    Console.Error.WriteLine("usage: complaints health [address...] | complaints token CLIENT_ID | complaints errors list | complaints errors replay QUEUE [--max N] | complaints audit (history|export|verify|reads) ... [--audit URL] | complaints triage-eval CORPUS [--rules FILE] [--misses] [--cv-only] | complaints triage-train CORPUS --writers FILE --rules FILE --out FILE | complaints triage-corrections --from T --to T --out FILE [--as CLIENT_ID] | complaints desk-demo | complaints read-probe [--repeats N] [--customer ID] | complaints demo [--intake URL] [--timeout SECONDS] [--issuer URL]");
     return 2;
 }
 

@@ -31,7 +31,7 @@ public static class TriageEvalCommand
             return crossValidated.MeetsTargets ? 0 : 1;
         }
         var clock = Stopwatch.StartNew();
-        var engine = new TriageEngine(rules, TriageModel.Train(corpus));
+        var engine = new TriageEngine(rules, TriageModel.Train(corpus, rules.Model));
         var trained = clock.Elapsed;
         var held = TriageEvaluation.Run(engine, heldOut);
         Console.WriteLine(held.Report("rules and model, held-out part (never trained on)", showMisses));
@@ -63,8 +63,11 @@ public static class TriageEvalCommand
         var (left, leftByWriter) = TriageEvaluation.LeaveWritersOut(rules, basis, development);
         Console.WriteLine(left.Report($"rules and model, development writers, each left out in turn ({leftByWriter.Count} writers)", showMisses));
         Console.WriteLine(TriageEvaluation.SpreadReport(leftByWriter));
+        // The model routing runs: the first corpus's training part and the development writers.
+        var engine = new TriageEngine(rules, TriageModel.TrainOn([.. basis, .. development], rules.Model));
+        Console.WriteLine(TriageEvaluation.Run(engine, corpus.Where(r => r.IsHeldOut).ToList())
+            .Report("rules and model as routing learns, the first corpus's held-out part (one writer's voice)"));
         if (developmentOnly) return left.MeetsTargets ? 0 : 1;
-        var engine = new TriageEngine(rules, TriageModel.TrainOn([.. basis, .. development]));
         var (held, heldByWriter) = TriageEvaluation.RunByWriter(engine, written.Where(r => r.IsHeldOut).ToList());
         Console.WriteLine(held.Report($"rules and model, held-out writers (never trained or tuned on; {heldByWriter.Count} writers)"));
         Console.WriteLine(TriageEvaluation.SpreadReport(heldByWriter));

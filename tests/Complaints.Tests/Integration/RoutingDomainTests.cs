@@ -16,15 +16,12 @@ public sealed class RoutingDomainTests(PlatformFixture platform)
     public async Task An_unsure_triage_is_flagged_for_review_with_its_reasons_and_a_clear_one_is_not()
     {
         var vague = await platform.Intake.FileComplaintAsync(Requests.Valid(Channel.Email, "Nobody ever calls me back about my case."));
-        var conflicting = await platform.Intake.FileComplaintAsync(Requests.Valid(Channel.Email, "The courier charged me a delivery fee twice for one parcel."));
         var clear = await platform.Intake.FileComplaintAsync(Requests.Valid(Channel.Email, "I was charged a fee twice on my bill."));
 
+        // The text names no topic: the model's category is uncertain, and a person is asked to check it.
         var v = await platform.WaitForComplaintAsync(vague.ComplaintId, Assigned, Timeout);
         Assert.True(v.TriageNeedsReview);
-        Assert.Contains(v.TriageReviewReasons, r => r.Contains("no category rule"));
-        var c = await platform.WaitForComplaintAsync(conflicting.ComplaintId, Assigned, Timeout);
-        Assert.True(c.TriageNeedsReview);
-        Assert.Contains(c.TriageReviewReasons, r => r.Contains("billing_fees") && r.Contains("logistics_delivery"));
+        Assert.Contains(v.TriageReviewReasons, r => r.StartsWith("category ", StringComparison.Ordinal) && r.Contains("is uncertain"));
         var ok = await platform.WaitForComplaintAsync(clear.ComplaintId, Assigned, Timeout);
         Assert.False(ok.TriageNeedsReview);
         Assert.Empty(ok.TriageReviewReasons);

@@ -55,6 +55,13 @@ public static class TriageCorpus
             return row with { Split = split, Channel = ChannelOf(row.Channel), Source = "writer" };
         });
 
+    /// <summary>
+    /// What routing's model learns from: the first corpus's training part and the development
+    /// writers (the held-out parts never).
+    /// </summary>
+    public static IReadOnlyList<LabelledComplaint> TrainingExamples(string corpusFile, string? writersFile) =>
+        [.. Load(corpusFile).Concat(writersFile is not null && File.Exists(writersFile) ? LoadWriters(writersFile) : []).Where(c => !c.IsHeldOut)];
+
     /// <summary>One labelled complaint per non-blank line, each with a text and a category, then checked or mapped by <paramref name="accept"/>.</summary>
     private static List<LabelledComplaint> Read(string path, Func<LabelledComplaint, string, LabelledComplaint> accept)
     {

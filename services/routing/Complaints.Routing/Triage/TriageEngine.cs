@@ -124,19 +124,34 @@ public sealed class TriageEngine(TriageRuleSet rules, TriageModel? model = null)
         var (category, categoryConfidence, categoryConflict, categoriesVoted) = Single(TriageAspect.Category, rules.Defaults.Category);
         decided.Category = category;
         decided.CategoriesVoted = categoriesVoted;
-        decided.CategoryFromModel = categoriesVoted.Count == 0 && decisions[^1].Rule == "model";
+        decided.CategoryFromModel = decisions[^1].Rule == "model";
         // A category the model chose raises its emergency only when triage is sure enough of it (false alarms cost the crisis team).
         decided.ModelCategoryRaisesEmergency = decided.CategoryFromModel && categoryConfidence >= tuning.ModelCategoryRaisesEmergency;
         if (categoryConflict is not null) review.Add("category: " + categoryConflict);
-        // Where no rule spoke, a person checks the category, whether the model chose it or the default stood.
-        if (categoriesVoted.Count == 0)
-            review.Add($"no category rule matched the description ({category} {(decided.CategoryFromModel ? "by the model" : "by default")})");
+        // A person checks a category that only the default gave, or that triage is unsure of: the
+        // uncertain middle goes to review rather than quietly to a team.
+        else if (decisions[^1].Rule == "default")
+            review.Add($"no category rule matched the description and the model was not sure of one ({category} by default)");
         else if (categoryConfidence < tuning.ReviewBelow)
             review.Add($"category {category} is uncertain ({Percent(categoryConfidence)})");
         var kind = decided.Kind = Single(TriageAspect.Kind, rules.Defaults.Kind).Value;
         var style = Single(TriageAspect.Style, rules.Defaults.Style).Value;
 
         var emergencies = decided.Emergencies = Labels(TriageAspect.Emergency, "emergency", TriageModel.EmergencyFlags, tuning.EmergencyThreshold);
+        // Words that can name a hazard ("burned through my data", "shocked by the price") are not a hazard
+        // that struck or threatens someone. Where the model, trained on what writers told of real and
+        // figurative ones, finds the complaint nothing like an emergency of that kind, a person checks it
+        // instead of the crisis team being called.
+        if (features is not null)
+            foreach (var (flag, below) in tuning.ModelDoubts)
+            {
+                if (!emergencies.Contains(flag)) continue;
+                var probability = model!.Probability("emergency", flag, features);
+                if (probability >= below) continue;
+                emergencies.Remove(flag);
+                decisions.RemoveAll(d => d.Aspect == "emergency" && d.Value == flag);
+                review.Add($"words that can mean {flag}, but the model finds nothing like one ({probability:P1}): check whether this is an emergency");
+            }
         // A sum the customer says was lost or taken, compared with the configured threshold: "损失了三万五千元", "$12,500 was stolen".
         // 元, 块 and a bare 万 are the writer's own currency: New Taiwan dollars in Traditional script.
         var localCurrency = CustomerText.HasTraditionalScript(complaint.Description) ? rules.TraditionalScriptCurrency : "CNY";
@@ -221,7 +236,7 @@ public sealed class TriageEngine(TriageRuleSet rules, TriageModel? model = null)
             {
                 var probability = model!.Probability(modelKind, label, features);
                 if (probability < threshold) continue;
-                if (aspect == TriageAspect.Emergency && probability < tuning.ModelFlagsEmergency)
+                if (aspect == TriageAspect.Emergency && (probability < tuning.ModelFlagsEmergency || tuning.ModelNeverFlags.Contains(label)))
                 {
                     // An emergency needs a signal in the customer's words. A model sure of one without any
                     // (naive Bayes is overconfident on near-copies of its examples) asks a person instead of
@@ -233,6 +248,13 @@ public sealed class TriageEngine(TriageRuleSet rules, TriageModel? model = null)
                     review.Add($"the model flagged {label} ({Percent(probability)}) though no emergency rule found a signal: check it is one");
                 values.Add(label);
                 decisions.Add(new TriageDecision(Name(aspect), label, "model", $"the model gives {label} {Percent(probability)}") { Confidence = probability });
+            }
+            // Every complaint expects something: where neither rules nor a sure model named it, the likeliest.
+            if (aspect == TriageAspect.Expectation && values.Count == 0
+                && known.MaxBy(label => model!.Probability(modelKind, label, features)) is { } likeliest)
+            {
+                values.Add(likeliest);
+                decisions.Add(new TriageDecision(Name(aspect), likeliest, "model", $"no rule named an expectation; the likeliest is {likeliest} ({Percent(model!.Probability(modelKind, likeliest, features))})") { Confidence = model!.Probability(modelKind, likeliest, features) });
             }
             return values;
         }

@@ -22,6 +22,13 @@ public sealed class TriageEvaluation
     public int EmergenciesCaught { get; private set; }
     public int NonEmergencies { get; private set; }
     public int FalseEmergencies { get; private set; }
+    /// <summary>Complaints triage sent to a person to check (any review reason).</summary>
+    public int Reviewed { get; private set; }
+    /// <summary>Emergencies not flagged, but sent to a person to check: the uncertain middle, not lost.</summary>
+    public int MissedButReviewed { get; private set; }
+    /// <summary>Complaints whose category was not sent to review, and how many of those were right.</summary>
+    public int CategoryTrusted { get; private set; }
+    public int CategoryTrustedRight { get; private set; }
     public List<(LabelledComplaint Row, string Aspect, string Expected, string Actual, string Why)> Misses { get; } = [];
 
     public double Accuracy(string aspect) => Count == 0 ? 0 : (double)Correct[aspect] / Count;
@@ -49,7 +56,7 @@ public sealed class TriageEvaluation
         for (var fold = 0; fold < folds; fold++)
         {
             var learn = training.Where((_, i) => i % folds != fold).ToList();
-            var engine = new TriageEngine(rules, TriageModel.TrainOn(learn));
+            var engine = new TriageEngine(rules, TriageModel.TrainOn(learn, rules.Model));
             foreach (var row in training.Where((_, i) => i % folds == fold))
                 evaluation.Add(row, engine.Triage(AsFiled(row)));
         }
@@ -68,7 +75,7 @@ public sealed class TriageEvaluation
         var byWriter = new SortedDictionary<string, TriageEvaluation>(StringComparer.Ordinal);
         foreach (var writer in written.Select(r => r.Writer!).Distinct())
         {
-            var engine = new TriageEngine(rules, TriageModel.TrainOn([.. basis, .. written.Where(r => r.Writer != writer)]));
+            var engine = new TriageEngine(rules, TriageModel.TrainOn([.. basis, .. written.Where(r => r.Writer != writer)], rules.Model));
             var own = byWriter[writer] = new TriageEvaluation();
             foreach (var row in written.Where(r => r.Writer == writer))
             {
@@ -120,10 +127,17 @@ public sealed class TriageEvaluation
         Compare("expectations", Set(row.Expectations), Set(result.Expectations));
         Compare("emergency", Set(row.Emergency), Set(result.EmergencyFlags));
         CategoryConfusion[(row.Category, result.Category)] = CategoryConfusion.GetValueOrDefault((row.Category, result.Category)) + 1;
+        if (result.ReviewReasons.Count > 0) Reviewed++;
+        if (!result.ReviewReasons.Any(r => r.StartsWith("categ", StringComparison.Ordinal) || r.StartsWith("no category", StringComparison.Ordinal)))
+        {
+            CategoryTrusted++;
+            if (row.Category == result.Category) CategoryTrustedRight++;
+        }
         if (row.Emergency.Count > 0)
         {
             Emergencies++;
             if (result.EmergencyFlags.Count > 0) EmergenciesCaught++;
+            else if (result.ReviewReasons.Count > 0) MissedButReviewed++;
         }
         else
         {
@@ -150,6 +164,8 @@ public sealed class TriageEvaluation
             text.AppendLine($"  {aspect,-13} {Accuracy(aspect),7:P1}  ({Correct[aspect]}/{Count}){(Accuracy(aspect) < AspectTarget ? "  below the 90% target" : "")}");
         text.AppendLine($"  emergency recall        {EmergencyRecall,7:P1}  ({EmergenciesCaught}/{Emergencies} emergencies marked as one; target at least {RecallTarget:P0})");
         text.AppendLine($"  false emergencies       {FalseEmergencyRate,7:P1}  ({FalseEmergencies}/{NonEmergencies} ordinary complaints marked as one; target at most {FalseEmergencyTarget:P0})");
+        text.AppendLine($"  sent to review          {(Count == 0 ? 0 : (double)Reviewed / Count),7:P1}  ({Reviewed}/{Count}; of the emergencies not flagged, {MissedButReviewed} were sent to review)");
+        text.AppendLine($"  category not reviewed   {(CategoryTrusted == 0 ? 0 : (double)CategoryTrustedRight / CategoryTrusted),7:P1}  right ({CategoryTrustedRight}/{CategoryTrusted} complaints whose category triage did not send to review)");
         var categories = CategoryConfusion.Keys.SelectMany(k => new[] { k.Expected, k.Actual }).Distinct().Order(StringComparer.Ordinal).ToList();
         text.AppendLine("  category confusion (rows: labelled, columns: decided)");
         var abbreviations = categories.Select(c => c.Length > 6 ? c[..6] : c).ToList();

@@ -160,6 +160,29 @@ public sealed class TriageTuning
     /// recall first, on words no list foresaw. Above 1, the model never flags one.
     /// </summary>
     public double ModelFlagsEmergency { get; init; } = 2;
+    /// <summary>
+    /// How much one complaint of the first corpus counts in training, per aspect ("expectation" and
+    /// "emergency" for the labels), beside one by an independent writer (1). The first corpus was written
+    /// by the rules' author in one voice and labelled by one hand; where its conventions differ from
+    /// the writers' (style), it teaches the model that voice. Aspects not listed count it fully.
+    /// </summary>
+    public Dictionary<string, double> FirstCorpusWeight { get; init; } = [];
+    /// <summary>
+    /// Emergencies the model never flags on its own, only a rule: a major loss needs a sum said to be
+    /// lost, which the model cannot weigh against the threshold.
+    /// </summary>
+    public List<string> ModelNeverFlags { get; init; } = [];
+    /// <summary>
+    /// An emergency a rule found that the model gives less than this probability goes to review instead
+    /// of to the crisis team: the rule's words can mean it, the complaint is nothing like one.
+    /// </summary>
+    public Dictionary<string, double> ModelDoubts { get; init; } = [];
+    /// <summary>
+    /// How much more a complaint that is an emergency of a kind counts in training that kind's model
+    /// (at most the ratio of others to them): emergencies are rare, and unweighted the model learns
+    /// to say "no" to all of them.
+    /// </summary>
+    public double EmergencyWeight { get; init; } = 1;
     /// <summary>A category the model chose (no rule spoke) raises its emergency (safety) when triage is at least this sure of it.</summary>
     public double ModelCategoryRaisesEmergency { get; init; }
 }
