@@ -8,8 +8,10 @@ aspects=["category","kind","style","emotion","motive","nuisance","expectations",
 allw={k:[] for k in aspects}; alll={k:[] for k in aspects}
 flags=["safety","legal_threat","regulator_exposure","media_exposure","major_economic_loss"]
 fw={f:[] for f in flags}; fl={f:[] for f in flags}; anyw=[];anyl=[]
+only=set(sys.argv[1:])  # the writers in the corpus (all with labels when none are named)
 for f in sorted(glob.glob('/work/corpus-work/labels/W*.jsonl')):
     w=os.path.basename(f)[:3]
+    if only and w not in only: continue
     texts={json.loads(l)["id"]:json.loads(l) for l in open(f'/work/corpus-work/texts/{w}.jsonl')}
     labs=[json.loads(l) for l in open(f)]
     for L in labs:

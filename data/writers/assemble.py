@@ -1,8 +1,10 @@
 # Builds data/triage-writers.jsonl: the writer-independent corpus. Each line: the text, its writer and
 # scenario, the writer's labels, the independent labeller's labels, and the settled labels (where they
 # differed, settled by the guide by a third reader who saw neither source, recorded with the reason).
-import json,glob,os,re
+import json,glob,os,re,sys
 base='/work/corpus-work'
+# The writers to include (all with labels when none are named): a writer is in whole or not at all.
+only=set(sys.argv[1:])
 aspects=["category","kind","style","emotion","motive","nuisance","expectations","emergency"]
 key=json.load(open(f'{base}/adjudicate/key.json'))
 settled={}
@@ -24,6 +26,7 @@ HELD_OUT={"W04","W08","W11","W12"}
 out=[]
 for f in sorted(glob.glob(f'{base}/labels/W*.jsonl')):
     w=os.path.basename(f)[:3]
+    if only and w not in only: continue
     texts={json.loads(l)["id"]:json.loads(l) for l in open(f'{base}/texts/{w}.jsonl')}
     for l in open(f):
         L=json.loads(l); T=texts[L["id"]]; b=briefs[L["id"]]
