@@ -101,10 +101,10 @@ public sealed class TriageWritersTests
     private static readonly TriageRuleSet Rules = TriageRuleSet.Load(Path.Combine(AppContext.BaseDirectory, "triage-rules.json"));
 
     [Fact]
-    public void The_corpus_comes_from_twelve_writers_with_traps_emergencies_and_four_writers_held_out()
+    public void The_corpus_comes_from_sixteen_writers_with_traps_emergencies_and_four_writers_held_out()
     {
-        Assert.True(Written.Count >= 1200, $"{Written.Count} complaints");
-        Assert.True(Written.Select(r => r.Writer).Distinct().Count() >= 12);
+        Assert.True(Written.Count >= 1600, $"{Written.Count} complaints");
+        Assert.True(Written.Select(r => r.Writer).Distinct().Count() >= 16);
         Assert.True(Written.Count(r => r.Trap) >= Written.Count / 3, "a third written as traps");
         foreach (var flag in (string[])["safety", "legal_threat", "regulator_exposure", "media_exposure", "major_economic_loss"])
             Assert.True(Written.Count(r => r.Emergency.Contains(flag)) >= 30, flag);
@@ -124,12 +124,12 @@ public sealed class TriageWritersTests
         // Floors at the figures measured once on the held-out writers (docs/triage.md), far below the
         // issue's targets: a change may raise them, never lower them.
         var report = evaluation.Report("held-out writers");
-        Assert.True(evaluation.Accuracy("category") >= 222 / 400.0 - 1e-9, report);
-        Assert.True(evaluation.Accuracy("kind") >= 364 / 400.0 - 1e-9, report);
-        Assert.True(evaluation.Accuracy("style") >= 300 / 400.0 - 1e-9, report);
-        Assert.True(evaluation.Accuracy("emotion") >= 274 / 400.0 - 1e-9, report);
-        Assert.True(evaluation.Accuracy("expectations") >= 155 / 400.0 - 1e-9, report);
-        Assert.True(evaluation.EmergencyRecall >= 56 / 91.0 - 1e-9, report);
-        Assert.True(evaluation.FalseEmergencyRate <= 39 / 309.0 + 1e-9, report);
+        Assert.True(evaluation.Accuracy("category") >= 290 / 400.0 - 1e-9, report);
+        Assert.True(evaluation.Accuracy("kind") >= 365 / 400.0 - 1e-9, report);
+        Assert.True(evaluation.Accuracy("style") >= 320 / 400.0 - 1e-9, report);
+        Assert.True(evaluation.Accuracy("emotion") >= 295 / 400.0 - 1e-9, report);
+        Assert.True(evaluation.Accuracy("expectations") >= 229 / 400.0 - 1e-9, report);
+        Assert.True(evaluation.EmergencyRecall >= 62 / 91.0 - 1e-9, report);
+        Assert.True(evaluation.FalseEmergencyRate <= 28 / 309.0 + 1e-9, report);
     }
 }
