@@ -38,13 +38,19 @@ public sealed class DeskDemo(Func<string, ClientCredentials> identity, string in
             Console.WriteLine($"  {row.Case.ComplaintNumber} {row.Case.Category} {row.Case.Priority} -> {row.AssigneeId}, next deadline {row.NextDeadline?.ToDateTimeOffset():u}" +
                               (row.Case.TriageNeedsReview ? "  [triage needs review]" : ""));
 
-        // The parcel fee is the courier's: the supervisor corrects the category and the case moves to logistics.
-        var corrected = await desk.CorrectTriageAsync(new CorrectTriageRequest
+        // The parcel fee is the courier's. Where triage put it in billing, the supervisor corrects the
+        // category and the case moves to logistics; triage's model usually reads it as logistics itself.
+        if (mixed.Category == "billing_fees")
         {
-            ComplaintId = mixed.ComplaintId, Category = "logistics_delivery", Reason = "the fee is the courier's redelivery charge, a logistics matter",
-        });
-        Console.WriteLine($"Triage corrected: {string.Join(", ", corrected.Changes.Select(c => $"{c.Aspect} {c.From} -> {c.To}"))}; " +
-                          $"now {corrected.Team}, {corrected.AssigneeId} (re-routed: {corrected.Rerouted})");
+            var corrected = await desk.CorrectTriageAsync(new CorrectTriageRequest
+            {
+                ComplaintId = mixed.ComplaintId, Category = "logistics_delivery", Reason = "the fee is the courier's redelivery charge, a logistics matter",
+            });
+            Console.WriteLine($"Triage corrected: {string.Join(", ", corrected.Changes.Select(c => $"{c.Aspect} {c.From} -> {c.To}"))}; " +
+                              $"now {corrected.Team}, {corrected.AssigneeId} (re-routed: {corrected.Rerouted})");
+        }
+        else
+            Console.WriteLine($"Triage sent the courier's fee to {mixed.Team} ({mixed.Category}) itself: nothing for the billing supervisor to correct");
 
         // One agent leaves early: the supervisor moves the fee case to the other; the loads follow.
         var other = fee.AgentId == "bill-01" ? "bill-02" : "bill-01";
