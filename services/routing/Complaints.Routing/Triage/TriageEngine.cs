@@ -238,9 +238,9 @@ public sealed class TriageEngine(TriageRuleSet rules, TriageModel? model = null)
                 if (probability < threshold) continue;
                 if (aspect == TriageAspect.Emergency && (probability < tuning.ModelFlagsEmergency || tuning.ModelNeverFlags.Contains(label)))
                 {
-                    // An emergency needs a signal in the customer's words. A model sure of one without any
-                    // (naive Bayes is overconfident on near-copies of its examples) asks a person instead of
-                    // sending the case to the crisis team.
+                    // An emergency needs a signal in the customer's words. A model that suspects one without
+                    // any (below modelFlagsEmergency, or a kind it never flags alone: threats and losses need
+                    // the customer's own words or a sum) asks a person instead of sending the case to the crisis team.
                     review.Add($"the model suspects {label} ({Percent(probability)}) though no emergency rule found a signal: check");
                     continue;
                 }
