@@ -71,22 +71,12 @@ public sealed class CallbackSweeper(IDocumentStore store, TimeProvider clock, IO
         {
             try
             {
-                await using var session = store.LightweightSession();
-                // Loaded again in this session: a replica that fired it meanwhile is seen here, or makes this save fail.
-                var fresh = await session.LoadAsync<CallbackClock>(callback.Id, cancellationToken);
-                if (fresh is null || fresh.Fired || fresh.DueAt > now) continue;
-                var stream = await session.Events.FetchStreamStateAsync(callback.Id, cancellationToken);
-                if (stream is null) continue;
-                session.StampActor("followup.callback-sweeper", "system");
-                session.Events.Append(callback.Id, stream.Version + 1, new CallbackDue(callback.Id, fresh.DueAt, now));
-                fresh.Fired = true;
-                session.Update(fresh);
-                await session.SaveChangesAsync(cancellationToken);
-                fired++;
+                // A change landing meanwhile makes the append conflict: decided again on fresh data.
+                if (await ConcurrencyConflicts.RetryAsync(() => FireAsync(callback.Id, now, cancellationToken))) fired++;
             }
             catch (Exception ex) when (ConcurrencyConflicts.Is(ex))
             {
-                // Another writer got there first; the next sweep looks again.
+                logger.LogWarning("Complaint {ComplaintId}: the call-back kept changing while swept; the next sweep looks again", callback.Id);
             }
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
             {
@@ -95,5 +85,21 @@ public sealed class CallbackSweeper(IDocumentStore store, TimeProvider clock, IO
             }
         }
         return fired;
+    }
+
+    private async Task<bool> FireAsync(Guid complaintId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var session = store.LightweightSession();
+        // Loaded again in this session: a replica that fired it meanwhile is seen here, or makes this save fail.
+        var fresh = await session.LoadAsync<CallbackClock>(complaintId, cancellationToken);
+        if (fresh is null || fresh.Fired || fresh.DueAt > now) return false;
+        var stream = await session.Events.FetchStreamStateAsync(complaintId, cancellationToken);
+        if (stream is null) return false;
+        session.StampActor("followup.callback-sweeper", "system");
+        session.Events.Append(complaintId, stream.Version + 1, new CallbackDue(complaintId, fresh.DueAt, now));
+        fresh.Fired = true;
+        session.Update(fresh);
+        await session.SaveChangesAsync(cancellationToken);
+        return true;
     }
 }

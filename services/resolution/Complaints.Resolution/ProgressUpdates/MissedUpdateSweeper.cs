@@ -47,11 +47,12 @@ public sealed class MissedUpdateSweeper(IDocumentStore store, TimeProvider clock
         {
             try
             {
-                if (await FlagAsync(file.Id, now, cancellationToken)) flagged++;
+                // Someone else changing the case meanwhile makes the append conflict: decided again on the fresh stream.
+                if (await ConcurrencyConflicts.RetryAsync(() => FlagAsync(file.Id, now, cancellationToken))) flagged++;
             }
             catch (Exception ex) when (ConcurrencyConflicts.Is(ex))
             {
-                // Someone else changed the case; the next sweep looks again.
+                logger.LogWarning("Complaint {ComplaintId} kept changing while swept for missed updates; the next sweep looks again", file.Id);
             }
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
             {

@@ -70,11 +70,13 @@ public sealed class SlaSweeper(
         {
             try
             {
-                if (await BreachAsync(candidate.Id, now, cancellationToken)) escalated++;
+                // A reaction landing meanwhile (a notice, a consumer's append) makes the append conflict:
+                // decided again on the fresh stream, so one sweep is enough to act on a due case.
+                if (await ConcurrencyConflicts.RetryAsync(() => BreachAsync(candidate.Id, now, cancellationToken))) escalated++;
             }
             catch (Exception ex) when (ConcurrencyConflicts.Is(ex))
             {
-                logger.LogDebug("Complaint {ComplaintId} changed while sweeping; the next sweep sees it afresh", candidate.Id);
+                logger.LogWarning("Complaint {ComplaintId} kept changing while swept; the next sweep sees it afresh", candidate.Id);
             }
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
             {
