@@ -1,4 +1,4 @@
-using Complaints.Contracts.Stream;
+using Complaints.Domain.ComplaintStream;
 using JasperFx.Events;
 using Marten.Events.Aggregation;
 
@@ -7,8 +7,8 @@ namespace Complaints.ServiceDefaults;
 /// <summary>
 /// Marten's live aggregation of a complaint with the one fold, <see cref="ComplaintLife"/>: what
 /// <c>AggregateStreamAsync&lt;ComplaintLife&gt;</c> runs, also up to a version or an instant. Explicit
-/// rather than by convention, because the contracts assembly (which holds the fold, so every
-/// service and the CLI share it) does not run Marten's source generator.
+/// rather than by convention, because the domain assembly (which holds the fold, so every
+/// service shares it) knows nothing of Marten.
 /// </summary>
 public sealed class ComplaintLifeFold : SingleStreamProjection<ComplaintLife, Guid>
 {

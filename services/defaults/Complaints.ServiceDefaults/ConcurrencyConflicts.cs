@@ -18,24 +18,4 @@ public static class ConcurrencyConflicts
         }
         return false;
     }
-
-    /// <summary>
-    /// Runs <paramref name="attempt"/> again when another writer got in between, up to
-    /// <paramref name="attempts"/> times; the last conflict propagates. Each attempt must read afresh
-    /// (its own session). Sweepers use it so that a case changed by a reaction landing during the
-    /// sweep is decided again on the new stream instead of waiting for the next sweep.
-    /// </summary>
-    public static async Task<T> RetryAsync<T>(Func<Task<T>> attempt, int attempts = 5)
-    {
-        for (var tried = 1; ; tried++)
-        {
-            try
-            {
-                return await attempt();
-            }
-            catch (Exception ex) when (Is(ex) && tried < attempts)
-            {
-            }
-        }
-    }
 }

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Options;
+using Complaints.Domain.ServiceLevels;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Hosting;
@@ -82,9 +84,22 @@ public static class HostDefaults
             .AddCheck("process", () => HealthCheckResult.Healthy(), tags: [LiveTag])
             .AddCheck<PostgresHealthCheck>("postgres", tags: [ReadyTag]);
 
-        builder.Services.Configure<ServiceLevels.SlaOptions>(builder.Configuration.GetSection(ServiceLevels.SlaOptions.Section));
-        builder.Services.AddSingleton<ServiceLevels.SlaPolicy>();
-        builder.Services.Configure<RelayOptions>(builder.Configuration.GetSection(RelayOptions.Section));
+        builder.Services.AddOptions<SlaOptions>().Bind(builder.Configuration.GetSection(SlaOptions.Section))
+            .Validate(o => TimeZoneInfo.TryFindSystemTimeZoneById(o.TimeZone, out _), $"{SlaOptions.Section}:TimeZone must be an IANA time zone such as Asia/Shanghai")
+            .Validate(o => o.BusinessHours.Start < o.BusinessHours.End && o.BusinessHours.Days.Count > 0,
+                $"{SlaOptions.Section}:BusinessHours must start before they end, on at least one day")
+            .Validate(o => new[] { Priorities.Emergency, Priorities.High, Priorities.General, Priorities.Complex }.All(o.Targets.ContainsKey),
+                $"{SlaOptions.Section}:Targets needs emergency, high, general and complex")
+            .Validate(o => o.Targets.Values.All(t => t.FirstResponse > TimeSpan.Zero && (t.ResolutionWorkingDays is > 0 || t.Resolution > TimeSpan.Zero)),
+                $"{SlaOptions.Section}:Targets: every first response and resolution time must be positive")
+            .ValidateOnStart();
+        builder.Services.AddSingleton(services => new SlaPolicy(services.GetRequiredService<IOptions<SlaOptions>>().Value));
+        // The one way a complaint's stream changes (ComplaintStreams/ComplaintWriter.cs).
+        builder.Services.AddSingleton<ComplaintStreams.ComplaintWriter>();
+        builder.Services.AddOptions<RelayOptions>().Bind(builder.Configuration.GetSection(RelayOptions.Section))
+            .Validate(o => o.LagAlert > 0 && o.StallAlert > TimeSpan.Zero && o.StandbyPoll > TimeSpan.Zero,
+                $"{RelayOptions.Section}: LagAlert, StallAlert and StandbyPoll must be positive")
+            .ValidateOnStart();
 
         builder.AddTelemetry(serviceName);
         return builder;

@@ -28,7 +28,9 @@ public static class MartenDefaults
         var autoCreate = builder.Configuration.GetValue(ComplaintsSettings.AutoCreateKey, AutoCreate.CreateOrUpdate);
         var runRelay = builder.Configuration.GetValue(ComplaintsSettings.RunEventRelayKey, false);
 
-        builder.Services.Configure<PersonalData.PersonalDataOptions>(builder.Configuration.GetSection(PersonalData.PersonalDataOptions.Section));
+        builder.Services.AddOptions<PersonalData.PersonalDataOptions>().Bind(builder.Configuration.GetSection(PersonalData.PersonalDataOptions.Section))
+            .Validate(o => o.KeyCacheDuration >= TimeSpan.Zero, $"{PersonalData.PersonalDataOptions.Section}:KeyCacheDuration cannot be negative")
+            .ValidateOnStart();
         builder.Services.AddSingleton<PersonalData.PersonalDataProtector>();
         builder.Services.AddSingleton<Audit.PersonalDataReads>();
         builder.Services.AddSingleton(new NpgsqlDataSourceBuilder(connectionString).Build());

@@ -52,12 +52,17 @@ public static class IntakeHost
             relay.Services.AddSingleton<WebhookSender>();
             relay.Services.AddHostedServiceAfterSchema(services => services.GetRequiredService<WebhookSender>());
         });
-        builder.Services.Configure<IntakeOptions>(builder.Configuration.GetSection(IntakeOptions.Section));
+        builder.Services.AddOptions<IntakeOptions>().Bind(builder.Configuration.GetSection(IntakeOptions.Section))
+            .Validate(o => o.RepeatWindow >= TimeSpan.Zero && o.EarlierComplaintsLinked >= 0,
+                $"{IntakeOptions.Section}: RepeatWindow and EarlierComplaintsLinked cannot be negative")
+            .ValidateOnStart();
         builder.AddComplaintsMessaging(ServiceName);
         builder.Services.AddScoped<FileComplaintHandler>();
         builder.Services.AddScoped<GetComplaintHandler>();
         builder.Services.AddScoped<ListCustomerComplaintsHandler>();
-        builder.Services.Configure<LegalHoldOptions>(builder.Configuration.GetSection(LegalHoldOptions.Section));
+        builder.Services.AddOptions<LegalHoldOptions>().Bind(builder.Configuration.GetSection(LegalHoldOptions.Section))
+            .Validate(o => o.RetentionPeriod >= TimeSpan.Zero, $"{LegalHoldOptions.Section}:RetentionPeriod cannot be negative")
+            .ValidateOnStart();
         builder.Services.AddScoped<EraseCustomerDataHandler>();
 
         var app = builder.Build();

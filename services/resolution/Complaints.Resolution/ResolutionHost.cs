@@ -32,8 +32,17 @@ public static class ResolutionHost
             bus.AddConsumer<Notices.NotifyNewResolutionDate>();
         });
 
-        builder.Services.Configure<ApprovalLimits>(builder.Configuration.GetSection(ApprovalLimits.Section));
-        builder.Services.Configure<ResolutionOptions>(builder.Configuration.GetSection(ResolutionOptions.Section));
+        builder.Services.AddOptions<ApprovalLimits>().Bind(builder.Configuration.GetSection(ApprovalLimits.Section))
+            .Validate(o => o.Agent >= 0 && o.Agent <= o.Supervisor && o.Supervisor <= o.Manager,
+                $"{ApprovalLimits.Section}: limits must be 0 <= Agent <= Supervisor <= Manager")
+            .Validate(o => o.Currency.Length == 3, $"{ApprovalLimits.Section}:Currency must be an ISO 4217 code such as CNY")
+            .ValidateOnStart();
+        builder.Services.AddOptions<ResolutionOptions>().Bind(builder.Configuration.GetSection(ResolutionOptions.Section))
+            .Validate(o => o.ProgressUpdateInterval > TimeSpan.Zero, $"{ResolutionOptions.Section}:ProgressUpdateInterval must be positive")
+            .Validate(o => o.SweepInterval >= TimeSpan.Zero, $"{ResolutionOptions.Section}:SweepInterval cannot be negative (zero turns the sweep off)")
+            .Validate(o => o.Departments.Values.All(d => d.Contact.Length > 0 && d.ResponseTime > TimeSpan.Zero),
+                $"{ResolutionOptions.Section}:Departments: each needs a Contact and a positive ResponseTime")
+            .ValidateOnStart();
         var wordingFile = builder.Configuration["Complaints:Resolution:WordingRulesFile"] ?? Path.Combine(AppContext.BaseDirectory, "wording-rules.json");
         builder.Services.AddSingleton(WordingPolicy.Load(wordingFile));
         builder.Services.AddScoped<CaseStream>();

@@ -49,7 +49,10 @@ public static class RoutingHost
         var model = TriageModel.Prebuilt(modelFile, TriageCorpus.TrainingExamples(corpusFile, writersFile), triageRules.Model, out var trainedBecause);
         builder.Services.AddSingleton(new TriageEngine(triageRules, model));
         builder.Services.AddSingleton(TeamDirectory.Load(teamsFile));
-        builder.Services.Configure<SlaSweeperOptions>(builder.Configuration.GetSection(SlaSweeperOptions.Section));
+        builder.Services.AddOptions<SlaSweeperOptions>().Bind(builder.Configuration.GetSection(SlaSweeperOptions.Section))
+            .Validate(o => o.Interval >= TimeSpan.Zero, $"{SlaSweeperOptions.Section}:Interval cannot be negative (zero turns the sweep off)")
+            .Validate(o => o.BatchSize > 0, $"{SlaSweeperOptions.Section}:BatchSize must be at least 1")
+            .ValidateOnStart();
         builder.Services.AddSingleton<SlaSweeper>();
         builder.Services.AddHostedServiceAfterSchema(sp => sp.GetRequiredService<SlaSweeper>());
         builder.Services.AddScoped<ListAgentCasesHandler>();

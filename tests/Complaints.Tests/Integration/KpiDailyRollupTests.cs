@@ -2,7 +2,7 @@ using Complaints.Contracts.Followup.V1;
 using Complaints.Followup.Facts;
 using Complaints.Followup.Kpis;
 using Complaints.ServiceDefaults;
-using Complaints.ServiceDefaults.ServiceLevels;
+using Complaints.Domain.ServiceLevels;
 using Complaints.Tests.Infrastructure;
 using Google.Protobuf.WellKnownTypes;
 using Marten;

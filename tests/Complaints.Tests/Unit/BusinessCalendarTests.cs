@@ -1,4 +1,4 @@
-using Complaints.ServiceDefaults.ServiceLevels;
+using Complaints.Domain.ServiceLevels;
 using Microsoft.Extensions.Configuration;
 
 namespace Complaints.Tests.Unit;

@@ -1,8 +1,7 @@
 using Complaints.Contracts.Events;
-using Complaints.Contracts.Stream;
+using Complaints.Domain.ComplaintStream;
 using Complaints.Followup.CaseLibrary;
-using Google.Rpc;
-using Grpc.Core;
+using Complaints.Domain.Rules;
 
 namespace Complaints.Tests.Unit;
 
@@ -35,15 +34,15 @@ public sealed class CaseSummaryDecisionTests
     [Fact]
     public void An_unresolved_case_has_nothing_to_teach_yet()
     {
-        var refused = Assert.Throws<RpcException>(() => When(Given()));
-        Assert.Equal(StatusCode.FailedPrecondition, refused.StatusCode);
+        var refused = Assert.Throws<Rejection>(() => When(Given()));
+        Assert.Equal(RejectionKind.FailedPrecondition, refused.Kind);
     }
 
     [Fact]
     public void An_erased_customers_case_stays_out_of_the_library()
     {
-        var refused = Assert.Throws<RpcException>(() => When(Given([.. Resolved, new CustomerDataErased(Id, Guid.NewGuid(), "priv-01", "DSR-1", T0.AddDays(2))])));
-        Assert.Equal(StatusCode.FailedPrecondition, refused.StatusCode);
+        var refused = Assert.Throws<Rejection>(() => When(Given([.. Resolved, new CustomerDataErased(Id, Guid.NewGuid(), "priv-01", "DSR-1", T0.AddDays(2))])));
+        Assert.Equal(RejectionKind.FailedPrecondition, refused.Kind);
     }
 
     [Theory]
@@ -57,14 +56,12 @@ public sealed class CaseSummaryDecisionTests
     [InlineData("Refund sent; reply to someone.else@bank.example if asked.", "handling_summary")]
     public void Text_that_identifies_anyone_is_refused_field_by_field(string personal, string field)
     {
-        var refused = Assert.Throws<RpcException>(() => field == "masked_description"
+        var refused = Assert.Throws<Rejection>(() => field == "masked_description"
             ? When(Given(Resolved), description: personal)
             : When(Given(Resolved), handling: personal));
-        Assert.Equal(StatusCode.InvalidArgument, refused.StatusCode);
-        var badRequest = refused.GetRpcStatus()?.GetDetail<BadRequest>();
-        Assert.NotNull(badRequest);
-        Assert.Equal([field], badRequest.FieldViolations.Select(v => v.Field).Distinct());
-        Assert.DoesNotContain(personal, refused.Status.Detail);
+        Assert.Equal(RejectionKind.InvalidArgument, refused.Kind);
+        Assert.Equal([field], refused.Fields.Select(v => v.Field).Distinct());
+        Assert.DoesNotContain(personal, refused.Message);
     }
 
     [Theory]

@@ -1,5 +1,5 @@
 using Complaints.Contracts.Events;
-using Complaints.Contracts.Stream;
+using Complaints.Domain.ComplaintStream;
 
 namespace Complaints.Tests.Unit;
 

@@ -1,4 +1,4 @@
-using Complaints.ServiceDefaults.ServiceLevels;
+using Complaints.Domain.ServiceLevels;
 
 namespace Complaints.Tests.Unit;
 

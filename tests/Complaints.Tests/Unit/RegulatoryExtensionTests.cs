@@ -1,9 +1,10 @@
+using Complaints.Domain.Rules;
 using Complaints.Contracts.Events;
-using Complaints.Contracts.Stream;
+using Complaints.Domain.ComplaintStream;
 using Complaints.Routing.Assignment;
 using Complaints.Routing.ExtendRegulatoryClock;
 using Complaints.Routing.SlaClock;
-using Complaints.ServiceDefaults.ServiceLevels;
+using Complaints.Domain.ServiceLevels;
 using Grpc.Core;
 
 namespace Complaints.Tests.Unit;
@@ -32,7 +33,7 @@ public sealed class RegulatoryExtensionTests
         RegulatoryExtension.Decide(openCase, life, rule, "investigation_ongoing", "sup-billing", "supervisor", now, "Asia/Shanghai");
 
     private static void Refused(Action decide, string why) =>
-        Assert.Contains(why, Assert.Throws<RpcException>(decide) is { StatusCode: StatusCode.FailedPrecondition } e ? e.Status.Detail : "not FailedPrecondition");
+        Assert.Contains(why, Assert.Throws<Rejection>(decide) is { Kind: RejectionKind.FailedPrecondition } e ? e.Message : "not FailedPrecondition");
 
     [Fact]
     public void Given_a_running_clock_whose_rule_allows_it_when_extended_then_it_moves_by_the_extension_days()

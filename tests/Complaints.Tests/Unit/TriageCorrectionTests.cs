@@ -1,5 +1,6 @@
+using Complaints.Domain.Rules;
 using Complaints.Contracts.Events;
-using Complaints.Contracts.Stream;
+using Complaints.Domain.ComplaintStream;
 using Complaints.Routing.CorrectTriage;
 using Grpc.Core;
 
@@ -52,8 +53,8 @@ public sealed class TriageCorrectionTests
     [InlineData("agent", false, "confirmed")]
     public void An_agent_neither_clears_an_emergency_nor_confirms_a_nuisance(string role, bool clear, string? nuisance)
     {
-        var error = Assert.Throws<RpcException>(() => TriageCorrection.Decide(Given(emergency: ["legal_threat"]), When(clear: clear, nuisance: nuisance), role, Categories));
-        Assert.Equal(StatusCode.PermissionDenied, error.StatusCode);
+        var error = Assert.Throws<Rejection>(() => TriageCorrection.Decide(Given(emergency: ["legal_threat"]), When(clear: clear, nuisance: nuisance), role, Categories));
+        Assert.Equal(RejectionKind.PermissionDenied, error.Kind);
     }
 
     [Fact]
@@ -70,16 +71,16 @@ public sealed class TriageCorrectionTests
     public void A_correction_without_a_reason_or_with_an_unknown_value_is_invalid(string category, string field)
     {
         var command = field == "reason" ? When(category: "logistics_delivery", reason: " ") : When(category: category);
-        var error = Assert.Throws<RpcException>(() => TriageCorrection.Decide(Given(), command, "agent", Categories));
-        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
-        Assert.Contains(field, error.Status.Detail);
+        var error = Assert.Throws<Rejection>(() => TriageCorrection.Decide(Given(), command, "agent", Categories));
+        Assert.Equal(RejectionKind.InvalidArgument, error.Kind);
+        Assert.Contains(field, error.Message);
     }
 
     [Fact]
     public void A_correction_that_changes_nothing_is_refused()
     {
-        var error = Assert.Throws<RpcException>(() => TriageCorrection.Decide(Given(), When(category: "billing_fees"), "agent", Categories));
-        Assert.Equal(StatusCode.FailedPrecondition, error.StatusCode);
+        var error = Assert.Throws<Rejection>(() => TriageCorrection.Decide(Given(), When(category: "billing_fees"), "agent", Categories));
+        Assert.Equal(RejectionKind.FailedPrecondition, error.Kind);
     }
 
     [Fact]

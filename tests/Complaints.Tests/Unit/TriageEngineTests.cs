@@ -217,7 +217,7 @@ public sealed class TriageEngineTests
     [InlineData("三千万", 30000000)]
     public void Chinese_numerals_are_read(string text, int value)
     {
-        Assert.Equal(value, Complaints.ServiceDefaults.Text.ChineseNumerals.Parse(text));
+        Assert.Equal(value, Complaints.Domain.Text.ChineseNumerals.Parse(text));
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using Complaints.Domain.Rules;
 using System.Diagnostics;
 using Google.Protobuf;
 using Grpc.Core;
@@ -27,6 +28,10 @@ public sealed class GrpcErrorsInterceptor(ILogger<GrpcErrorsInterceptor> logger)
         {
             throw;
         }
+        catch (Rejection rejection)
+        {
+            throw RejectionStatus.ToRpcException(rejection);
+        }
         catch (Exception ex) when (context.CancellationToken.IsCancellationRequested && ex is OperationCanceledException)
         {
             throw new RpcException(new Status(StatusCode.Cancelled, "The call was cancelled"));
@@ -50,6 +55,20 @@ public sealed class GrpcErrorsInterceptor(ILogger<GrpcErrorsInterceptor> logger)
             logger.LogError("{Method} failed ({Exception}); answered Internal", context.Method, Describe(ex));
             throw new RpcException(new Status(StatusCode.Internal,
                 $"An internal error occurred; it was logged with trace {Activity.Current?.TraceId.ToString() ?? "(none)"}"));
+        }
+    }
+
+    /// <summary>Streams (the audit export) refuse the same way: a rule's rejection keeps its status.</summary>
+    public override async Task ServerStreamingServerHandler<TRequest, TResponse>(
+        TRequest request, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, ServerStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        try
+        {
+            await continuation(request, responseStream, context);
+        }
+        catch (Rejection rejection)
+        {
+            throw RejectionStatus.ToRpcException(rejection);
         }
     }
 

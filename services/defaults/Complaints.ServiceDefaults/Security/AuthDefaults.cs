@@ -20,7 +20,11 @@ public static class AuthDefaults
     public static WebApplicationBuilder AddComplaintsAuth(this WebApplicationBuilder builder)
     {
         var section = builder.Configuration.GetSection(AuthOptions.Section);
-        builder.Services.Configure<AuthOptions>(section);
+        builder.Services.AddOptions<AuthOptions>().Bind(section)
+            .Validate(o => o.Audience.Length > 0 && o.SubjectClaim.Length > 0 && o.RoleClaim.Length > 0 && o.TeamClaim.Length > 0,
+                $"{AuthOptions.Section}: Audience, SubjectClaim, RoleClaim and TeamClaim must be set")
+            .Validate(o => o.ClockSkew >= TimeSpan.Zero, $"{AuthOptions.Section}:ClockSkew cannot be negative")
+            .ValidateOnStart();
         var auth = section.Get<AuthOptions>() ?? new AuthOptions();
         if (string.IsNullOrWhiteSpace(auth.Authority))
             throw new InvalidOperationException(

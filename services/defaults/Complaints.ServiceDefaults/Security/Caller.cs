@@ -1,3 +1,4 @@
+using Complaints.Domain.Rules;
 using System.Security.Claims;
 using Grpc.Core;
 using Microsoft.AspNetCore.Http;
@@ -38,9 +39,6 @@ public sealed record Caller(string Subject, string Role, string? Team)
         return new Caller(subject, roles[0], string.IsNullOrWhiteSpace(team) ? null : team);
     }
 
-    /// <summary>Refuses the call with PermissionDenied and a reason when <paramref name="allowed"/> is false.</summary>
-    public void Require(bool allowed, string reason)
-    {
-        if (!allowed) throw new RpcException(new Status(StatusCode.PermissionDenied, $"{Role} {Subject}: {reason}"));
-    }
+    /// <summary>Refuses (PermissionDenied at the edge) with a reason when <paramref name="allowed"/> is false.</summary>
+    public void Require(bool allowed, string reason) => Rejection.RequireAllowed(allowed, $"{Role} {Subject}: {reason}");
 }

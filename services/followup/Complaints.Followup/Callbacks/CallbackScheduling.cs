@@ -1,5 +1,7 @@
 using Complaints.Contracts.Events;
 using Complaints.ServiceDefaults;
+using Complaints.Domain.ComplaintStream;
+using Complaints.ServiceDefaults.ComplaintStreams;
 using Marten;
 using MassTransit;
 using Microsoft.Extensions.Options;
@@ -7,36 +9,49 @@ using Microsoft.Extensions.Options;
 namespace Complaints.Followup.Callbacks;
 
 /// <summary>A resolved complaint gets a call-back a configured time later; idempotent per resolution.</summary>
-public sealed class ScheduleCallback(IDocumentSession session, TimeProvider clock, IOptions<FollowupOptions> options) : IConsumer<ComplaintResolved>
+public sealed class ScheduleCallback(ComplaintWriter writer, IOptions<FollowupOptions> options) : IConsumer<ComplaintResolved>
 {
     public async Task Consume(ConsumeContext<ComplaintResolved> context)
     {
         var resolved = context.Message;
-        var existing = await session.LoadAsync<CallbackClock>(resolved.ComplaintId, context.CancellationToken);
-        if (existing is not null && existing.ResolvedAt >= resolved.ResolvedAt) return;
-
-        var stream = await session.Events.FetchStreamStateAsync(resolved.ComplaintId, context.CancellationToken)
-                     ?? throw new InvalidOperationException($"Complaint {resolved.ComplaintId} has no stream");
-        var dueAt = resolved.ResolvedAt + options.Value.CallbackAfter;
-        session.StampReaction(context);
-        session.StampActor("followup.callback-scheduling", "system");
-        session.Events.Append(resolved.ComplaintId, stream.Version + 1, new CallbackScheduled(resolved.ComplaintId, dueAt, clock.GetUtcNow()));
-        var callback = new CallbackClock { Id = resolved.ComplaintId, ResolvedAt = resolved.ResolvedAt, DueAt = dueAt };
-        // Insert, or update the version loaded above: a concurrent scheduler fails and retries, never overwrites.
-        if (existing is null) session.Insert(callback);
-        else
-        {
-            existing.ResolvedAt = callback.ResolvedAt;
-            existing.DueAt = callback.DueAt;
-            existing.Fired = false;
-            session.Update(existing);
-        }
-        await session.SaveChangesAsync(context.CancellationToken);
+        CallbackClock? existing = null;
+        await writer.ExecuteAsync(resolved.ComplaintId, Actor.System("followup.callback-scheduling"),
+            async (_, session, token) => existing = await session.LoadAsync<CallbackClock>(resolved.ComplaintId, token),
+            (life, clock, now) => CallbackDecision.Schedule(life, clock, resolved, options.Value.CallbackAfter, now),
+            new WriteOptions
+            {
+                ReactingTo = context,
+                AlsoStore = (session, _, events) =>
+                {
+                    var scheduled = events.OfType<CallbackScheduled>().Single();
+                    // Insert, or update the version loaded: a concurrent scheduler fails and retries, never overwrites.
+                    if (existing is null) session.Insert(new CallbackClock { Id = resolved.ComplaintId, ResolvedAt = resolved.ResolvedAt, DueAt = scheduled.DueAt });
+                    else
+                    {
+                        existing.ResolvedAt = resolved.ResolvedAt;
+                        existing.DueAt = scheduled.DueAt;
+                        existing.Fired = false;
+                        session.Update(existing);
+                    }
+                },
+            }, context.CancellationToken);
     }
 }
 
+/// <summary>When a resolved complaint's call-back is due, and when it fires.</summary>
+public static class CallbackDecision
+{
+    /// <summary>A call-back a configured time after the resolution; idempotent per resolution.</summary>
+    public static IReadOnlyList<object> Schedule(ComplaintLife life, CallbackClock? clock, ComplaintResolved resolved, TimeSpan after, DateTimeOffset now) =>
+        clock is not null && clock.ResolvedAt >= resolved.ResolvedAt ? [] : [new CallbackScheduled(life.Id, resolved.ResolvedAt + after, now)];
+
+    /// <summary>The call-back falls due once, when its time has come and nobody fired it yet.</summary>
+    public static IReadOnlyList<object> Fire(ComplaintLife life, CallbackClock? clock, DateTimeOffset now) =>
+        clock is null || clock.Fired || clock.DueAt > now ? [] : [new CallbackDue(life.Id, clock.DueAt, now)];
+}
+
 /// <summary>Fires due call-backs as <see cref="CallbackDue"/> events, on <see cref="TimeProvider"/>.</summary>
-public sealed class CallbackSweeper(IDocumentStore store, TimeProvider clock, IOptions<FollowupOptions> options, ILogger<CallbackSweeper> logger) : BackgroundService
+public sealed class CallbackSweeper(IDocumentStore store, ComplaintWriter writer, TimeProvider clock, IOptions<FollowupOptions> options, ILogger<CallbackSweeper> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -71,8 +86,8 @@ public sealed class CallbackSweeper(IDocumentStore store, TimeProvider clock, IO
         {
             try
             {
-                // A change landing meanwhile makes the append conflict: decided again on fresh data.
-                if (await ConcurrencyConflicts.RetryAsync(() => FireAsync(callback.Id, now, cancellationToken))) fired++;
+                // The writer decides again on fresh data when a change landed meanwhile.
+                if (await FireAsync(callback.Id, now, cancellationToken)) fired++;
             }
             catch (Exception ex) when (ConcurrencyConflicts.Is(ex))
             {
@@ -89,17 +104,19 @@ public sealed class CallbackSweeper(IDocumentStore store, TimeProvider clock, IO
 
     private async Task<bool> FireAsync(Guid complaintId, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        await using var session = store.LightweightSession();
-        // Loaded again in this session: a replica that fired it meanwhile is seen here, or makes this save fail.
-        var fresh = await session.LoadAsync<CallbackClock>(complaintId, cancellationToken);
-        if (fresh is null || fresh.Fired || fresh.DueAt > now) return false;
-        var stream = await session.Events.FetchStreamStateAsync(complaintId, cancellationToken);
-        if (stream is null) return false;
-        session.StampActor("followup.callback-sweeper", "system");
-        session.Events.Append(complaintId, stream.Version + 1, new CallbackDue(complaintId, fresh.DueAt, now));
-        fresh.Fired = true;
-        session.Update(fresh);
-        await session.SaveChangesAsync(cancellationToken);
-        return true;
+        // Loaded again in the writer's session: a replica that fired it meanwhile is seen here, or makes this save fail.
+        CallbackClock? fresh = null;
+        var written = await writer.ExecuteAsync(complaintId, Actor.System("followup.callback-sweeper"),
+            async (_, session, token) => fresh = await session.LoadAsync<CallbackClock>(complaintId, token),
+            (life, clock, _) => CallbackDecision.Fire(life, clock, now),
+            new WriteOptions
+            {
+                AlsoStore = (session, _, _) =>
+                {
+                    fresh!.Fired = true;
+                    session.Update(fresh);
+                },
+            }, cancellationToken);
+        return written.Events.Count > 0;
     }
 }

@@ -1,7 +1,7 @@
 using Complaints.Contracts.Followup.V1;
 using Complaints.Followup.Facts;
 using Complaints.ServiceDefaults.Security;
-using Complaints.ServiceDefaults.ServiceLevels;
+using Complaints.Domain.ServiceLevels;
 using Google.Protobuf.WellKnownTypes;
 using Marten;
 using Microsoft.Extensions.Options;

@@ -1,7 +1,6 @@
 using Complaints.Contracts.Events;
-using Complaints.Contracts.Stream;
-using Complaints.ServiceDefaults;
-using Grpc.Core;
+using Complaints.Domain.ComplaintStream;
+using Complaints.Domain.Rules;
 
 namespace Complaints.Followup.CaseLibrary;
 
@@ -21,24 +20,22 @@ public static class CaseSummaryDecision
     public static CaseSummaryWritten Decide(ComplaintLife life, WriteCaseSummaryCommand command, IReadOnlyList<string> customersOwnValues,
         Func<string, string> seal, string writer, DateTimeOffset now)
     {
-        var violations = new FieldViolations();
+        var problems = new FieldProblems();
         Check("masked_description", command.MaskedDescription);
         Check("handling_summary", command.HandlingSummary);
-        violations.ThrowIfAny();
+        problems.ThrowIfAny();
 
-        if (life.PersonalDataErased)
-            throw new RpcException(new Status(StatusCode.FailedPrecondition, "The customer's data was erased; their case stays out of the library"));
-        if (life.FirstResolvedAt is null)
-            throw new RpcException(new Status(StatusCode.FailedPrecondition, "The case is not resolved yet; the library keeps how cases were resolved"));
+        Rejection.Require(!life.PersonalDataErased, "The customer's data was erased; their case stays out of the library");
+        Rejection.Require(life.FirstResolvedAt is not null, "The case is not resolved yet; the library keeps how cases were resolved");
         return new CaseSummaryWritten(life.Id, seal(command.MaskedDescription.Trim()), seal(command.HandlingSummary.Trim()), writer, now);
 
         void Check(string field, string text)
         {
-            if (string.IsNullOrWhiteSpace(text)) violations.Add(field, "is required");
-            else if (text.Length > MaxLength) violations.Add(field, $"is longer than {MaxLength} characters");
+            if (string.IsNullOrWhiteSpace(text)) problems.Add(field, "is required");
+            else if (text.Length > MaxLength) problems.Add(field, $"is longer than {MaxLength} characters");
             else
                 foreach (var problem in PersonalDataScreen.Find(text, customersOwnValues))
-                    violations.Add(field, $"{problem}: the library is read by every agent, so write the case without personal data");
+                    problems.Add(field, $"{problem}: the library is read by every agent, so write the case without personal data");
         }
     }
 }

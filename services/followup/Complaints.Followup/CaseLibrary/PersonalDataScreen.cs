@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using Complaints.ServiceDefaults.Text;
+using Complaints.Domain.Text;
 
 namespace Complaints.Followup.CaseLibrary;
 

@@ -1,10 +1,10 @@
 using Complaints.Contracts.Followup.V1;
-using Complaints.Contracts.Stream;
+using Complaints.Domain.ComplaintStream;
 using Complaints.Followup.Facts;
 using Complaints.ServiceDefaults;
 using Complaints.ServiceDefaults.PersonalData;
 using Complaints.ServiceDefaults.Security;
-using Complaints.ServiceDefaults.Text;
+using Complaints.Domain.Text;
 using Grpc.Core;
 using Marten;
 using Npgsql;

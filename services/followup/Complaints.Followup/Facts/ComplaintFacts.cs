@@ -1,4 +1,4 @@
-using Complaints.Contracts.Stream;
+using Complaints.Domain.ComplaintStream;
 
 namespace Complaints.Followup.Facts;
 

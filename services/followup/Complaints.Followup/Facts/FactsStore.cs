@@ -2,7 +2,7 @@ using Complaints.Followup.Kpis;
 using Complaints.ServiceDefaults;
 using Marten;
 using Npgsql;
-using Complaints.ServiceDefaults.ServiceLevels;
+using Complaints.Domain.ServiceLevels;
 using Microsoft.Extensions.Options;
 
 namespace Complaints.Followup.Facts;

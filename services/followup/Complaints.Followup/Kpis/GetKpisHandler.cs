@@ -1,6 +1,6 @@
 using Complaints.Contracts.Followup.V1;
 using Complaints.Followup.Facts;
-using Complaints.ServiceDefaults.ServiceLevels;
+using Complaints.Domain.ServiceLevels;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using System.Globalization;

@@ -4,7 +4,7 @@ using Marten;
 using Npgsql;
 using NpgsqlTypes;
 using Weasel.Postgresql.Tables;
-using Complaints.ServiceDefaults.ServiceLevels;
+using Complaints.Domain.ServiceLevels;
 using Microsoft.Extensions.Options;
 
 namespace Complaints.Followup.Kpis;

@@ -5,18 +5,16 @@ using Complaints.Followup.Facts;
 using Complaints.ServiceDefaults;
 using Complaints.ServiceDefaults.Security;
 using Google.Protobuf.WellKnownTypes;
-using Grpc.Core;
+using Complaints.Domain.Rules;
+using Complaints.ServiceDefaults.ComplaintStreams;
 using Complaints.Followup.Callbacks;
 using Marten;
 using Microsoft.Extensions.Options;
 
 namespace Complaints.Followup.RootCause;
 
-/// <summary>
-/// Root-cause review (5-Why) and improvement actions: find a problem, improve,
-/// and verify the improvement on later complaints linked to the action.
-/// </summary>
-public sealed class RootCauseHandlers(IDocumentSession session, TimeProvider clock, IOptions<FollowupOptions> options)
+/// <summary>Root-cause review and improvement actions (<see cref="RootCauseDecision"/>): checked, decided, written; and read.</summary>
+public sealed class RootCauseHandlers(IDocumentSession session, ComplaintWriter writer, TimeProvider clock, IOptions<FollowupOptions> options)
 {
     public async Task<RecordRootCauseResponse> RecordAsync(RecordRootCauseRequest request, Caller caller, CancellationToken cancellationToken)
     {
@@ -37,22 +35,21 @@ public sealed class RootCauseHandlers(IDocumentSession session, TimeProvider clo
         }
         violations.ThrowIfAny();
 
-        var stream = await session.Events.FetchStreamStateAsync(id, cancellationToken)
-                     ?? throw new RpcException(new Status(StatusCode.NotFound, $"No complaint with id {id}"));
-        var now = clock.GetUtcNow();
-        var actionId = Guid.CreateVersion7(now);
-        var category = request.RootCauseCategory.Trim().ToLowerInvariant();
-        session.StampTraceContext();
-        session.StampActor(caller.Subject, caller.Role);
-        session.Events.Append(id, stream.Version + 2,
-            new RootCauseIdentified(id, request.Whys.ToList(), category, caller.Subject, now),
-            new ImprovementActionOpened(id, actionId, request.Action!.Description, request.Action.Owner, dueDate, now));
-        session.Insert(new ImprovementActionRecord
-        {
-            Id = actionId, SourceComplaintId = id, RootCauseCategory = category, Description = request.Action.Description,
-            Owner = request.Action.Owner, DueDate = dueDate, OpenedAt = now,
-        });
-        await session.SaveChangesAsync(cancellationToken);
+        var actionId = Guid.CreateVersion7(clock.GetUtcNow());
+        var command = new RecordRootCause([.. request.Whys], request.RootCauseCategory, actionId, request.Action!.Description, request.Action.Owner, dueDate);
+        await writer.ExecuteAsync(id, new Actor(caller.Subject, caller.Role), (life, now) => RootCauseDecision.Record(life, command, caller.Subject, now),
+            new WriteOptions
+            {
+                AlsoStore = (session, _, events) =>
+                {
+                    var opened = events.OfType<ImprovementActionOpened>().Single();
+                    session.Insert(new ImprovementActionRecord
+                    {
+                        Id = actionId, SourceComplaintId = id, RootCauseCategory = events.OfType<RootCauseIdentified>().Single().RootCauseCategory,
+                        Description = opened.Description, Owner = opened.Owner, DueDate = opened.DueDate, OpenedAt = opened.OpenedAt,
+                    });
+                },
+            }, cancellationToken);
         return new RecordRootCauseResponse { ActionId = actionId.ToString() };
     }
 
@@ -63,18 +60,19 @@ public sealed class RootCauseHandlers(IDocumentSession session, TimeProvider clo
         if (!Guid.TryParse(request.ActionId, out var actionId)) violations.Add("action_id", "is not an action id (a UUID)");
         violations.ThrowIfAny();
 
-        var action = await session.LoadAsync<ImprovementActionRecord>(actionId, cancellationToken)
-                     ?? throw new RpcException(new Status(StatusCode.NotFound, $"No improvement action {actionId}"));
-        var stream = await session.Events.FetchStreamStateAsync(complaintId, cancellationToken)
-                     ?? throw new RpcException(new Status(StatusCode.NotFound, $"No complaint with id {complaintId}"));
-        if (action.LinkedComplaints.Contains(complaintId)) return new LinkToImprovementActionResponse();
-
-        action.LinkedComplaints.Add(complaintId);
-        session.Update(action);
-        session.StampTraceContext();
-        session.StampActor(caller.Subject, caller.Role);
-        session.Events.Append(complaintId, stream.Version + 1, new LinkedToImprovementAction(complaintId, actionId, clock.GetUtcNow()));
-        await session.SaveChangesAsync(cancellationToken);
+        ImprovementActionRecord? action = null;
+        await writer.ExecuteAsync(complaintId, new Actor(caller.Subject, caller.Role),
+            async (_, session, token) => action = await session.LoadAsync<ImprovementActionRecord>(actionId, token)
+                                                  ?? throw Rejection.NotFound($"No improvement action {actionId}"),
+            (life, _, now) => RootCauseDecision.Link(life, actionId, now),
+            new WriteOptions
+            {
+                AlsoStore = (session, _, _) =>
+                {
+                    if (!action!.LinkedComplaints.Contains(complaintId)) action.LinkedComplaints.Add(complaintId);
+                    session.Update(action);
+                },
+            }, cancellationToken);
         return new LinkToImprovementActionResponse();
     }
 
@@ -82,7 +80,7 @@ public sealed class RootCauseHandlers(IDocumentSession session, TimeProvider clo
     {
         if (!Guid.TryParse(request.ActionId, out var actionId)) new FieldViolations().Add("action_id", "is not an action id (a UUID)").ThrowIfAny();
         var action = await session.LoadAsync<ImprovementActionRecord>(actionId, cancellationToken)
-                     ?? throw new RpcException(new Status(StatusCode.NotFound, $"No improvement action {actionId}"));
+                     ?? throw Rejection.NotFound($"No improvement action {actionId}");
         // The closed loop: complaints filed after the action whose root cause is the same category.
         var recurrences = action.CompletedAt is { } since
             ? await session.Query<ComplaintFacts>().CountAsync(f => f.RootCauseCategory == action.RootCauseCategory && f.FiledAt > since && f.Id != action.SourceComplaintId, cancellationToken)
@@ -111,19 +109,25 @@ public sealed class RootCauseHandlers(IDocumentSession session, TimeProvider clo
         if (!Guid.TryParse(request.ActionId, out var actionId)) violations.Add("action_id", "is not an action id (a UUID)");
         if (string.IsNullOrWhiteSpace(request.Outcome) || request.Outcome.Length > 2000) violations.Add("outcome", "say what was done, in at most 2000 characters");
         violations.ThrowIfAny();
-        var action = await session.LoadAsync<ImprovementActionRecord>(actionId, cancellationToken)
-                     ?? throw new RpcException(new Status(StatusCode.NotFound, $"No improvement action {actionId}"));
-        if (action.CompletedAt is not null)
-            throw new RpcException(new Status(StatusCode.FailedPrecondition, $"The action was already completed at {action.CompletedAt:u}"));
-        var stream = await session.Events.FetchStreamStateAsync(action.SourceComplaintId, cancellationToken)
-                     ?? throw new RpcException(new Status(StatusCode.NotFound, $"No complaint with id {action.SourceComplaintId}"));
-        var now = clock.GetUtcNow();
-        action.CompletedAt = now;
-        session.Update(action);
-        session.StampTraceContext();
-        session.StampActor(caller.Subject, caller.Role);
-        session.Events.Append(action.SourceComplaintId, stream.Version + 1, new ImprovementActionCompleted(action.SourceComplaintId, action.Id, request.Outcome.Trim(), caller.Subject, now));
-        await session.SaveChangesAsync(cancellationToken);
+        var found = await session.LoadAsync<ImprovementActionRecord>(actionId, cancellationToken)
+                    ?? throw Rejection.NotFound($"No improvement action {actionId}");
+        ImprovementActionRecord? action = null;
+        await writer.ExecuteAsync(found.SourceComplaintId, new Actor(caller.Subject, caller.Role),
+            // Read again in the writer's session, whose save checks the record's version.
+            async (_, writing, token) => action = await writing.LoadAsync<ImprovementActionRecord>(actionId, token),
+            (source, read, now) =>
+            {
+                Rejection.Require(read?.CompletedAt is null, $"The action was already completed at {read?.CompletedAt:u}");
+                return RootCauseDecision.Complete(source, actionId, request.Outcome, caller.Subject, now);
+            },
+            new WriteOptions
+            {
+                AlsoStore = (writing, _, events) =>
+                {
+                    action!.CompletedAt = events.OfType<ImprovementActionCompleted>().Single().CompletedAt;
+                    writing.Update(action);
+                },
+            }, cancellationToken);
         return new CompleteImprovementActionResponse();
     }
 

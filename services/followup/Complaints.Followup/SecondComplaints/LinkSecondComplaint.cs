@@ -1,6 +1,8 @@
 using Complaints.Contracts.Events;
 using Complaints.Followup.Facts;
+using Complaints.Domain.ComplaintStream;
 using Complaints.ServiceDefaults;
+using Complaints.ServiceDefaults.ComplaintStreams;
 using Marten;
 using MassTransit;
 
@@ -10,7 +12,7 @@ namespace Complaints.Followup.SecondComplaints;
 /// A new complaint by the same customer on the same subject after an earlier one was closed is a
 /// second complaint: it is linked to the first, and counts in the second-complaint rate.
 /// </summary>
-public sealed class LinkSecondComplaint(IDocumentSession session, TimeProvider clock) : IConsumer<ComplaintFiled>
+public sealed class LinkSecondComplaint(IQuerySession session, ComplaintWriter writer) : IConsumer<ComplaintFiled>
 {
     public async Task Consume(ConsumeContext<ComplaintFiled> context)
     {
@@ -18,8 +20,22 @@ public sealed class LinkSecondComplaint(IDocumentSession session, TimeProvider c
         var cancellationToken = context.CancellationToken;
         if (filed.SubjectKey.Length == 0) return;
 
-        // Earlier complaints on the subject (rare); their closure is read from their streams, not
-        // from the facts, which may not have caught up with a closure a moment ago.
+        // Most complaints have no earlier one on the subject: their stream is not even read.
+        if (await FirstClosedAsync(session, filed, cancellationToken) is not { } first) return;
+        await writer.ExecuteAsync(filed.ComplaintId, Actor.System("followup.second-complaints"),
+            (life, now) => Decide(life, first, now), new WriteOptions { ReactingTo = context }, cancellationToken);
+    }
+
+    /// <summary>Linked once, to the latest earlier complaint on the subject closed before this one was filed.</summary>
+    public static IReadOnlyList<object> Decide(ComplaintLife life, Guid? firstComplaintId, DateTimeOffset now) =>
+        firstComplaintId is { } first && life.SecondComplaintOf is null ? [new SecondComplaintLinked(life.Id, first, now)] : [];
+
+    /// <summary>
+    /// Earlier complaints on the subject (rare); their closure is read from their streams, not from
+    /// the facts, which may not have caught up with a closure a moment ago.
+    /// </summary>
+    private static async Task<Guid?> FirstClosedAsync(IQuerySession session, ComplaintFiled filed, CancellationToken cancellationToken)
+    {
         var candidates = await session.Query<ComplaintFacts>()
             .Where(f => f.CustomerId == filed.CustomerId && f.SubjectKey == filed.SubjectKey && f.Id != filed.ComplaintId && f.FiledAt <= filed.FiledAt)
             .Select(f => f.Id)
@@ -31,13 +47,6 @@ public sealed class LinkSecondComplaint(IDocumentSession session, TimeProvider c
             var facts = ComplaintFacts.Fold(candidate, events.Select(e => (e.Version, e.Data)));
             if (facts?.ClosedAt is { } closedAt && closedAt <= filed.FiledAt && (first is null || closedAt > first.ClosedAt)) first = facts;
         }
-        if (first is null) return;
-
-        var history = await session.Events.FetchStreamAsync(filed.ComplaintId, token: cancellationToken);
-        if (history.Any(e => e.Data is SecondComplaintLinked)) return;
-        session.StampReaction(context);
-        session.StampActor("followup.second-complaints", "system");
-        session.Events.Append(filed.ComplaintId, history[^1].Version + 1, new SecondComplaintLinked(filed.ComplaintId, first.Id, clock.GetUtcNow()));
-        await session.SaveChangesAsync(cancellationToken);
+        return first?.Id;
     }
 }

@@ -1,4 +1,4 @@
-using Complaints.Contracts.Stream;
+using Complaints.Domain.ComplaintStream;
 using Complaints.ServiceDefaults.Security;
 
 namespace Complaints.Followup.Surveys;

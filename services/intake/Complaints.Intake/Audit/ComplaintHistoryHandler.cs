@@ -3,7 +3,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using Complaints.Contracts.Audit;
 using Complaints.Contracts.Audit.V1;
-using Complaints.Contracts.Stream;
+using Complaints.Domain.ComplaintStream;
 using Complaints.Intake.GetComplaint;
 using Complaints.ServiceDefaults;
 using Complaints.ServiceDefaults.Audit;

@@ -1,5 +1,5 @@
 using Complaints.Contracts.Intake.V1;
-using Complaints.Contracts.Stream;
+using Complaints.Domain.ComplaintStream;
 using Complaints.Intake.FileComplaint;
 using Complaints.Intake.GetComplaint;
 using Complaints.ServiceDefaults;

@@ -1,11 +1,12 @@
 using Complaints.Contracts.Events;
-using Complaints.Contracts.Stream;
+using Complaints.Domain.ComplaintStream;
 using Complaints.Contracts.Intake.V1;
 using Complaints.Intake.CustomerHistory;
+using Complaints.Domain.Rules;
 using Complaints.ServiceDefaults;
+using Complaints.ServiceDefaults.ComplaintStreams;
 using Complaints.ServiceDefaults.PersonalData;
 using Complaints.ServiceDefaults.Security;
-using Grpc.Core;
 using Marten;
 using Microsoft.Extensions.Options;
 
@@ -34,7 +35,7 @@ public sealed class EraseCustomerDataHandler(
         var customerId = request.CustomerId.Trim();
         var complaintIds = await session.Query<CustomerComplaintRecord>()
             .Where(c => c.CustomerId == customerId).Select(c => c.Id).ToListAsync(cancellationToken);
-        if (complaintIds.Count == 0) throw new RpcException(new Status(StatusCode.NotFound, "No complaints for that customer id"));
+        if (complaintIds.Count == 0) throw Rejection.NotFound("No complaints for that customer id");
 
         var lives = new List<ComplaintLife>();
         foreach (var id in complaintIds)
@@ -43,8 +44,8 @@ public sealed class EraseCustomerDataHandler(
             if (ComplaintLife.Fold(id, events.Select(e => (e.Version, e.Data))) is { } life) lives.Add(life);
         }
         var now = clock.GetUtcNow();
-        if (LegalHold.Blocks(lives, hold.Value.RetentionPeriod, now) is { } reason)
-            throw new RpcException(new Status(StatusCode.FailedPrecondition, $"Erasure refused under legal hold: {reason}"));
+        var held = LegalHold.Blocks(lives, hold.Value.RetentionPeriod, now);
+        Rejection.Require(held is null, $"Erasure refused under legal hold: {held}");
 
         var keyId = await personalData.DestroyKeyAsync(session, customerId, cancellationToken);
         var response = new EraseCustomerDataResponse { ComplaintIds = { complaintIds.Select(id => id.ToString()) } };
@@ -54,17 +55,15 @@ public sealed class EraseCustomerDataHandler(
             return response;
         }
 
-        session.StampTraceContext();
-        session.StampActor(caller.Subject, caller.Role);
-        foreach (var life in lives)
-            session.Events.Append(life.Id, life.Version + 1, new CustomerDataErased(life.Id, keyId.Value, caller.Subject, request.Reason, now));
+        ComplaintWriter.AppendDecided(session, new Actor(caller.Subject, caller.Role),
+            lives.Select(life => (life, (IReadOnlyList<object>)[new CustomerDataErased(life.Id, keyId.Value, caller.Subject, request.Reason, now)])));
         try
         {
             await session.SaveChangesAsync(cancellationToken);
         }
         catch (Exception ex) when (ConcurrencyConflicts.Is(ex))
         {
-            throw new RpcException(new Status(StatusCode.Aborted, "One of the customer's complaints changed meanwhile; retry: nothing was erased"));
+            throw new Rejection(RejectionKind.Conflict, "One of the customer's complaints changed meanwhile; retry: nothing was erased");
         }
         logger.LogInformation("Personal data of {Complaints} complaints erased by {Role} {Subject}", complaintIds.Count, caller.Role, caller.Subject);
         return response;

@@ -3,9 +3,10 @@ using Complaints.Contracts.Events;
 using Complaints.Contracts.Intake.V1;
 using Complaints.Intake.CustomerHistory;
 using Complaints.ServiceDefaults;
+using Complaints.ServiceDefaults.ComplaintStreams;
 using Complaints.ServiceDefaults.PersonalData;
 using Complaints.ServiceDefaults.Security;
-using Complaints.ServiceDefaults.ServiceLevels;
+using Complaints.Domain.ServiceLevels;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Marten;
@@ -127,9 +128,7 @@ public sealed class FileComplaintHandler(
             EarlierComplaintIds = [.. filed.EarlierComplaintIds],
         };
 
-        session.StampTraceContext();
-        session.StampActor(caller.Subject, caller.Role);
-        session.Events.StartStream(complaintId, filed);
+        ComplaintWriter.Start(session, new Actor(caller.Subject, caller.Role), filed);
         session.Insert(new CustomerComplaintRecord
         {
             Id = complaintId,

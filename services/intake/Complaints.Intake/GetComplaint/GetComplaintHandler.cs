@@ -2,7 +2,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using Complaints.Contracts.Events;
 using Complaints.Contracts.Intake.V1;
-using Complaints.Contracts.Stream;
+using Complaints.Domain.ComplaintStream;
 using Complaints.Intake.FileComplaint;
 using Complaints.ServiceDefaults;
 using Complaints.ServiceDefaults.Audit;

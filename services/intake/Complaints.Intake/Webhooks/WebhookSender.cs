@@ -3,8 +3,9 @@ using System.Diagnostics.Metrics;
 using System.Text;
 using Complaints.Contracts.Events;
 using Complaints.ServiceDefaults;
+using Complaints.ServiceDefaults.ComplaintStreams;
 using Complaints.ServiceDefaults.PersonalData;
-using Complaints.ServiceDefaults.ServiceLevels;
+using Complaints.Domain.ServiceLevels;
 using Marten;
 using Microsoft.Extensions.Options;
 
@@ -32,6 +33,8 @@ public sealed class WebhookSender(
     TimeProvider clock,
     ILogger<WebhookSender> logger) : BackgroundService
 {
+    private static readonly Actor Webhooks = Actor.System("intake.webhooks");
+
     public const string HttpClientName = "webhooks";
     private const string NoticeIdHeader = "Complaints-Notice-Id";
 
@@ -173,13 +176,13 @@ public sealed class WebhookSender(
         for (var attempt = 1; ; attempt++)
         {
             await using var session = documents.LightweightSession();
-            session.StampActor("intake.webhooks", "system");
-            session.StampTraceContext();
             WebhookStore.RecordAttempt(session, notice, at, outcome, statusCode, error, took, next);
             if (outcome == NoticeOutcome.Delivered)
-                session.Events.Append(notice.ComplaintId, new NoticeDelivered(notice.ComplaintId, notice.EventId, noticeName, notice.Version, notice.ClientId, notice.Attempts + 1, at));
+                ComplaintWriter.Record(session, Webhooks, notice.ComplaintId,
+                    new NoticeDelivered(notice.ComplaintId, notice.EventId, noticeName, notice.Version, notice.ClientId, notice.Attempts + 1, at));
             else if (outcome == NoticeOutcome.GaveUp)
-                session.Events.Append(notice.ComplaintId, new NoticeDeliveryFailed(notice.ComplaintId, notice.EventId, noticeName, notice.Version, notice.ClientId, notice.Attempts + 1, error!, at));
+                ComplaintWriter.Record(session, Webhooks, notice.ComplaintId,
+                    new NoticeDeliveryFailed(notice.ComplaintId, notice.EventId, noticeName, notice.Version, notice.ClientId, notice.Attempts + 1, error!, at));
             try
             {
                 // Recorded even when the pass is being stopped: a notice sent must not be sent again for want of its record.

@@ -1,6 +1,6 @@
 using System.Globalization;
 using Complaints.Contracts.Resolution.V1;
-using Complaints.Contracts.Stream;
+using Complaints.Domain.ComplaintStream;
 using Complaints.Resolution.Queue;
 using Complaints.Resolution.Remedies;
 using Complaints.ServiceDefaults.Security;

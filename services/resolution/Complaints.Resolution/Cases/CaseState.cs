@@ -1,5 +1,4 @@
-using Complaints.Contracts.Stream;
-using Complaints.ServiceDefaults.PersonalData;
+using Complaints.Domain.ComplaintStream;
 
 namespace Complaints.Resolution.Cases;
 
@@ -20,12 +19,10 @@ public sealed class CaseState(ComplaintLife life)
     public DateTimeOffset? ClosedAt => Life.ClosedAt;
     public IReadOnlyDictionary<Guid, RemedyLife> Remedies => Life.Remedies;
 
-    /// <summary>The customer's data key, set by <see cref="CaseStream"/> after the fold.</summary>
-    public CustomerCipher Customer { get; set; } = null!;
+    /// <summary>Seals a text under the customer's data key (set by <see cref="CaseStream"/>, which read the key).</summary>
+    public required Func<string, string> Sealer { get; init; }
 
-    public string Seal(string text) => Customer.Protect(PersonalField.Text, text);
+    /// <summary>What staff write about the customer is the customer's personal data: stored sealed.</summary>
+    public string Seal(string text) => Sealer(text);
 
-    /// <summary>The case, or null when the stream is no complaint.</summary>
-    public static CaseState? From(Guid complaintId, IEnumerable<(long Version, object Data)> events) =>
-        ComplaintLife.Fold(complaintId, events) is { } life ? new CaseState(life) : null;
 }

@@ -1,3 +1,4 @@
+using Complaints.Domain.Rules;
 using Complaints.Contracts.Events;
 using Complaints.Contracts.Resolution.V1;
 using Complaints.Resolution.Cases;
@@ -29,24 +30,17 @@ public sealed class DepartmentTaskHandlers(CaseStream cases, IOptions<Resolution
         var taskId = Guid.CreateVersion7(now);
         var dueBy = now + department!.ResponseTime;
         var name = request.Department.Trim().ToLowerInvariant();
-        var version = await cases.ExecuteAsync(request.ComplaintId, caller, request.ExpectedVersion, state =>
-        {
-            CaseStream.RequireWorkable(state);
-            CaseStream.Require(state.Life.DepartmentTasks.Values.All(t => !t.Open || t.Department != name),
-                $"The {name} department already has an open task on this complaint; wait for its answer");
-            return [new DepartmentTaskOpened(state.ComplaintId, taskId, name, department.Contact, state.Seal(request.Request), dueBy, caller.Subject, now)];
-        }, cancellationToken);
+        var command = new HandToDepartment(taskId, name, department.Contact, request.Request, dueBy);
+        var version = await cases.ExecuteAsync(request.ComplaintId, caller, request.ExpectedVersion,
+            (state, at) => Hand(state, command, caller, at), cancellationToken);
         return new HandToDepartmentResponse { TaskId = taskId.ToString(), Contact = department.Contact, DueBy = Timestamp.FromDateTimeOffset(dueBy), Version = version };
     }
 
     public async Task<RecordDepartmentAnswerResponse> AnswerAsync(RecordDepartmentAnswerRequest request, Caller caller, CancellationToken cancellationToken)
     {
         Text.Require(("answer", request.Answer, Text.MaxMessageLength));
-        var version = await cases.ExecuteAsync(request.ComplaintId, caller, request.ExpectedVersion, state =>
-        {
-            var task = OpenTask(state, request.TaskId);
-            return [new DepartmentTaskAnswered(state.ComplaintId, task.Id, state.Seal(request.Answer), caller.Subject, clock.GetUtcNow())];
-        }, cancellationToken);
+        var version = await cases.ExecuteAsync(request.ComplaintId, caller, request.ExpectedVersion,
+            (state, now) => Answer(state, request, caller, now), cancellationToken);
         return new RecordDepartmentAnswerResponse { Version = version };
     }
 
@@ -55,22 +49,47 @@ public sealed class DepartmentTaskHandlers(CaseStream cases, IOptions<Resolution
         // No bouncing: a department that will not do the work says why.
         Text.Require(("reason", request.Reason, 2000));
         var handBacks = 0;
-        var version = await cases.ExecuteAsync(request.ComplaintId, caller, request.ExpectedVersion, state =>
+        var version = await cases.ExecuteAsync(request.ComplaintId, caller, request.ExpectedVersion, (state, now) =>
         {
-            var task = OpenTask(state, request.TaskId);
             handBacks = state.Life.HandBacks + 1;
-            return [new DepartmentTaskHandedBack(state.ComplaintId, task.Id, state.Seal(request.Reason.Trim()), caller.Subject, clock.GetUtcNow())];
+            return HandBack(state, request, caller, now);
         }, cancellationToken);
         return new RecordDepartmentHandBackResponse { Version = version, HandBacks = handBacks };
     }
 
-    private static Contracts.Stream.DepartmentTaskLife OpenTask(CaseState state, string taskId)
+    /// <summary>A task for a department on a workable case; one open task per department at a time.</summary>
+    public static IReadOnlyList<object> Hand(CaseState state, HandToDepartment command, Caller caller, DateTimeOffset now)
     {
         CaseStream.RequireWorkable(state);
-        if (!Guid.TryParse(taskId, out var id)) new FieldViolations().Add("task_id", "is not a task id").ThrowIfAny();
+        CaseStream.Require(state.Life.DepartmentTasks.Values.All(t => !t.Open || t.Department != command.Department),
+            $"The {command.Department} department already has an open task on this complaint; wait for its answer");
+        return [new DepartmentTaskOpened(state.ComplaintId, command.TaskId, command.Department, command.Contact, state.Seal(command.Request), command.DueBy, caller.Subject, now)];
+    }
+
+    /// <summary>The department's answer to its open task.</summary>
+    public static IReadOnlyList<object> Answer(CaseState state, RecordDepartmentAnswerRequest request, Caller caller, DateTimeOffset now)
+    {
+        var task = OpenTask(state, request.TaskId);
+        return [new DepartmentTaskAnswered(state.ComplaintId, task.Id, state.Seal(request.Answer), caller.Subject, now)];
+    }
+
+    /// <summary>The department hands its open task back, saying why (routing counts hand-backs).</summary>
+    public static IReadOnlyList<object> HandBack(CaseState state, RecordDepartmentHandBackRequest request, Caller caller, DateTimeOffset now)
+    {
+        var task = OpenTask(state, request.TaskId);
+        return [new DepartmentTaskHandedBack(state.ComplaintId, task.Id, state.Seal(request.Reason.Trim()), caller.Subject, now)];
+    }
+
+    private static Domain.ComplaintStream.DepartmentTaskLife OpenTask(CaseState state, string taskId)
+    {
+        CaseStream.RequireWorkable(state);
+        if (!Guid.TryParse(taskId, out var id)) throw Rejection.Field("task_id", "is not a task id");
         if (!state.Life.DepartmentTasks.TryGetValue(id, out var task))
-            throw new RpcException(new Status(StatusCode.NotFound, $"No department task {id} on this complaint"));
+            throw Rejection.NotFound($"No department task {id} on this complaint");
         CaseStream.Require(task.Open, $"The {task.Department} task was already {(task.AnsweredAt is not null ? "answered" : "handed back")}");
         return task;
     }
 }
+
+/// <summary>Work handed to a department's named contact, due by its response time.</summary>
+public sealed record HandToDepartment(Guid TaskId, string Department, string Contact, string Request, DateTimeOffset DueBy);

@@ -1,12 +1,12 @@
 using System.Globalization;
 using Complaints.Contracts.Events;
-using Complaints.Contracts.Stream;
+using Complaints.Domain.ComplaintStream;
 using Complaints.Resolution.Queue;
 using Complaints.Resolution.Wording;
 using Complaints.ServiceDefaults;
 using Complaints.ServiceDefaults.PersonalData;
-using Complaints.ServiceDefaults.ServiceLevels;
-using Marten;
+using Complaints.Domain.ServiceLevels;
+using Complaints.ServiceDefaults.ComplaintStreams;
 using MassTransit;
 using Microsoft.Extensions.Options;
 
@@ -21,10 +21,9 @@ namespace Complaints.Resolution.Notices;
 /// stream (by the change's version) and sends nothing.
 /// </summary>
 public sealed class NotifyNewResolutionDate(
-    IDocumentSession session,
+    ComplaintWriter writer,
     PersonalDataProtector personalData,
-    NoticeTemplates templates,
-    TimeProvider clock) : IConsumer<ResolutionDueChanged>
+    NoticeTemplates templates) : IConsumer<ResolutionDueChanged>
 {
     public const string Purpose = "new_resolution_date";
 
@@ -32,17 +31,22 @@ public sealed class NotifyNewResolutionDate(
     {
         var changed = context.Message;
         var about = context.StreamVersion();
-        var events = await session.Events.FetchStreamAsync(changed.ComplaintId, token: context.CancellationToken);
-        if (ComplaintLife.Fold(changed.ComplaintId, events.Select(e => (e.Version, e.Data))) is not { } life) return;
-        if (life.Notices.Any(n => n.Purpose == Purpose && n.AboutVersion == about) || life.CustomerKeyId is not { } keyId) return;
+        await writer.ExecuteAsync(changed.ComplaintId, Actor.System("resolution.notices"),
+            async (life, _, token) => life.CustomerKeyId is { } keyId ? await personalData.CipherAsync(keyId, token) : null,
+            (life, customer, now) => Decide(life, changed, about, templates, customer is null ? null : text => customer.Protect(PersonalField.Text, text), now),
+            new WriteOptions { ReactingTo = context }, context.CancellationToken);
+    }
 
-        var cipher = await personalData.CipherAsync(keyId, context.CancellationToken);
+    /// <summary>
+    /// The notice of a moved date, once per change (found on the stream by the change's version);
+    /// none for a customer whose data was never sealed or was erased (<paramref name="seal"/> null).
+    /// </summary>
+    public static IReadOnlyList<object> Decide(
+        ComplaintLife life, ResolutionDueChanged changed, long aboutVersion, NoticeTemplates templates, Func<string, string>? seal, DateTimeOffset now)
+    {
+        if (seal is null || life.Notices.Any(n => n.Purpose == Purpose && n.AboutVersion == aboutVersion)) return [];
         var message = templates.NewResolutionDate(life.ComplaintNumber, changed.NewDue);
-        session.StampReaction(context);
-        session.StampActor("resolution.notices", "system");
-        session.Events.Append(changed.ComplaintId, life.Version + 1,
-            new CustomerNotified(changed.ComplaintId, NoticeTemplates.WrittenChannelFor(life.Channel), cipher.Protect(PersonalField.Text, message), Purpose, about, clock.GetUtcNow()));
-        await session.SaveChangesAsync(context.CancellationToken);
+        return [new CustomerNotified(life.Id, NoticeTemplates.WrittenChannelFor(life.Channel), seal(message), Purpose, aboutVersion, now)];
     }
 }
 

@@ -1,6 +1,8 @@
 using Complaints.ServiceDefaults;
 using Complaints.Contracts.Events;
 using Complaints.Resolution.Queue;
+using Complaints.Domain.ComplaintStream;
+using Complaints.ServiceDefaults.ComplaintStreams;
 using Marten;
 using Microsoft.Extensions.Options;
 
@@ -11,7 +13,7 @@ namespace Complaints.Resolution.ProgressUpdates;
 /// brief: a long case gets an update every day), once per missed interval. Time comes from
 /// <see cref="TimeProvider"/>; the clocks live in PostgreSQL and survive restarts.
 /// </summary>
-public sealed class MissedUpdateSweeper(IDocumentStore store, TimeProvider clock, IOptions<ResolutionOptions> options, ILogger<MissedUpdateSweeper> logger)
+public sealed class MissedUpdateSweeper(IDocumentStore store, ComplaintWriter writer, TimeProvider clock, IOptions<ResolutionOptions> options, ILogger<MissedUpdateSweeper> logger)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -47,8 +49,8 @@ public sealed class MissedUpdateSweeper(IDocumentStore store, TimeProvider clock
         {
             try
             {
-                // Someone else changing the case meanwhile makes the append conflict: decided again on the fresh stream.
-                if (await ConcurrencyConflicts.RetryAsync(() => FlagAsync(file.Id, now, cancellationToken))) flagged++;
+                // The writer decides again on the fresh stream when someone else changed the case meanwhile.
+                if (await FlagAsync(file.Id, now, cancellationToken)) flagged++;
             }
             catch (Exception ex) when (ConcurrencyConflicts.Is(ex))
             {
@@ -65,50 +67,41 @@ public sealed class MissedUpdateSweeper(IDocumentStore store, TimeProvider clock
 
     private async Task<bool> FlagAsync(Guid complaintId, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        await using var session = store.LightweightSession();
-        var fresh = await session.LoadAsync<CaseFile>(complaintId, cancellationToken);
-        if (fresh?.NextUpdateDue is not { } dueAt || dueAt > now || fresh.Resolved) return false;
-
-        // The case file follows the stream a little behind: an update sent or a resolution committed
-        // but not yet consumed must not be recorded as a missed update for ever. The stream decides.
-        var history = await session.Events.FetchStreamAsync(complaintId, token: cancellationToken);
-        if (history.Count == 0) return false;
-        var (resolved, lastUpdate) = CustomerNews(history.Select(e => e.Data));
-        if (resolved || lastUpdate is { } sent && sent + options.Value.ProgressUpdateInterval > now)
-        {
-            logger.LogDebug("Complaint {ComplaintId}: news reached the customer in time; the case file has not caught up yet", complaintId);
-            return false;
-        }
-
-        session.StampActor("resolution.missed-update-sweeper", "system");
-        session.Events.Append(complaintId, history[^1].Version + 1,
-            new ProgressUpdateMissed(complaintId, fresh.LastCustomerUpdateAt ?? fresh.AssignedAt ?? dueAt, dueAt, now));
-        // One flag per missed interval: the next one falls due an interval later.
-        fresh.UpdateClockStart = dueAt;
-        fresh.UpdateMissedAt ??= dueAt;
-        fresh.Recompute(options.Value.ProgressUpdateInterval);
-        session.Store(fresh);
-        await session.SaveChangesAsync(cancellationToken);
-        return true;
-    }
-
-    /// <summary>Whether the complaint stands resolved, and when the customer last heard from us, by the stream itself.</summary>
-    private static (bool Resolved, DateTimeOffset? LastUpdate) CustomerNews(IEnumerable<object> events)
-    {
-        var resolved = false;
-        DateTimeOffset? last = null;
-        foreach (var @event in events)
-        {
-            switch (@event)
+        CaseFile? file = null;
+        var written = await writer.ExecuteAsync(complaintId, Actor.System("resolution.missed-update-sweeper"),
+            async (_, session, token) => file = await session.LoadAsync<CaseFile>(complaintId, token),
+            (life, caseFile, _) => Decide(life, caseFile, options.Value.ProgressUpdateInterval, now),
+            new WriteOptions
             {
-                case FirstResponseSent sent: last = Later(last, sent.SentAt); break;
-                case ProgressUpdateSent sent: last = Later(last, sent.SentAt); break;
-                case ComplaintResolved: resolved = true; break;
-                case ComplaintReopened: resolved = false; break;
-            }
-        }
-        return (resolved, last);
+                AlsoStore = (session, _, events) =>
+                {
+                    // One flag per missed interval: the next one falls due an interval later.
+                    var missed = events.OfType<ProgressUpdateMissed>().Single();
+                    file!.UpdateClockStart = missed.DueAt;
+                    file.UpdateMissedAt ??= missed.DueAt;
+                    file.Recompute(options.Value.ProgressUpdateInterval);
+                    session.Store(file);
+                },
+            }, cancellationToken);
+        if (written.Events.Count == 0)
+            logger.LogDebug("Complaint {ComplaintId}: not due, or news reached the customer in time and the case file has not caught up yet", complaintId);
+        return written.Events.Count > 0;
     }
 
-    private static DateTimeOffset Later(DateTimeOffset? a, DateTimeOffset b) => a is { } x && x > b ? x : b;
+    /// <summary>
+    /// Whether the customer of this case missed an update that fell due by <paramref name="now"/>. The
+    /// case file says when it fell due; it follows the stream a little behind, so an update sent or a
+    /// resolution committed but not yet consumed must not be recorded as a missed update for ever:
+    /// the stream decides.
+    /// </summary>
+    public static IReadOnlyList<object> Decide(ComplaintLife life, CaseFile? file, TimeSpan interval, DateTimeOffset now)
+    {
+        if (file?.NextUpdateDue is not { } dueAt || dueAt > now || file.Resolved) return [];
+        if (life.ResolvedAt is not null) return [];
+        var lastNews = Later(life.FirstResponseAt, life.LastProgressUpdateAt);
+        if (lastNews is { } sent && sent + interval > now) return [];
+        return [new ProgressUpdateMissed(life.Id, file.LastCustomerUpdateAt ?? file.AssignedAt ?? dueAt, dueAt, now)];
+    }
+
+    private static DateTimeOffset? Later(DateTimeOffset? a, DateTimeOffset? b) => a is { } x && (b is null || x > b) ? x : b;
 }

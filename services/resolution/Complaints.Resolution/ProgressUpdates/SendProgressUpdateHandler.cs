@@ -7,22 +7,23 @@ using Complaints.ServiceDefaults.Security;
 namespace Complaints.Resolution.ProgressUpdates;
 
 /// <summary>News for the customer on a case still open (after the wording check); it restarts the update clock.</summary>
-public sealed class SendProgressUpdateHandler(CaseStream cases, WordingPolicy wording, TimeProvider clock)
+public sealed class SendProgressUpdateHandler(CaseStream cases, WordingPolicy wording)
 {
     public async Task<SendProgressUpdateResponse> HandleAsync(SendProgressUpdateRequest request, Caller caller, CancellationToken cancellationToken)
     {
         Text.Require(("message", request.Message, Text.MaxMessageLength), ("channel", request.Channel, 50));
-        var version = await cases.ExecuteAsync(request.ComplaintId, caller, request.ExpectedVersion, state =>
-        {
-            CaseStream.RequireWorkable(state);
-            var now = clock.GetUtcNow();
-            var events = wording.Enforce(state.ComplaintId, "message", request.Message, request.Override, caller, now).ToList();
-            events.Add(new ProgressUpdateSent(state.ComplaintId, caller.Subject, request.Channel, state.Seal(request.Message), now));
-            // A concrete time promised becomes a commitment the SLA sweeper holds the case to.
-            if (Promises.Find(request.Message) is { } promise)
-                events.Add(new CommitmentMade(state.ComplaintId, Guid.CreateVersion7(now), promise.AsWritten, Promises.DueBy(promise, now), caller.Subject, now));
-            return events;
-        }, cancellationToken);
+        var version = await cases.ExecuteAsync(request.ComplaintId, caller, request.ExpectedVersion,
+            (state, now) => Decide(state, request, caller, wording, now), cancellationToken);
         return new SendProgressUpdateResponse { Version = version, Advisories = { WordingAdvisor.Advise(request.Message, firstResponse: false) } };
+    }
+
+    /// <summary>News on a workable case, its wording checked; a concrete time promised becomes a commitment.</summary>
+    public static IReadOnlyList<object> Decide(CaseState state, SendProgressUpdateRequest request, Caller caller, WordingPolicy wording, DateTimeOffset now)
+    {
+        CaseStream.RequireWorkable(state);
+        var events = wording.Enforce(state.ComplaintId, "message", request.Message, request.Override, caller, now).ToList();
+        events.Add(new ProgressUpdateSent(state.ComplaintId, caller.Subject, request.Channel, state.Seal(request.Message), now));
+        events.AddRange(Promises.CommitmentIn(state.ComplaintId, request.Message, caller.Subject, now));
+        return events;
     }
 }

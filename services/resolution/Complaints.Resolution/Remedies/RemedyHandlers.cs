@@ -1,6 +1,7 @@
+using Complaints.Domain.Rules;
 using System.Globalization;
 using Complaints.Contracts.Events;
-using Complaints.Contracts.Stream;
+using Complaints.Domain.ComplaintStream;
 using Complaints.Contracts.Resolution.V1;
 using Complaints.Resolution.Cases;
 using Complaints.Resolution.Wording;
@@ -45,37 +46,17 @@ public sealed class RemedyHandlers(
 
         var approval = amount > limits.Value.LimitOf(caller.Role) ? limits.Value.LowestRoleFor(amount) : "";
         var remedyId = Guid.CreateVersion7(clock.GetUtcNow());
-        var version = await cases.ExecuteAsync(request.ComplaintId, caller, request.ExpectedVersion, state =>
-        {
-            CaseStream.RequireWorkable(state);
-            if (alternativeTo is { } replaced && !state.Remedies.ContainsKey(replaced))
-                throw new RpcException(new Status(StatusCode.NotFound, $"No remedy {replaced} on this complaint to offer an alternative to"));
-            return [new RemedyProposed(state.ComplaintId, remedyId, Name(request.Kind), amount, limits.Value.Currency, state.Seal(request.Description),
-                caller.Subject, caller.Role, alternativeTo, approval, clock.GetUtcNow())];
-        }, cancellationToken);
+        var command = new ProposeRemedy(remedyId, Name(request.Kind), amount, limits.Value.Currency, request.Description, alternativeTo, approval);
+        var version = await cases.ExecuteAsync(request.ComplaintId, caller, request.ExpectedVersion,
+            (state, now) => Propose(state, command, caller, now), cancellationToken);
         return new ProposeRemedyResponse { RemedyId = remedyId.ToString(), RequiresApprovalFrom = approval, Version = version };
     }
 
     public async Task<DecideApprovalResponse> DecideAsync(DecideApprovalRequest request, Caller caller, CancellationToken cancellationToken)
     {
         Text.Require(("reason", request.Reason, 2000));
-        var version = await cases.ExecuteAsync(request.ComplaintId, caller, request.ExpectedVersion, state =>
-        {
-            CaseStream.RequireWorkable(state);
-            var remedy = Remedy(state, request.RemedyId);
-            CaseStream.Require(remedy.Stage == RemedyStage.PendingApproval, $"Remedy {remedy.Id} does not wait for approval (it is {remedy.Stage})");
-            if (remedy.ProposedBy == caller.Subject)
-                throw new RpcException(new Status(StatusCode.PermissionDenied, "Nobody approves their own proposal; another person with enough authority must decide"));
-            if (request.Approve && remedy.Amount > limits.Value.LimitOf(caller.Role))
-                throw new RpcException(new Status(StatusCode.PermissionDenied,
-                    $"A {caller.Role} may grant up to {limits.Value.LimitOf(caller.Role)} {limits.Value.Currency}; " +
-                    $"{remedy.Amount} needs a {remedy.RequiresApprovalFrom}"));
-
-            var now = clock.GetUtcNow();
-            return [request.Approve
-                ? new RemedyApproved(state.ComplaintId, remedy.Id, caller.Subject, caller.Role, state.Seal(request.Reason), now)
-                : new RemedyRefused(state.ComplaintId, remedy.Id, caller.Subject, caller.Role, state.Seal(request.Reason), now)];
-        }, cancellationToken);
+        var version = await cases.ExecuteAsync(request.ComplaintId, caller, request.ExpectedVersion,
+            (state, now) => DecideApproval(state, request, caller, limits.Value, now), cancellationToken);
         return new DecideApprovalResponse { Version = version };
     }
 
@@ -90,42 +71,69 @@ public sealed class RemedyHandlers(
         }
         else
             Text.Require(("preferred_remedy", request.PreferredRemedy, 2000));
-        var version = await cases.ExecuteAsync(request.ComplaintId, caller, request.ExpectedVersion, state =>
-        {
-            CaseStream.RequireWorkable(state);
-            var remedy = Remedy(state, request.RemedyId);
-            CaseStream.Require(remedy.Stage is RemedyStage.Proposed or RemedyStage.Approved, remedy.Stage switch
-            {
-                RemedyStage.PendingApproval => $"Remedy {remedy.Id} still waits for approval by a {remedy.RequiresApprovalFrom}; it cannot be offered yet",
-                RemedyStage.Refused => $"Remedy {remedy.Id} was refused; propose an alternative",
-                _ => $"The customer already decided on remedy {remedy.Id} ({remedy.Stage})",
-            });
-
-            var now = clock.GetUtcNow();
-            List<object> events;
-            if (request.Accepted)
-            {
-                events = [.. wording.Enforce(state.ComplaintId, "confirmation", request.Confirmation, request.Override, caller, now)];
-                events.Add(new RemedyAccepted(state.ComplaintId, remedy.Id, caller.Subject, request.ConfirmationChannel, now));
-                events.Add(new ComplaintResolved(state.ComplaintId, remedy.Id, caller.Subject, now));
-                events.Add(new ResolutionConfirmed(state.ComplaintId, state.Seal(request.Confirmation), caller.Subject, request.ConfirmationChannel, now));
-            }
-            else
-            {
-                // Routing escalates one tier when it sees the rejection.
-                events = [new RemedyRejected(state.ComplaintId, remedy.Id, state.Seal(request.PreferredRemedy), caller.Subject, now)];
-            }
-            return events;
-        }, cancellationToken);
+        var version = await cases.ExecuteAsync(request.ComplaintId, caller, request.ExpectedVersion,
+            (state, now) => RecordDecision(state, request, caller, wording, now), cancellationToken);
         return new RecordCustomerDecisionResponse { Version = version };
+    }
+
+    /// <summary>A remedy proposed on a workable case; above the proposer's limit it waits for approval.</summary>
+    public static IReadOnlyList<object> Propose(CaseState state, ProposeRemedy command, Caller caller, DateTimeOffset now)
+    {
+        CaseStream.RequireWorkable(state);
+        if (command.AlternativeTo is { } replaced && !state.Remedies.ContainsKey(replaced))
+            throw Rejection.NotFound($"No remedy {replaced} on this complaint to offer an alternative to");
+        return [new RemedyProposed(state.ComplaintId, command.RemedyId, command.Kind, command.Amount, command.Currency, state.Seal(command.Description),
+            caller.Subject, caller.Role, command.AlternativeTo, command.RequiresApprovalFrom, now)];
+    }
+
+    /// <summary>Approval or refusal of a waiting remedy: never by its proposer, never above the decider's own limit.</summary>
+    public static IReadOnlyList<object> DecideApproval(CaseState state, DecideApprovalRequest request, Caller caller, ApprovalLimits limits, DateTimeOffset now)
+    {
+        CaseStream.RequireWorkable(state);
+        var remedy = Remedy(state, request.RemedyId);
+        CaseStream.Require(remedy.Stage == RemedyStage.PendingApproval, $"Remedy {remedy.Id} does not wait for approval (it is {remedy.Stage})");
+        if (remedy.ProposedBy == caller.Subject)
+            throw Rejection.Forbidden("Nobody approves their own proposal; another person with enough authority must decide");
+        if (request.Approve && remedy.Amount > limits.LimitOf(caller.Role))
+            throw Rejection.Forbidden($"A {caller.Role} may grant up to {limits.LimitOf(caller.Role)} {limits.Currency}; " +
+                $"{remedy.Amount} needs a {remedy.RequiresApprovalFrom}");
+        return [request.Approve
+            ? new RemedyApproved(state.ComplaintId, remedy.Id, caller.Subject, caller.Role, state.Seal(request.Reason), now)
+            : new RemedyRefused(state.ComplaintId, remedy.Id, caller.Subject, caller.Role, state.Seal(request.Reason), now)];
+    }
+
+    /// <summary>
+    /// The customer's decision on an offered remedy: accepted, it resolves the complaint with a
+    /// written confirmation (wording checked); rejected, routing escalates one tier when it sees it.
+    /// </summary>
+    public static IReadOnlyList<object> RecordDecision(CaseState state, RecordCustomerDecisionRequest request, Caller caller, WordingPolicy wording, DateTimeOffset now)
+    {
+        CaseStream.RequireWorkable(state);
+        var remedy = Remedy(state, request.RemedyId);
+        CaseStream.Require(remedy.Stage is RemedyStage.Proposed or RemedyStage.Approved, remedy.Stage switch
+        {
+            RemedyStage.PendingApproval => $"Remedy {remedy.Id} still waits for approval by a {remedy.RequiresApprovalFrom}; it cannot be offered yet",
+            RemedyStage.Refused => $"Remedy {remedy.Id} was refused; propose an alternative",
+            _ => $"The customer already decided on remedy {remedy.Id} ({remedy.Stage})",
+        });
+        if (!request.Accepted)
+            return [new RemedyRejected(state.ComplaintId, remedy.Id, state.Seal(request.PreferredRemedy), caller.Subject, now)];
+        List<object> events = [.. wording.Enforce(state.ComplaintId, "confirmation", request.Confirmation, request.Override, caller, now)];
+        events.Add(new RemedyAccepted(state.ComplaintId, remedy.Id, caller.Subject, request.ConfirmationChannel, now));
+        events.Add(new ComplaintResolved(state.ComplaintId, remedy.Id, caller.Subject, now));
+        events.Add(new ResolutionConfirmed(state.ComplaintId, state.Seal(request.Confirmation), caller.Subject, request.ConfirmationChannel, now));
+        return events;
     }
 
     private static RemedyLife Remedy(CaseState state, string remedyId)
     {
-        if (!Guid.TryParse(remedyId, out var id)) new FieldViolations().Add("remedy_id", "is not a remedy id").ThrowIfAny();
+        if (!Guid.TryParse(remedyId, out var id)) throw Rejection.Field("remedy_id", "is not a remedy id");
         return state.Remedies.GetValueOrDefault(id)
-               ?? throw new RpcException(new Status(StatusCode.NotFound, $"No remedy {id} on complaint {state.ComplaintId}"));
+               ?? throw Rejection.NotFound($"No remedy {id} on complaint {state.ComplaintId}");
     }
 
     private static string Name(RemedyKind kind) => System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(kind.ToString());
 }
+
+/// <summary>A remedy to propose: its id, kind, sum and description in clear, what it replaces, and whose approval it needs ("" for none).</summary>
+public sealed record ProposeRemedy(Guid RemedyId, string Kind, decimal Amount, string Currency, string Description, Guid? AlternativeTo, string RequiresApprovalFrom);

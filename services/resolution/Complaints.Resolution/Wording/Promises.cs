@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using Complaints.ServiceDefaults.Text;
+using Complaints.Domain.Text;
 
 namespace Complaints.Resolution.Wording;
 
@@ -62,4 +62,11 @@ public static class Promises
         _ when decimal.TryParse(written, NumberStyles.None, CultureInfo.InvariantCulture, out var n) => n,
         _ => ChineseNumerals.Parse(written),
     };
+
+    /// <summary>A concrete time promised in a message the customer is sent becomes a commitment the SLA sweeper holds the case to.</summary>
+    public static IEnumerable<Contracts.Events.CommitmentMade> CommitmentIn(Guid complaintId, string message, string madeBy, DateTimeOffset now)
+    {
+        if (Find(message) is { } promise)
+            yield return new Contracts.Events.CommitmentMade(complaintId, Guid.CreateVersion7(now), promise.AsWritten, DueBy(promise, now), madeBy, now);
+    }
 }

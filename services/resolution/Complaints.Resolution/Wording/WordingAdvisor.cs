@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 using Complaints.Contracts.Resolution.V1;
-using Complaints.ServiceDefaults.Text;
+using Complaints.Domain.Text;
 
 namespace Complaints.Resolution.Wording;
 

@@ -1,8 +1,9 @@
+using Complaints.Domain.Rules;
 using System.Text.Json;
 using Complaints.Contracts.Resolution.V1;
 using Complaints.ServiceDefaults;
 using Complaints.ServiceDefaults.Security;
-using Complaints.ServiceDefaults.Text;
+using Complaints.Domain.Text;
 
 namespace Complaints.Resolution.Wording;
 
@@ -57,12 +58,12 @@ public sealed class WordingPolicy
         if (violations.Count == 0) return [];
         if (@override is { } o && !string.IsNullOrWhiteSpace(o.Reason))
         {
-            caller.Require(caller.Role is Roles.Supervisor or Roles.Manager or Roles.Committee,
-                "only a supervisor or above may override the wording check; ask your supervisor to send it");
+            Rejection.RequireAllowed(caller.Role is Roles.Supervisor or Roles.Manager or Roles.Committee,
+                $"{caller.Role} {caller.Subject}: only a supervisor or above may override the wording check; ask your supervisor to send it");
             return violations.Select(v => (object)new Contracts.Events.WordingOverridden(complaintId, v.Phrase, caller.Subject, o.Reason, now)).ToList();
         }
 
-        var refusal = new FieldViolations();
+        var refusal = new FieldProblems();
         foreach (var v in violations)
             refusal.Add(field, $"\"{v.Phrase}\" is {v.Kind.Replace('_', ' ')}; say instead: {v.Preferred}");
         refusal.ThrowIfAny();

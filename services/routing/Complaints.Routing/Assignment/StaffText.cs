@@ -21,7 +21,7 @@ public sealed class StaffText(IDocumentSession session, PersonalDataProtector pe
     public async Task<string> SealAsync(Guid? customerKeyId, string text, CancellationToken cancellationToken)
     {
         if (customerKeyId is not { } keyId)
-            throw new RpcException(new Status(StatusCode.FailedPrecondition, "The complaint has no customer data key to seal the text with"));
+            throw new Complaints.Domain.Rules.Rejection(Complaints.Domain.Rules.RejectionKind.FailedPrecondition, "The complaint has no customer data key to seal the text with");
         // Throws FailedPrecondition once the customer's data was erased: nothing personal is recorded any more.
         return (await personalData.CipherAsync(keyId, cancellationToken)).Protect(PersonalField.Text, text);
     }

@@ -1,7 +1,8 @@
 using Complaints.Contracts.Events;
 using Complaints.Routing.Assignment;
 using Complaints.ServiceDefaults;
-using Complaints.ServiceDefaults.ServiceLevels;
+using Complaints.Domain.ServiceLevels;
+using Complaints.ServiceDefaults.ComplaintStreams;
 using Marten;
 using MassTransit;
 
@@ -15,7 +16,7 @@ namespace Complaints.Routing.CaseProgress;
 /// order or twice change nothing they should not.
 /// </summary>
 public sealed class FollowCaseProgress(
-    IDocumentSession session, TeamDirectory teams, SlaPolicy sla, TimeProvider clock, ILogger<FollowCaseProgress> logger) :
+    IDocumentSession session, ComplaintWriter writer, TeamDirectory teams, SlaPolicy sla, ILogger<FollowCaseProgress> logger) :
     IConsumer<FirstResponseSent>, IConsumer<ComplaintResolved>, IConsumer<RemedyRejected>, IConsumer<ComplaintReopened>, IConsumer<CommitmentMade>, IConsumer<ProgressUpdateMissed>,
     IConsumer<DepartmentTaskOpened>, IConsumer<DepartmentTaskAnswered>, IConsumer<DepartmentTaskHandedBack>
 {
@@ -58,13 +59,20 @@ public sealed class FollowCaseProgress(
         var cancellationToken = context.CancellationToken;
         if (await OpenCaseAsync(handedBack.ComplaintId, cancellationToken) is not { Open: true } openCase
             || openCase.HandedBackTasks.Contains(handedBack.TaskId)) return;
-        openCase.HandedBackTasks.Add(handedBack.TaskId);
-        openCase.Commitments.RemoveAll(c => c.Id == handedBack.TaskId);
-        openCase.RecomputeNextDeadline();
-        if (openCase.HandedBackTasks.Count == 2 && openCase.Tier == Tiers.Agent)
+        void Record(OpenCase c)
         {
-            await EscalateAsync(context, openCase, $"handed back by departments twice; the last: {handedBack.Reason}", cancellationToken);
+            c.HandedBackTasks.Add(handedBack.TaskId);
+            c.Commitments.RemoveAll(t => t.Id == handedBack.TaskId);
+            c.RecomputeNextDeadline();
         }
+        if (openCase.HandedBackTasks.Count == 1 && openCase.Tier == Tiers.Agent)
+        {
+            await EscalateAsync(context, handedBack.ComplaintId,
+                c => c is { Open: true, Tier: Tiers.Agent } && c.HandedBackTasks.Count == 1 && !c.HandedBackTasks.Contains(handedBack.TaskId), Record,
+                $"handed back by departments twice; the last: {handedBack.Reason}");
+            return;
+        }
+        Record(openCase);
         session.Store(openCase);
         await session.SaveChangesAsync(cancellationToken);
     }
@@ -91,7 +99,12 @@ public sealed class FollowCaseProgress(
         var version = context.StreamVersion();
         if (await OpenCaseAsync(context.Message.ComplaintId, context.CancellationToken) is not { Open: true } openCase
             || version <= openCase.OpenStateVersion) return;
-        await Escalation.ReleaseAgentLoadAsync(session, openCase, context.CancellationToken);
+        if (openCase.LoadedAgentId is { } agentId && await session.LoadAsync<AgentWorkload>(agentId, context.CancellationToken) is { } load)
+        {
+            CaseAssignment.Release(openCase, new Dictionary<string, AgentWorkload> { [agentId] = load });
+            session.Store(load);
+        }
+        openCase.LoadedAgentId = null;
         openCase.Open = false;
         openCase.OpenStateVersion = version;
         openCase.RecomputeNextDeadline();
@@ -106,42 +119,46 @@ public sealed class FollowCaseProgress(
     public async Task Consume(ConsumeContext<ProgressUpdateMissed> context)
     {
         var missed = context.Message;
-        var cancellationToken = context.CancellationToken;
-        if (await OpenCaseAsync(missed.ComplaintId, cancellationToken) is not { Open: true, Tier: Tiers.Agent } openCase
-            || context.StreamVersion() <= openCase.OpenStateVersion) return;
-
-        await EscalateAsync(context, openCase,
-            $"no news for the customer since {missed.LastUpdateAt:yyyy-MM-dd HH:mm} UTC; an update was due by {missed.DueAt:yyyy-MM-dd HH:mm} UTC", cancellationToken);
-        session.Store(openCase);
-        await session.SaveChangesAsync(cancellationToken);
+        var version = context.StreamVersion();
+        if (await OpenCaseAsync(missed.ComplaintId, context.CancellationToken) is not { Open: true, Tier: Tiers.Agent } openCase
+            || version <= openCase.OpenStateVersion) return;
+        await EscalateAsync(context, missed.ComplaintId, c => c is { Open: true, Tier: Tiers.Agent } && version > c.OpenStateVersion, _ => { },
+            $"no news for the customer since {missed.LastUpdateAt:yyyy-MM-dd HH:mm} UTC; an update was due by {missed.DueAt:yyyy-MM-dd HH:mm} UTC");
     }
 
     public async Task Consume(ConsumeContext<RemedyRejected> context)
     {
         var rejected = context.Message;
-        var cancellationToken = context.CancellationToken;
+        var version = context.StreamVersion();
         // A rejection overtaken by the resolution (or a reopening) escalates nothing.
-        if (await OpenCaseAsync(rejected.ComplaintId, cancellationToken) is not { Open: true } openCase
-            || openCase.HandledRejections.Contains(rejected.RemedyId)
-            || context.StreamVersion() <= openCase.OpenStateVersion) return;
-
-        openCase.HandledRejections.Add(rejected.RemedyId);
-        await EscalateAsync(context, openCase, $"the customer rejected remedy {rejected.RemedyId}; prefers: {rejected.PreferredRemedy}", cancellationToken);
-        session.Store(openCase);
-        await session.SaveChangesAsync(cancellationToken);
+        bool Pending(OpenCase c) => c.Open && !c.HandledRejections.Contains(rejected.RemedyId) && version > c.OpenStateVersion;
+        if (await OpenCaseAsync(rejected.ComplaintId, context.CancellationToken) is not { } openCase || !Pending(openCase)) return;
+        await EscalateAsync(context, rejected.ComplaintId, Pending, c => c.HandledRejections.Add(rejected.RemedyId),
+            $"the customer rejected remedy {rejected.RemedyId}; prefers: {rejected.PreferredRemedy}");
     }
 
-    /// <summary>Moves the case one tier up for <paramref name="reason"/> and appends the escalation, caused by the message being consumed.</summary>
-    private async Task EscalateAsync(ConsumeContext context, OpenCase openCase, string reason, CancellationToken cancellationToken)
+    /// <summary>
+    /// Moves the case one tier up for <paramref name="reason"/> through the one writer, caused by the
+    /// message being consumed: routing's view is read again in the writer's session, and when it
+    /// <paramref name="still"/> calls for it, <paramref name="record"/> notes what happened on it and
+    /// the escalation is appended with the case and the released agent's load.
+    /// </summary>
+    private async Task EscalateAsync(ConsumeContext context, Guid complaintId, Func<OpenCase, bool> still, Action<OpenCase> record, string reason)
     {
-        var stream = await session.Events.FetchStreamStateAsync(openCase.Id, cancellationToken)
-                     ?? throw new InvalidOperationException($"Complaint {openCase.Id} has no stream");
-        if (await Escalation.OneTierUpAsync(session, openCase, teams, reason, clock.GetUtcNow(), cancellationToken) is not { } escalated) return;
-        session.StampReaction(context);
-        session.StampActor("routing.escalation", "system");
-        session.Events.Append(openCase.Id, stream.Version + 1, escalated);
+        var (written, _) = await writer.ExecuteOnCaseAsync(complaintId, Actor.System("routing.escalation"),
+            (_, read, loads, now) => still(read) ? Escalate(read, record, teams, loads, reason, now) : [], context, context.CancellationToken);
         // The reason stays on the stream only: it may quote the customer (a preferred remedy).
-        logger.LogInformation("Complaint {ComplaintId} escalated to {Tier}", openCase.Id, escalated.ToTier);
+        if (written.Events.OfType<ComplaintEscalated>().FirstOrDefault() is { } escalated)
+            logger.LogInformation("Complaint {ComplaintId} escalated to {Tier}", complaintId, escalated.ToTier);
+    }
+
+    /// <summary>One tier up (nothing at the top of the ladder), with what happened recorded on routing's view of the case.</summary>
+    public static IReadOnlyList<object> Escalate(OpenCase openCase, Action<OpenCase> record, TeamDirectory teams, IDictionary<string, AgentWorkload> loads, string reason, DateTimeOffset now)
+    {
+        record(openCase);
+        var escalated = Escalation.OneTierUp(openCase, teams, loads, reason, now);
+        openCase.RecomputeNextDeadline();
+        return escalated is null ? [] : [escalated];
     }
 
     /// <summary>
@@ -151,14 +168,22 @@ public sealed class FollowCaseProgress(
     public async Task Consume(ConsumeContext<ComplaintReopened> context)
     {
         var reopened = context.Message;
-        var cancellationToken = context.CancellationToken;
         var version = context.StreamVersion();
-        if (await OpenCaseAsync(reopened.ComplaintId, cancellationToken) is not { } openCase
-            || version <= openCase.OpenStateVersion) return;
+        if (await OpenCaseAsync(reopened.ComplaintId, context.CancellationToken) is not { } current || version <= current.OpenStateVersion) return;
 
-        var stream = await session.Events.FetchStreamStateAsync(reopened.ComplaintId, cancellationToken)
-                     ?? throw new InvalidOperationException($"Complaint {reopened.ComplaintId} has no stream");
-        var now = clock.GetUtcNow();
+        var (_, openCase) = await writer.ExecuteOnCaseAsync(reopened.ComplaintId, Actor.System("routing.escalation"),
+            (_, read, loads, now) => version > read.OpenStateVersion ? Reopen(read, reopened, version, teams, sla, loads, now) : [], context, context.CancellationToken);
+        logger.LogInformation("Complaint {ComplaintId} reopened; owner {Assignee} at {Tier}", reopened.ComplaintId, openCase?.AssigneeId, openCase?.Tier);
+    }
+
+    /// <summary>
+    /// Open again from this reopening's version, with a fresh resolution deadline at high priority
+    /// and a dedicated owner one tier up; the new date is a fact on the complaint (not only routing's
+    /// view), and resolution tells the customer.
+    /// </summary>
+    public static IReadOnlyList<object> Reopen(OpenCase openCase, ComplaintReopened reopened, long version, TeamDirectory teams, SlaPolicy sla,
+        IDictionary<string, AgentWorkload> loads, DateTimeOffset now)
+    {
         openCase.Open = true;
         openCase.OpenStateVersion = version;
         openCase.LastReopenedAt = reopened.ReopenedAt;
@@ -166,17 +191,10 @@ public sealed class FollowCaseProgress(
         var promisedBefore = openCase.ResolutionDue;
         openCase.ResolutionDue = sla.For(Priorities.High, complex: false, now).ResolutionDue;
         openCase.ResolutionBreached = false;
-        var escalated = await Escalation.OneTierUpAsync(session, openCase, teams, "reopened after follow-up: " + reopened.Reason + "; dedicated owner", now, cancellationToken);
+        var escalated = Escalation.OneTierUp(openCase, teams, loads, "reopened after follow-up: " + reopened.Reason + "; dedicated owner", now);
         openCase.RecomputeNextDeadline();
-        // The new date is a fact on the complaint (not only routing's view), and resolution tells the customer.
-        var reactions = new List<object> { new ResolutionDueChanged(reopened.ComplaintId, promisedBefore, openCase.ResolutionDue, "reopened after follow-up", now) };
-        if (escalated is not null) reactions.Insert(0, escalated);
-        session.StampReaction(context);
-        session.StampActor("routing.escalation", "system");
-        session.Events.Append(reopened.ComplaintId, stream.Version + reactions.Count, reactions.ToArray());
-        session.Store(openCase);
-        await session.SaveChangesAsync(cancellationToken);
-        logger.LogInformation("Complaint {ComplaintId} reopened; owner {Assignee} at {Tier}", reopened.ComplaintId, openCase.AssigneeId, openCase.Tier);
+        var changed = new ResolutionDueChanged(reopened.ComplaintId, promisedBefore, openCase.ResolutionDue, "reopened after follow-up", now);
+        return escalated is null ? [changed] : [escalated, changed];
     }
 
     private Task<OpenCase?> OpenCaseAsync(Guid complaintId, CancellationToken cancellationToken) =>

@@ -1,10 +1,10 @@
 using Complaints.Contracts.Events;
-using Complaints.Contracts.Stream;
+using Complaints.Domain.ComplaintStream;
 using Complaints.Routing.Triage;
 using Complaints.ServiceDefaults;
 using Complaints.ServiceDefaults.Security;
-using Complaints.ServiceDefaults.ServiceLevels;
-using Grpc.Core;
+using Complaints.Domain.ServiceLevels;
+using Complaints.Domain.Rules;
 
 namespace Complaints.Routing.CorrectTriage;
 
@@ -35,7 +35,7 @@ public static class TriageCorrection
 
     public static IReadOnlyList<TriageChange> Decide(ComplaintLife life, CorrectTriageCommand command, string role, IReadOnlySet<string> categories)
     {
-        var violations = new FieldViolations();
+        var violations = new FieldProblems();
         if (string.IsNullOrWhiteSpace(command.Reason)) violations.Add("reason", "is required: say why triage was wrong");
         else if (command.Reason.Length > 2000) violations.Add("reason", "is longer than 2000 characters");
         Check("category", command.Category, categories);
@@ -50,14 +50,14 @@ public static class TriageCorrection
         violations.ThrowIfAny();
 
         if (life.Category.Length == 0)
-            throw new RpcException(new Status(StatusCode.FailedPrecondition, "The complaint has not been triaged yet; there is nothing to correct"));
+            throw new Rejection(RejectionKind.FailedPrecondition, "The complaint has not been triaged yet; there is nothing to correct");
         var supervises = role is Roles.Supervisor or Roles.Manager or Roles.Committee;
         if (command.ClearEmergency && !supervises)
-            throw new RpcException(new Status(StatusCode.PermissionDenied, "Only a supervisor or a manager clears an emergency"));
+            throw Rejection.Forbidden("Only a supervisor or a manager clears an emergency");
         if (command.Nuisance is NuisanceStates.Confirmed && !supervises)
-            throw new RpcException(new Status(StatusCode.PermissionDenied, "An agent may flag a nuisance contact; a supervisor confirms it"));
+            throw Rejection.Forbidden("An agent may flag a nuisance contact; a supervisor confirms it");
         if (command.ClearEmergency && life.EmergencyFlags.Count == 0)
-            throw new RpcException(new Status(StatusCode.FailedPrecondition, "The complaint is not an emergency; there is none to clear"));
+            throw new Rejection(RejectionKind.FailedPrecondition, "The complaint is not an emergency; there is none to clear");
 
         var changes = new List<TriageChange>();
         Change(TriageAspects.Category, life.Category, command.Category);
@@ -76,7 +76,7 @@ public static class TriageCorrection
             : Priorities.General;
         Change(TriageAspects.Priority, life.Priority, priority);
         if (changes.Count == 0)
-            throw new RpcException(new Status(StatusCode.FailedPrecondition, "Nothing to correct: every value given is the complaint's current one"));
+            throw new Rejection(RejectionKind.FailedPrecondition, "Nothing to correct: every value given is the complaint's current one");
         return changes;
 
         void Check(string field, string? value, IReadOnlySet<string> allowed)

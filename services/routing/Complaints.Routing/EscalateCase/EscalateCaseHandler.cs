@@ -3,8 +3,8 @@ using Complaints.Contracts.Routing.V1;
 using Complaints.Routing.Assignment;
 using Complaints.ServiceDefaults;
 using Complaints.ServiceDefaults.Security;
-using Grpc.Core;
-using Marten;
+using Complaints.Domain.Rules;
+using Complaints.ServiceDefaults.ComplaintStreams;
 
 namespace Complaints.Routing.EscalateCase;
 
@@ -13,7 +13,7 @@ namespace Complaints.Routing.EscalateCase;
 /// at once, with the reason: the brief's escalation to someone with more authority over remedies. The
 /// person at the new tier owns the case; the agent's load is released.
 /// </summary>
-public sealed class EscalateCaseHandler(IDocumentSession session, TeamDirectory teams, StaffText staffText, TimeProvider clock)
+public sealed class EscalateCaseHandler(ComplaintWriter writer, TeamDirectory teams, StaffText staffText)
 {
     public async Task<EscalateCaseResponse> HandleAsync(EscalateCaseRequest request, Caller caller, CancellationToken cancellationToken)
     {
@@ -30,23 +30,37 @@ public sealed class EscalateCaseHandler(IDocumentSession session, TeamDirectory 
         if (string.IsNullOrWhiteSpace(request.Reason)) violations.Add("reason", "is required: say why the case goes up");
         violations.ThrowIfAny();
 
-        var (openCase, version) = await CaseAction.LoadAsync(session, complaintId, caller,
-            c => c.Team == caller.Team, $"a supervisor escalates the cases of their own team ({caller.Team})",
-            "The complaint is resolved; there is nothing to escalate", cancellationToken);
-        if (!Tiers.IsAbove(toTier!, openCase.Tier))
-            throw new RpcException(new Status(StatusCode.FailedPrecondition, $"The case is already at the {openCase.Tier} tier; escalation only goes up"));
-        var assignee = Tiers.AssigneeAt(toTier!, teams[openCase.Team], teams);
-        var reason = await staffText.SealAsync(complaintId, $"escalated by hand by {caller.Subject}: {request.Reason.Trim()}", cancellationToken);
-        var escalated = new ComplaintEscalated(complaintId, openCase.Tier, toTier!, reason, assignee, clock.GetUtcNow());
-        await Escalation.ReleaseAgentLoadAsync(session, openCase, cancellationToken);
-        openCase.Tier = toTier!;
-        openCase.AssigneeId = assignee;
-        session.Store(openCase);
+        OpenCase? openCase = null;
+        Dictionary<string, AgentWorkload> loads = [];
+        await writer.ExecuteAsync(complaintId, new Actor(caller.Subject, caller.Role),
+            async (life, session, token) =>
+            {
+                openCase = await CaseAction.LoadAsync(session, complaintId, token);
+                loads = await CaseAssignment.LoadsAsync(session, [openCase.LoadedAgentId], token);
+                return await staffText.SealAsync(life.CustomerKeyId, $"escalated by hand by {caller.Subject}: {request.Reason.Trim()}", token);
+            },
+            (_, reason, now) => Decide(openCase!, toTier!, caller, reason, teams, loads, now),
+            new WriteOptions
+            {
+                AlsoStore = (session, _, _) =>
+                {
+                    session.Store(openCase!);
+                    foreach (var load in loads.Values) session.Store(load);
+                },
+            }, cancellationToken);
+        return new EscalateCaseResponse { Tier = toTier, AssigneeId = openCase!.AssigneeId };
+    }
 
-        session.StampTraceContext();
-        session.StampActor(caller.Subject, caller.Role);
-        session.Events.Append(complaintId, version + 1, escalated);
-        await session.SaveChangesAsync(cancellationToken);
-        return new EscalateCaseResponse { Tier = toTier, AssigneeId = assignee };
+    /// <summary>
+    /// Up only, to the team's person at <paramref name="toTier"/>: the event, and routing's view of
+    /// the case (and the released agent's load) updated in memory for the writer to store with it.
+    /// </summary>
+    public static IReadOnlyList<object> Decide(OpenCase openCase, string toTier, Caller caller, string sealedReason, TeamDirectory teams,
+        IDictionary<string, AgentWorkload> loads, DateTimeOffset now)
+    {
+        CaseAction.Require(openCase, caller, c => c.Team == caller.Team, $"a supervisor escalates the cases of their own team ({caller.Team})",
+            "The complaint is resolved; there is nothing to escalate");
+        Rejection.Require(Tiers.IsAbove(toTier, openCase.Tier), $"The case is already at the {openCase.Tier} tier; escalation only goes up");
+        return [Escalation.To(openCase, toTier, teams, loads, sealedReason, now)];
     }
 }

@@ -1,13 +1,13 @@
 using Complaints.Contracts.Routing.V1;
-using Complaints.Contracts.Stream;
+using Complaints.Domain.ComplaintStream;
 using Complaints.Routing.Assignment;
 using Complaints.Routing.SlaClock;
 using Complaints.ServiceDefaults;
 using Complaints.ServiceDefaults.Security;
-using Complaints.ServiceDefaults.ServiceLevels;
+using Complaints.Domain.ServiceLevels;
 using Google.Protobuf.WellKnownTypes;
-using Grpc.Core;
-using Marten;
+using Complaints.Contracts.Events;
+using Complaints.ServiceDefaults.ComplaintStreams;
 
 namespace Complaints.Routing.ExtendRegulatoryClock;
 
@@ -16,7 +16,7 @@ namespace Complaints.Routing.ExtendRegulatoryClock;
 /// (<see cref="RegulatoryExtension"/>): the event and the case's clock in one transaction at the
 /// stream's version, so the sweeper never breaches a clock that was extended in time.
 /// </summary>
-public sealed class ExtendRegulatoryClockHandler(IDocumentSession session, SlaPolicy sla, TimeProvider clock)
+public sealed class ExtendRegulatoryClockHandler(ComplaintWriter writer, SlaPolicy sla)
 {
     public async Task<ExtendRegulatoryClockResponse> HandleAsync(ExtendRegulatoryClockRequest request, Caller caller, CancellationToken cancellationToken)
     {
@@ -35,23 +35,28 @@ public sealed class ExtendRegulatoryClockHandler(IDocumentSession session, SlaPo
         if (reason is null) violations.Add("reason", "must be investigation_ongoing, awaiting_third_party or awaiting_customer");
         violations.ThrowIfAny();
 
-        var (openCase, _) = await CaseAction.LoadAsync(session, complaintId, caller,
-            c => c.Team == caller.Team, $"a supervisor extends the clocks of their own team's cases ({caller.Team})",
-            "The complaint is resolved; its clocks have stopped", cancellationToken);
-        var events = await session.Events.FetchStreamAsync(complaintId, token: cancellationToken);
-        var life = ComplaintLife.Fold(complaintId, events.Select(e => (e.Version, e.Data)))
-                   ?? throw new RpcException(new Status(StatusCode.NotFound, $"No complaint {complaintId}"));
-        var extended = RegulatoryExtension.Decide(openCase, life, rule!, reason!, caller.Subject, caller.Role, clock.GetUtcNow(), sla.TimeZone);
-
-        var deadline = RegulatoryDeadlines.New(rule!, extended.NewDue);
-        deadline.Extended = true;
-        openCase.RegulatoryClocks = openCase.RegulatoryClocks.Select(c => c.Name == rule!.Name ? deadline : c).ToList();
-        openCase.RecomputeNextDeadline();
-        session.Store(openCase);
-        session.StampTraceContext();
-        session.StampActor(caller.Subject, caller.Role);
-        session.Events.Append(complaintId, events[^1].Version + 1, extended);
-        await session.SaveChangesAsync(cancellationToken);
+        OpenCase? openCase = null;
+        var written = await writer.ExecuteAsync(complaintId, new Actor(caller.Subject, caller.Role),
+            async (_, session, token) => openCase = await CaseAction.LoadAsync(session, complaintId, token),
+            (life, read, now) => Decide(read, life, rule!, reason!, caller, sla.TimeZone, now),
+            new WriteOptions { AlsoStore = (session, _, _) => session.Store(openCase!) }, cancellationToken);
+        var extended = written.Events.OfType<RegulatoryClockExtended>().Single();
         return new ExtendRegulatoryClockResponse { PreviousDue = Timestamp.FromDateTimeOffset(extended.PreviousDue), NewDue = Timestamp.FromDateTimeOffset(extended.NewDue) };
+    }
+
+    /// <summary>
+    /// The extension (<see cref="RegulatoryExtension"/>), and the case's clock moved with it in
+    /// routing's view, so the sweeper never breaches a clock that was extended in time.
+    /// </summary>
+    public static IReadOnlyList<object> Decide(OpenCase openCase, ComplaintLife life, Domain.ServiceLevels.RegulatoryClock rule, string reason, Caller caller, string timeZone, DateTimeOffset now)
+    {
+        CaseAction.Require(openCase, caller, c => c.Team == caller.Team, $"a supervisor extends the clocks of their own team's cases ({caller.Team})",
+            "The complaint is resolved; its clocks have stopped");
+        var extended = RegulatoryExtension.Decide(openCase, life, rule, reason, caller.Subject, caller.Role, now, timeZone);
+        var deadline = RegulatoryDeadlines.New(rule, extended.NewDue);
+        deadline.Extended = true;
+        openCase.RegulatoryClocks = openCase.RegulatoryClocks.Select(c => c.Name == rule.Name ? deadline : c).ToList();
+        openCase.RecomputeNextDeadline();
+        return [extended];
     }
 }

@@ -1,8 +1,8 @@
 using Complaints.Contracts.Events;
-using Complaints.Contracts.Stream;
+using Complaints.Domain.ComplaintStream;
 using Complaints.Routing.Assignment;
-using Complaints.ServiceDefaults.ServiceLevels;
-using Grpc.Core;
+using Complaints.Domain.ServiceLevels;
+using Complaints.Domain.Rules;
 
 namespace Complaints.Routing.ExtendRegulatoryClock;
 
@@ -26,5 +26,5 @@ public static class RegulatoryExtension
         return new RegulatoryClockExtended(openCase.Id, rule.Name, clock.DueBy, rule.ExtendedFrom(clock.DueBy, timeZone), reason, approvedBy, role, now);
     }
 
-    private static RpcException Refused(string why) => new(new Status(StatusCode.FailedPrecondition, why));
+    private static Rejection Refused(string why) => new(RejectionKind.FailedPrecondition, why);
 }

@@ -3,8 +3,8 @@ using Complaints.Contracts.Routing.V1;
 using Complaints.Routing.Assignment;
 using Complaints.ServiceDefaults;
 using Complaints.ServiceDefaults.Security;
-using Grpc.Core;
-using Marten;
+using Complaints.Domain.Rules;
+using Complaints.ServiceDefaults.ComplaintStreams;
 
 namespace Complaints.Routing.ReassignCase;
 
@@ -15,7 +15,7 @@ namespace Complaints.Routing.ReassignCase;
 /// (seed 003) holds for people's choices as it does for routing's. Recorded as a
 /// <see cref="ComplaintAssigned"/> naming who reassigned it and why, so every queue follows.
 /// </summary>
-public sealed class ReassignCaseHandler(IDocumentSession session, TeamDirectory teams, StaffText staffText, TimeProvider clock)
+public sealed class ReassignCaseHandler(ComplaintWriter writer, TeamDirectory teams, StaffText staffText)
 {
     public async Task<ReassignCaseResponse> HandleAsync(ReassignCaseRequest request, Caller caller, CancellationToken cancellationToken)
     {
@@ -27,51 +27,54 @@ public sealed class ReassignCaseHandler(IDocumentSession session, TeamDirectory 
         if (string.IsNullOrWhiteSpace(request.Reason)) violations.Add("reason", "is required: say why the case moves");
         violations.ThrowIfAny();
 
-        var (openCase, version) = await CaseAction.LoadAsync(session, complaintId, caller,
-            c => c.Team == caller.Team && targetTeam == caller.Team, $"a supervisor moves cases within their own team ({caller.Team})",
-            "The complaint is resolved; reopen it before moving it", cancellationToken);
-        if (openCase.AssigneeId == agentId)
-            throw new RpcException(new Status(StatusCode.FailedPrecondition, $"{agentId} already has the case"));
-        await session.BeginTransactionAsync(cancellationToken);
-        await TeamLock.AcquireAsync(session, targetTeam!, cancellationToken);
-        var load = await session.LoadAsync<AgentWorkload>(agentId, cancellationToken) ?? new AgentWorkload { Id = agentId };
-        var shift = teams.ShiftStart(clock.GetUtcNow());
-        if (openCase.Hostile && load.Hostile >= teams.HostileCasesPerAgent)
-            throw new RpcException(new Status(StatusCode.FailedPrecondition,
-                $"{agentId} already has {load.Hostile} hostile cases, the most an agent carries; choose another agent or take it yourself"));
-        if (openCase.Hostile && load.HostileInShift(shift) >= teams.HostileCasesPerShift)
-            throw new RpcException(new Status(StatusCode.FailedPrecondition,
-                $"{agentId} has had {teams.HostileCasesPerShift} hostile cases this shift (stress rotation); choose another agent"));
+        OpenCase? openCase = null;
+        string? previous = null;
+        Dictionary<string, AgentWorkload> loads = [];
+        var written = await writer.ExecuteAsync(complaintId, new Actor(caller.Subject, caller.Role),
+            async (life, session, token) =>
+            {
+                openCase = await CaseAction.LoadAsync(session, complaintId, token);
+                previous = openCase.AssigneeId;
+                await session.BeginTransactionAsync(token);
+                await TeamLock.AcquireAsync(session, targetTeam!, token);
+                loads = await CaseAssignment.LoadsAsync(session, [agentId, openCase.LoadedAgentId], token);
+                var reason = await staffText.SealAsync(life.CustomerKeyId, $"reassigned by {caller.Subject} from {previous}: {request.Reason.Trim()}", token);
+                return (Case: openCase, Reason: reason);
+            },
+            (life, read, now) => Decide(read.Case, life.Version, new Reassign(agentId, targetTeam!, read.Reason), caller, teams, loads, now),
+            new WriteOptions
+            {
+                AlsoStore = (session, _, _) =>
+                {
+                    session.Store(openCase!);
+                    foreach (var load in loads.Values) session.Store(load);
+                },
+            }, cancellationToken);
+        return new ReassignCaseResponse { Team = targetTeam, AgentId = agentId, PreviousAssigneeId = previous, Tier = openCase!.Tier };
+    }
 
-        var previous = openCase.AssigneeId;
-        var reason = await staffText.SealAsync(complaintId, $"reassigned by {caller.Subject} from {previous}: {request.Reason.Trim()}", cancellationToken);
-        await Escalation.ReleaseAgentLoadAsync(session, openCase, cancellationToken);
-        // An emergency stays with the crisis tier; any other case comes back to the agent tier.
-        var tier = openCase.Tier == Tiers.Crisis ? Tiers.Crisis : Tiers.Agent;
-        if (tier == Tiers.Agent)
-        {
-            load.Open++;
-            if (openCase.Hostile) load.TakeHostile(shift);
-            session.Store(load);
-            openCase.LoadedAgentId = agentId;
-        }
-        var now = clock.GetUtcNow();
+    /// <summary>
+    /// The case moves to the named agent, within the supervisor's team (a manager anywhere): the
+    /// events, and routing's view of the case and the two agents' loads updated in memory for the
+    /// writer to store with them. It keeps its deadlines.
+    /// </summary>
+    public static IReadOnlyList<object> Decide(OpenCase openCase, long version, Reassign command, Caller caller, TeamDirectory teams,
+        IDictionary<string, AgentWorkload> loads, DateTimeOffset now)
+    {
+        CaseAction.Require(openCase, caller, c => c.Team == caller.Team && command.Team == caller.Team,
+            $"a supervisor moves cases within their own team ({caller.Team})", "The complaint is resolved; reopen it before moving it");
+        Rejection.Require(openCase.AssigneeId != command.AgentId, $"{command.AgentId} already has the case");
+        var assignee = CaseAssignment.Named(command.AgentId, openCase.Hostile, openCase.Tier, (loads.TryGetValue(command.AgentId, out var load) ? load : null), teams, now, command.SealedReason);
+
         var events = new List<object>();
-        if (targetTeam != openCase.Team)
-            events.Add(new ComplaintRouted(complaintId, targetTeam!, $"reassigned to {agentId} of {targetTeam}", now));
-        events.Add(new ComplaintAssigned(complaintId, targetTeam!, agentId, tier,
-            reason, openCase.FirstResponseDue, openCase.ResolutionDue, now));
-        openCase.Team = targetTeam!;
-        openCase.AssigneeId = agentId;
-        openCase.Tier = tier;
-        openCase.AssignedAt = now;
-        openCase.OpenStateVersion = version + events.Count;
-        session.Store(openCase);
-
-        session.StampTraceContext();
-        session.StampActor(caller.Subject, caller.Role);
-        session.Events.Append(complaintId, version + events.Count, events.ToArray());
-        await session.SaveChangesAsync(cancellationToken);
-        return new ReassignCaseResponse { Team = targetTeam, AgentId = agentId, PreviousAssigneeId = previous, Tier = tier };
+        if (command.Team != openCase.Team)
+            events.Add(new ComplaintRouted(openCase.Id, command.Team, $"reassigned to {command.AgentId} of {command.Team}", now));
+        events.AddRange(CaseAssignment.Events(openCase.Id, command.Team, assignee, openCase.Tier, command.SealedReason, command.SealedReason,
+            openCase.FirstResponseDue, openCase.ResolutionDue, now));
+        CaseAssignment.Apply(openCase, command.Team, assignee, openCase.Hostile, loads, teams, now, version + events.Count);
+        return events;
     }
 }
+
+/// <summary>A case moved to a named agent of a team, with the reason (sealed: staff's words about a customer are personal data).</summary>
+public sealed record Reassign(string AgentId, string Team, string SealedReason);

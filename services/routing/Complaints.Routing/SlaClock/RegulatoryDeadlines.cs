@@ -1,5 +1,5 @@
 using Complaints.Routing.Assignment;
-using Complaints.ServiceDefaults.ServiceLevels;
+using Complaints.Domain.ServiceLevels;
 
 namespace Complaints.Routing.SlaClock;
 

@@ -1,17 +1,12 @@
 using Complaints.Contracts.Events;
 using Complaints.Routing.Assignment;
 using Complaints.ServiceDefaults;
+using Complaints.Domain.ComplaintStream;
+using Complaints.ServiceDefaults.ComplaintStreams;
 using Marten;
 using Microsoft.Extensions.Options;
 
 namespace Complaints.Routing.SlaClock;
-
-public sealed class SlaSweeperOptions
-{
-    public const string Section = "Complaints:Routing:SlaSweeper";
-    public TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(15);
-    public int BatchSize { get; set; } = 200;
-}
 
 /// <summary>
 /// Finds complaints whose next SLA deadline has passed, appends <see cref="SlaBreached"/> and
@@ -22,6 +17,7 @@ public sealed class SlaSweeperOptions
 /// </summary>
 public sealed class SlaSweeper(
     IDocumentStore store,
+    ComplaintWriter writer,
     TeamDirectory teams,
     TimeProvider clock,
     IOptions<SlaSweeperOptions> options,
@@ -70,9 +66,9 @@ public sealed class SlaSweeper(
         {
             try
             {
-                // A reaction landing meanwhile (a notice, a consumer's append) makes the append conflict:
-                // decided again on the fresh stream, so one sweep is enough to act on a due case.
-                if (await ConcurrencyConflicts.RetryAsync(() => BreachAsync(candidate.Id, now, cancellationToken))) escalated++;
+                // A reaction landing meanwhile (a notice, a consumer's append) makes the append conflict: the
+                // writer decides again on the fresh stream, so one sweep is enough to act on a due case.
+                if (await BreachAsync(candidate.Id, now, cancellationToken)) escalated++;
             }
             catch (Exception ex) when (ConcurrencyConflicts.Is(ex))
             {
@@ -90,125 +86,74 @@ public sealed class SlaSweeper(
 
     private async Task<bool> BreachAsync(Guid complaintId, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        await using var session = store.LightweightSession();
-        var openCase = await session.LoadAsync<OpenCase>(complaintId, cancellationToken);
-        if (openCase?.NextDeadline is not { } dueAt || dueAt > now) return false;
-        var history = await session.Events.FetchStreamAsync(complaintId, token: cancellationToken);
-        if (history.Count == 0) throw new InvalidOperationException($"Open case {complaintId} has no stream");
+        Swept? swept = null;
+        var (written, openCase) = await writer.ExecuteOnCaseAsync(complaintId, Actor.System("routing.sla-sweeper"),
+            (life, read, loads, _) => (swept = Decide(life, read, teams, loads, now)).Events, null, cancellationToken,
+            storeWithoutEvents: () => swept?.CaseChanged == true);
+        if (written.Events.OfType<SlaBreached>().FirstOrDefault() is not { } breached) return false;
+        logger.LogWarning("Complaint {ComplaintNumber}: {Deadline} deadline breached; now at {Tier} ({Assignee})",
+            openCase!.ComplaintNumber, breached.Deadline, openCase.Tier, openCase.AssigneeId);
+        return true;
+    }
+
+    /// <summary>What a sweep of one case decided: the events, and whether routing's view of the case changed without them.</summary>
+    public sealed record Swept(IReadOnlyList<object> Events, bool CaseChanged);
+
+    /// <summary>
+    /// The deadline due first on the case, checked against the stream: a regulator's clock, a
+    /// promise (or a department's answer), or the SLA's first-response or resolution deadline. A
+    /// deadline missed is recorded (<see cref="SlaBreached"/>) and escalated one tier; routing's view
+    /// of the case and the released agent's load change in memory for the writer to store. The open
+    /// case follows the stream a little behind, so a deadline the stream shows met (a first response
+    /// or a resolution committed but not yet consumed) is never recorded as a breach.
+    /// </summary>
+    public static Swept Decide(ComplaintLife life, OpenCase openCase, TeamDirectory teams, IDictionary<string, AgentWorkload> loads, DateTimeOffset now)
+    {
+        if (openCase.NextDeadline is not { } dueAt || dueAt > now) return new Swept([], false);
+        var responded = life.FirstResponseAt is not null || life.ResolvedAt is not null;
+        var resolved = life.ResolvedAt is not null;
 
         if (openCase.DueRegulatoryClock is { } clock && clock.DueBy <= now)
-            return await BreachRegulatoryClockAsync(session, openCase, clock, history, now, cancellationToken);
+        {
+            if (resolved) return new Swept([], false);
+            clock.Breached = true;
+            return new Swept(Breach(openCase, "regulatory:" + clock.Name, clock.DueBy,
+                $"the regulatory deadline {clock.Name} ({clock.Rule}), {clock.DueBy:yyyy-MM-dd HH:mm} UTC, passed", teams, loads, now), true);
+        }
         if (openCase.DueCommitment is { } promise && promise.DueBy <= now)
-            return await CheckCommitmentAsync(session, openCase, promise, history, now, cancellationToken);
-
-        var deadline = openCase.AwaitsFirstResponse ? "first_response" : "resolution";
-        if ((openCase.AwaitsFirstResponse ? openCase.FirstResponseDue : openCase.ResolutionDue) > now) return false;
-        // The open case follows the stream a little behind: a first response or a resolution already
-        // committed but not yet consumed must not be recorded as a breach for ever.
-        if (AlreadyMet(history.Select(e => e.Data), deadline))
         {
-            logger.LogDebug("Complaint {ComplaintId}: the {Deadline} deadline was met; routing has not caught up yet", complaintId, deadline);
-            return false;
-        }
-        var events = new List<object> { new SlaBreached(complaintId, deadline, dueAt, openCase.Tier, now) };
-        var reason = $"{deadline.Replace('_', ' ')} deadline {dueAt:yyyy-MM-dd HH:mm} UTC passed at {openCase.Tier} tier";
-        if (await Escalation.OneTierUpAsync(session, openCase, teams, reason, now, cancellationToken) is { } escalated)
-            events.Add(escalated);
-
-        if (deadline == "first_response") openCase.FirstResponseBreached = true;
-        else openCase.ResolutionBreached = true;
-        openCase.RecomputeNextDeadline();
-        session.Store(openCase);
-        session.StampActor("routing.sla-sweeper", "system");
-        session.Events.Append(complaintId, history[^1].Version + events.Count, events.ToArray());
-        await session.SaveChangesAsync(cancellationToken);
-        logger.LogWarning("Complaint {ComplaintNumber}: {Deadline} deadline breached; now at {Tier} ({Assignee})",
-            openCase.ComplaintNumber, deadline, openCase.Tier, openCase.AssigneeId);
-        return true;
-    }
-
-    /// <summary>
-    /// A regulator's deadline passed with the case still open: recorded as a breach of that clock
-    /// (KPIs report compliance per clock) and escalated like any missed deadline.
-    /// </summary>
-    private async Task<bool> BreachRegulatoryClockAsync(
-        IDocumentSession session, OpenCase openCase, RegulatoryDeadline clock, IReadOnlyList<JasperFx.Events.IEvent> history, DateTimeOffset now,
-        CancellationToken cancellationToken)
-    {
-        // The open case follows the stream a little behind: a complaint resolved in time but not yet
-        // consumed must not get a permanent regulatory breach.
-        if (AlreadyMet(history.Select(e => e.Data), "resolution"))
-        {
-            logger.LogDebug("Complaint {ComplaintId}: resolved before the regulatory deadline {Clock}; routing has not caught up yet", openCase.Id, clock.Name);
-            return false;
-        }
-        var events = new List<object> { new SlaBreached(openCase.Id, "regulatory:" + clock.Name, clock.DueBy, openCase.Tier, now) };
-        var reason = $"the regulatory deadline {clock.Name} ({clock.Rule}), {clock.DueBy:yyyy-MM-dd HH:mm} UTC, passed";
-        if (await Escalation.OneTierUpAsync(session, openCase, teams, reason, now, cancellationToken) is { } escalated)
-            events.Add(escalated);
-        clock.Breached = true;
-        openCase.RecomputeNextDeadline();
-        session.Store(openCase);
-        session.StampActor("routing.sla-sweeper", "system");
-        session.Events.Append(openCase.Id, history[^1].Version + events.Count, events.ToArray());
-        await session.SaveChangesAsync(cancellationToken);
-        logger.LogWarning("Complaint {ComplaintNumber}: regulatory deadline {Clock} breached; now at {Tier}", openCase.ComplaintNumber, clock.Name, openCase.Tier);
-        return true;
-    }
-
-    /// <summary>
-    /// A promise's time came: kept when news reached the customer in time (the complaint's fold says),
-    /// otherwise recorded as a broken commitment and escalated like any missed deadline.
-    /// </summary>
-    private async Task<bool> CheckCommitmentAsync(
-        IDocumentSession session, OpenCase openCase, PendingCommitment promise, IReadOnlyList<JasperFx.Events.IEvent> history, DateTimeOffset now,
-        CancellationToken cancellationToken)
-    {
-        var life = Contracts.Stream.ComplaintLife.Fold(openCase.Id, history.Select(e => (e.Version, e.Data)));
-        openCase.Commitments.RemoveAll(c => c.Id == promise.Id);
-        var settled = life is null || life.ResolvedAt is not null || life.ClosedAt is not null;
-        var kept = settled || promise.Kind switch
-        {
-            PendingCommitment.DepartmentTask => life!.DepartmentTasks.GetValueOrDefault(promise.Id) is not { Open: true },
-            _ => life!.Commitments.FirstOrDefault(c => c.Id == promise.Id) is not { KeptAt: null, Broken: false },
-        };
-        var events = new List<object>();
-        if (!kept)
-        {
-            events.Add(new SlaBreached(openCase.Id, promise.Kind, promise.DueBy, openCase.Tier, now));
-            var reason = promise.Kind == PendingCommitment.DepartmentTask
-                ? $"{promise.Promise}, due {promise.DueBy:yyyy-MM-dd HH:mm} UTC, did not come"
-                : $"promise \"{promise.Promise}\" to the customer, due {promise.DueBy:yyyy-MM-dd HH:mm} UTC, was not kept";
-            if (await Escalation.OneTierUpAsync(session, openCase, teams, reason, now, cancellationToken) is { } escalated)
-                events.Add(escalated);
-        }
-        openCase.RecomputeNextDeadline();
-        session.Store(openCase);
-        if (events.Count > 0)
-        {
-            session.StampActor("routing.sla-sweeper", "system");
-            session.Events.Append(openCase.Id, history[^1].Version + events.Count, events.ToArray());
-        }
-        await session.SaveChangesAsync(cancellationToken);
-        if (!kept)
-            logger.LogWarning("Complaint {ComplaintNumber}: a promise to the customer was broken; now at {Tier} ({Assignee})",
-                openCase.ComplaintNumber, openCase.Tier, openCase.AssigneeId);
-        return !kept;
-    }
-
-    private static bool AlreadyMet(IEnumerable<object> events, string deadline)
-    {
-        var responded = false;
-        var resolved = false;
-        foreach (var @event in events)
-        {
-            switch (@event)
+            openCase.Commitments.RemoveAll(c => c.Id == promise.Id);
+            var kept = life.ResolvedAt is not null || life.ClosedAt is not null || promise.Kind switch
             {
-                case FirstResponseSent: responded = true; break;
-                case ComplaintResolved: resolved = true; break;
-                case ComplaintReopened: resolved = false; break;
+                PendingCommitment.DepartmentTask => life.DepartmentTasks.GetValueOrDefault(promise.Id) is not { Open: true },
+                _ => life.Commitments.FirstOrDefault(c => c.Id == promise.Id) is not { KeptAt: null, Broken: false },
+            };
+            if (kept)
+            {
+                openCase.RecomputeNextDeadline();
+                return new Swept([], true);
             }
+            return new Swept(Breach(openCase, promise.Kind, promise.DueBy, promise.Kind == PendingCommitment.DepartmentTask
+                ? $"{promise.Promise}, due {promise.DueBy:yyyy-MM-dd HH:mm} UTC, did not come"
+                : $"promise \"{promise.Promise}\" to the customer, due {promise.DueBy:yyyy-MM-dd HH:mm} UTC, was not kept", teams, loads, now), true);
         }
-        return deadline == "first_response" ? responded || resolved : resolved;
+
+        var firstResponse = openCase.AwaitsFirstResponse;
+        if ((firstResponse ? openCase.FirstResponseDue : openCase.ResolutionDue) > now) return new Swept([], false);
+        if (firstResponse ? responded : resolved) return new Swept([], false);
+        var deadline = firstResponse ? "first_response" : "resolution";
+        if (firstResponse) openCase.FirstResponseBreached = true;
+        else openCase.ResolutionBreached = true;
+        return new Swept(Breach(openCase, deadline, dueAt, $"{deadline.Replace('_', ' ')} deadline {dueAt:yyyy-MM-dd HH:mm} UTC passed at {openCase.Tier} tier",
+            teams, loads, now), true);
+    }
+
+    private static IReadOnlyList<object> Breach(OpenCase openCase, string deadline, DateTimeOffset dueAt, string reason, TeamDirectory teams,
+        IDictionary<string, AgentWorkload> loads, DateTimeOffset now)
+    {
+        var events = new List<object> { new SlaBreached(openCase.Id, deadline, dueAt, openCase.Tier, now) };
+        if (Escalation.OneTierUp(openCase, teams, loads, reason, now) is { } escalated) events.Add(escalated);
+        openCase.RecomputeNextDeadline();
+        return events;
     }
 }

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using Complaints.ServiceDefaults.Text;
+using Complaints.Domain.Text;
 
 namespace Complaints.Routing.Triage;
 

@@ -1,6 +1,6 @@
 using Complaints.Contracts.Events;
-using Complaints.ServiceDefaults.ServiceLevels;
-using Complaints.ServiceDefaults.Text;
+using Complaints.Domain.ServiceLevels;
+using Complaints.Domain.Text;
 
 namespace Complaints.Routing.Triage;
 

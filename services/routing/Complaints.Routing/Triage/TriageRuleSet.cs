@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Complaints.ServiceDefaults.Text;
+using Complaints.Domain.Text;
 
 namespace Complaints.Routing.Triage;
 

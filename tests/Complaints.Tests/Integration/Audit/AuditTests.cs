@@ -2,7 +2,7 @@ using Complaints.Contracts.Audit;
 using Complaints.Contracts.Audit.V1;
 using Complaints.Contracts.Followup.V1;
 using Complaints.Contracts.Intake.V1;
-using Complaints.Contracts.Stream;
+using Complaints.Domain.ComplaintStream;
 using Complaints.Intake.Audit;
 using Complaints.ServiceDefaults;
 using Complaints.Tests.Infrastructure;

@@ -2,7 +2,7 @@ using System.Collections.Frozen;
 using System.Text;
 using System.Text.RegularExpressions;
 
-namespace Complaints.ServiceDefaults.Text;
+namespace Complaints.Domain.Text;
 
 /// <summary>
 /// Text as customers and agents type it, folded to one form before any phrase is looked for:

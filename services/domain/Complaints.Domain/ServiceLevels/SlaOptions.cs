@@ -1,4 +1,4 @@
-namespace Complaints.ServiceDefaults.ServiceLevels;
+namespace Complaints.Domain.ServiceLevels;
 
 /// <summary>
 /// SLA targets per priority and the business calendar they may follow; configuration section

@@ -1,4 +1,4 @@
-namespace Complaints.ServiceDefaults.ServiceLevels;
+namespace Complaints.Domain.ServiceLevels;
 
 /// <summary>
 /// Working time in the call center's time zone: working days, daily hours and public holidays.

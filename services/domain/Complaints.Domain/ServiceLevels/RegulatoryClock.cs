@@ -1,4 +1,4 @@
-namespace Complaints.ServiceDefaults.ServiceLevels;
+namespace Complaints.Domain.ServiceLevels;
 
 /// <summary>
 /// A regulator's deadline for answering a complaint (Complaints:Sla:RegulatoryClocks), configured per

@@ -1,4 +1,4 @@
-namespace Complaints.ServiceDefaults.Text;
+namespace Complaints.Domain.Text;
 
 /// <summary>Numbers written in Chinese numerals, as customers and agents write sums and durations.</summary>
 public static class ChineseNumerals

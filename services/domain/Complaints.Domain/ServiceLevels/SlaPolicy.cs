@@ -1,6 +1,4 @@
-using Microsoft.Extensions.Options;
-
-namespace Complaints.ServiceDefaults.ServiceLevels;
+namespace Complaints.Domain.ServiceLevels;
 
 public sealed record SlaDeadlines(DateTimeOffset FirstResponseDue, DateTimeOffset ResolutionDue);
 
@@ -8,8 +6,6 @@ public sealed record SlaDeadlines(DateTimeOffset FirstResponseDue, DateTimeOffse
 public sealed class SlaPolicy
 {
     private readonly SlaOptions options;
-
-    public SlaPolicy(IOptions<SlaOptions> options) : this(options.Value) { }
 
     public SlaPolicy(SlaOptions options)
     {

@@ -1,0 +1,22 @@
+namespace Complaints.ServiceDefaults;
+
+/// <summary>When the relay is declared stuck (configuration section <c>Complaints:Relay</c>).</summary>
+public sealed class RelayOptions
+{
+    public const string Section = "Complaints:Relay";
+
+    /// <summary>Events committed but not yet published beyond which the relay counts as lagging.</summary>
+    public long LagAlert { get; set; } = 5_000;
+
+    /// <summary>How long the relay may publish nothing while events wait before it counts as stuck.</summary>
+    public TimeSpan StallAlert { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>How often a standby relay replica tries the relay lock: the longest a takeover waits once the leader is gone.</summary>
+    public TimeSpan StandbyPoll { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How often the leader checks that the session holding its lock is alive.</summary>
+    public TimeSpan LeaseCheck { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How often the lag gauges (relay, sealing: events and seconds behind) are measured; zero turns them off.</summary>
+    public TimeSpan LagSampleInterval { get; set; } = TimeSpan.FromSeconds(15);
+}
