@@ -10,33 +10,16 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 LOAD_DLL="${LOAD_DLL:-$ROOT/tools/Complaints.LoadTest/bin/Release/net10.0/complaints-load.dll}"
 SETTLE="${SETTLE:-15}"
 ticks=$(getconf CLK_TCK)
-snapshot() {
-  for pid in $(ls /proc | grep -E '^[0-9]+$'); do
-    [ -r /proc/$pid/stat ] || continue
-    cmd=$(tr '\0' ' ' < /proc/$pid/cmdline 2>/dev/null || true)
-    case "$cmd" in
-      *Complaints.Intake.dll*5105*) name=relay ;; *Complaints.Intake.dll*) name=intake ;; *Complaints.Routing.dll*) name=routing ;;
-      *Complaints.Resolution.dll*) name=resolution ;; *Complaints.Followup.dll*) name=followup ;;
-      *Complaints.Identity.dll*) name=identity ;;
-      *complaints-load.dll*) name=load-generator ;; *postgres*) name=postgresql ;;
-      *beam.smp*|*rabbitmq*) name=rabbitmq ;; *) continue ;;
-    esac
-    read -r -a stat < /proc/$pid/stat || continue
-    # PostgreSQL's connections come and go: the postmaster's reaped-children time holds the ones
-    # that exited during the run, which its live processes alone would lose.
-    if [ "$name" = postgresql ]; then echo "$name $(( ${stat[13]} + ${stat[14]} + ${stat[15]} + ${stat[16]} ))"
-    else echo "$name $(( ${stat[13]} + ${stat[14]} ))"; fi
-  done | awk '{s[$1]+=$2} END {for (k in s) print k, s[k]}'
-}
-before=$(snapshot)
+. "$ROOT/eng/lib/cpu-snapshot.sh"
+before=$(cpu_snapshot)
 dotnet "$LOAD_DLL" "$@" | tee "${TMPDIR:-/tmp}/cpu-profile-load.txt" &
 load=$!
 # The load generator's own CPU is read just before it exits.
 last=""
-while kill -0 $load 2>/dev/null; do last=$(snapshot); sleep 0.5; done
+while kill -0 $load 2>/dev/null; do last=$(cpu_snapshot); sleep 0.5; done
 wait $load || true
 sleep "$SETTLE"
-after=$(snapshot)
+after=$(cpu_snapshot)
 echo "CPU seconds used during the run:"
 join <(echo "$before" | sort) <(printf '%s\n%s\n' "$after" "$(echo "$last" | grep load-generator)" | sort -u -k1,1) -a2 -e0 -o 0,1.2,2.2 \
   | awk -v t="$ticks" '{printf "  %-15s %6.1f s\n", $1, ($3-$2)/t}' | tee "${TMPDIR:-/tmp}/cpu-profile-cpu.txt"

@@ -105,7 +105,7 @@ pg_up() {
     require_free_port "$PG_PORT" PostgreSQL
     log "starting PostgreSQL on 127.0.0.1:$PG_PORT"
     as_postgres "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$PG_LOG" -w -t 60 \
-      -o "-p $PG_PORT -k $PG_SOCKET -c listen_addresses=127.0.0.1 -c max_connections=300 -c shared_buffers=256MB" start >/dev/null
+      -o "-p $PG_PORT -k $PG_SOCKET -c listen_addresses=127.0.0.1 -c max_connections=300 -c shared_buffers=256MB -c shared_preload_libraries=pg_stat_statements" start >/dev/null
   fi
   psql_admin() { as_postgres psql -h "$PG_SOCKET" -p "$PG_PORT" -U postgres -v ON_ERROR_STOP=1 -qtA "$@"; }
   if [ "$(psql_admin -c "select 1 from pg_roles where rolname='$APP_USER'")" != 1 ]; then
@@ -114,6 +114,8 @@ pg_up() {
   if [ "$(psql_admin -c "select 1 from pg_database where datname='$APP_DB'")" != 1 ]; then
     psql_admin -c "create database $APP_DB owner $APP_USER"
   fi
+  # Statement counts per query for eng/count-work.sh (where a complaint's work goes; loaded at start above).
+  psql_admin -d "$APP_DB" -c "create extension if not exists pg_stat_statements" >/dev/null
   # The development key-encryption key lives with the data it protects: a new clone at the same
   # path, or a deleted .local/, must not leave customers' data keys wrapped under a lost key.
   if [ ! -s "$PG_HOME/dev-kek" ]; then

@@ -69,4 +69,19 @@ public sealed class RegulatoryExtensionTests
         var answered = Life(new ProgressUpdateSent(Id, "bill-01", "email", "sealed", Received.AddDays(2)));
         Assert.Equal(Received.AddDays(60), Decide(Case(Cfpb), answered, Cfpb, Received.AddDays(3)).NewDue);
     }
+
+    [Fact]
+    public void Given_an_open_case_when_a_supervisor_of_its_team_extends_then_routing_s_clock_moves_with_the_event()
+    {
+        var openCase = Case(China);
+        openCase.Team = "billing";
+        var supervisor = new Complaints.ServiceDefaults.Security.Caller("sup-billing", "supervisor", "billing");
+        var extended = Assert.IsType<RegulatoryClockExtended>(Assert.Single(
+            ExtendRegulatoryClockHandler.Decide(openCase, Life(), China, "investigation_ongoing", supervisor, "Asia/Shanghai", Received.AddDays(3))));
+        Assert.Equal((extended.NewDue, true), (openCase.RegulatoryClocks[0].DueBy, openCase.RegulatoryClocks[0].Extended));
+
+        var other = new Complaints.ServiceDefaults.Security.Caller("sup-care", "supervisor", "care");
+        Assert.Equal(RejectionKind.PermissionDenied, Assert.Throws<Rejection>(() =>
+            ExtendRegulatoryClockHandler.Decide(Case(China), Life(), China, "investigation_ongoing", other, "Asia/Shanghai", Received.AddDays(3))).Kind);
+    }
 }
