@@ -21,7 +21,7 @@ done
 "$ROOT/eng/infra.sh" up > /dev/null
 eval "$("$ROOT/eng/infra.sh" env)"
 export PGOPTIONS='-c client_min_messages=warning'
-if [[ "$(psql "$COMPLAINTS_PG_URL" -qtA -c "show shared_preload_libraries")" != *pg_stat_statements* ]]; then
+if ! psql "$COMPLAINTS_PG_URL" -qtA -c "select 1 from pg_stat_statements limit 1" > /dev/null 2>&1; then
   echo "PostgreSQL was started before eng/infra.sh loaded pg_stat_statements: eng/run.sh stop && eng/infra.sh down && eng/infra.sh up, then again" >&2
   exit 1
 fi

@@ -84,8 +84,8 @@ def difference(before, after):
 
 
 def is_stream_read(text):
-    return re.search(r"from \w+\.mt_events as d where .*stream_id", text) is not None or \
-        re.search(r"from \w+\.mt_events .*where .*d\.stream_id = \$1", text) is not None
+    """Marten's FetchStream: a complaint's whole stream read back."""
+    return re.search(r"from \w+\.mt_events as d where .*d\.stream_id = \$1", text, re.I) is not None
 
 
 print("== Idle: the platform running, nothing filed ==")
