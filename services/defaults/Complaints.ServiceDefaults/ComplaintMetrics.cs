@@ -66,10 +66,5 @@ public static class ComplaintMetrics
     /// The kind of deadline, bounded: "first_response", "resolution", and the prefix of the others
     /// ("commitment:...", "regulatory:cn-decision", "department:...") so an attribute never carries an id or free text.
     /// </summary>
-    internal static string DeadlineKind(string deadline)
-    {
-        var colon = deadline.IndexOf(':');
-        var kind = colon < 0 ? deadline : deadline[..colon];
-        return kind.Length is > 0 and <= 40 && kind.All(c => char.IsAsciiLetterLower(c) || c == '_' || c == '-') ? kind : "other";
-    }
+    internal static string DeadlineKind(string deadline) => Domain.ServiceLevels.Deadline.Parse(deadline).KindName;
 }

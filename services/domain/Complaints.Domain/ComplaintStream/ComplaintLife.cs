@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using Complaints.Contracts.Events;
+using Complaints.Domain.ServiceLevels;
 
 namespace Complaints.Domain.ComplaintStream;
 
@@ -263,7 +264,7 @@ public sealed class ComplaintLife
     public void When(SlaBreached e)
     {
         breaches.Add(new BreachLife(e.Deadline, e.DueAt, e.Tier, e.DetectedAt));
-        if (e.Deadline == "commitment")
+        if (Deadline.Parse(e.Deadline).Kind == DeadlineKind.Commitment)
             foreach (var broken in Commitments.Where(c => c.KeptAt is null && c.DueBy == e.DueAt)) broken.Broken = true;
         Derive();
     }

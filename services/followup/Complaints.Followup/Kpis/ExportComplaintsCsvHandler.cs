@@ -1,3 +1,4 @@
+using Complaints.Domain.ServiceLevels;
 using System.Globalization;
 using System.Text;
 using Complaints.Contracts.Followup.V1;
@@ -32,7 +33,7 @@ public sealed class ExportComplaintsCsvHandler(IQuerySession session)
             {
                 f.ComplaintNumber, f.FiledAt.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture), f.Category, f.Kind, f.Priority, f.Team,
                 outcome, Hours(f.FirstResolvedAt), Hours(f.ClosedAt), f.Repeat ? "1" : "0", f.SecondComplaintOf is null ? "0" : "1",
-                f.SlaBreaches.ToString(CultureInfo.InvariantCulture), f.BreachedDeadlines.Count(d => d.StartsWith("regulatory:", StringComparison.Ordinal)).ToString(CultureInfo.InvariantCulture),
+                f.SlaBreaches.ToString(CultureInfo.InvariantCulture), f.BreachedDeadlines.Count(d => Deadline.Parse(d).Kind == DeadlineKind.Regulatory).ToString(CultureInfo.InvariantCulture),
                 f.Reopens.ToString(CultureInfo.InvariantCulture), satisfaction,
             }.Select(Field))).Append("\r\n");
         }

@@ -81,11 +81,9 @@ public sealed class KpiTally
             if (c.Nps >= 9) this["promoters"]++;
             if (c.Nps <= 6) this["detractors"]++;
         }
-        foreach (var deadline in c.BreachedDeadlines.Where(d => d.StartsWith(RegulatoryPrefix, StringComparison.Ordinal)).Distinct())
-            regulatoryBreaches[(c.Category, deadline[RegulatoryPrefix.Length..])] = regulatoryBreaches.GetValueOrDefault((c.Category, deadline[RegulatoryPrefix.Length..])) + 1;
+        foreach (var clock in c.BreachedDeadlines.Select(Deadline.Parse).Where(d => d.Kind == DeadlineKind.Regulatory).Select(d => d.Clock).Distinct())
+            regulatoryBreaches[(c.Category, clock)] = regulatoryBreaches.GetValueOrDefault((c.Category, clock)) + 1;
     }
-
-    private const string RegulatoryPrefix = "regulatory:";
 
     /// <summary>A day's (or a partial day's) sums of one category, in <see cref="KpiDailyRollup.Counters"/> order.</summary>
     public void Add(string category, IReadOnlyList<double> sums)

@@ -86,8 +86,8 @@ public sealed record RegulatoryDeadline(string Name, string Rule, DateTimeOffset
 /// </summary>
 public sealed record PendingCommitment(Guid Id, string Promise, DateTimeOffset DueBy)
 {
-    public const string Commitment = "commitment";
-    public const string DepartmentTask = "department_task";
+    public const string Commitment = Complaints.Domain.ServiceLevels.Deadline.CommitmentWire;
+    public const string DepartmentTask = Complaints.Domain.ServiceLevels.Deadline.DepartmentTaskWire;
 
     public string Kind { get; init; } = Commitment;
 }

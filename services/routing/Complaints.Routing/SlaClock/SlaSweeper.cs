@@ -2,6 +2,7 @@ using Complaints.Contracts.Events;
 using Complaints.Routing.Assignment;
 using Complaints.ServiceDefaults;
 using Complaints.Domain.ComplaintStream;
+using Complaints.Domain.ServiceLevels;
 using Complaints.ServiceDefaults.ComplaintStreams;
 using Marten;
 using Microsoft.Extensions.Options;
@@ -117,7 +118,7 @@ public sealed class SlaSweeper(
         {
             if (resolved) return new Swept([], false);
             clock.Breached = true;
-            return new Swept(Breach(openCase, "regulatory:" + clock.Name, clock.DueBy,
+            return new Swept(Breach(openCase, Deadline.RegulatoryClock(clock.Name).Wire, clock.DueBy,
                 $"the regulatory deadline {clock.Name} ({clock.Rule}), {clock.DueBy:yyyy-MM-dd HH:mm} UTC, passed", teams, loads, now), true);
         }
         if (openCase.DueCommitment is { } promise && promise.DueBy <= now)
@@ -141,7 +142,7 @@ public sealed class SlaSweeper(
         var firstResponse = openCase.AwaitsFirstResponse;
         if ((firstResponse ? openCase.FirstResponseDue : openCase.ResolutionDue) > now) return new Swept([], false);
         if (firstResponse ? responded : resolved) return new Swept([], false);
-        var deadline = firstResponse ? "first_response" : "resolution";
+        var deadline = (firstResponse ? Deadline.FirstResponse : Deadline.Resolution).Wire;
         if (firstResponse) openCase.FirstResponseBreached = true;
         else openCase.ResolutionBreached = true;
         return new Swept(Breach(openCase, deadline, dueAt, $"{deadline.Replace('_', ' ')} deadline {dueAt:yyyy-MM-dd HH:mm} UTC passed at {openCase.Tier} tier",
