@@ -68,9 +68,9 @@ public sealed class ComplaintWriter(IDocumentStore store, TimeProvider clock)
             var history = await session.Events.FetchStreamAsync(complaintId, token: cancellationToken);
             var state = ComplaintLife.Fold(complaintId, history.Select(e => (e.Version, e.Data)))
                 ?? throw Rejection.NotFound($"No complaint with id {complaintId}");
-            if (options.ExpectedVersion > 0 && options.ExpectedVersion != state.Version) throw Moved(options.ExpectedVersion, state.Version);
-
+            // The load step first: it may refuse (who may act is checked there), so a refused caller learns nothing of the version.
             var context = await load(state, session, cancellationToken);
+            if (options.ExpectedVersion > 0 && options.ExpectedVersion != state.Version) throw Moved(options.ExpectedVersion, state.Version);
             var events = decide(state, context, clock.GetUtcNow());
             if (events.Count == 0)
             {

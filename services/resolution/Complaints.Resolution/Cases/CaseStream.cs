@@ -24,7 +24,12 @@ public sealed class CaseStream(ComplaintWriter writer, PersonalDataProtector per
         violations.ThrowIfAny();
 
         var written = await writer.ExecuteAsync(id, new Actor(caller.Subject, caller.Role),
-            async (life, _, token) => life.CustomerKeyId is { } keyId ? await personalData.CipherAsync(keyId, token) : null,
+            async (life, _, token) =>
+            {
+                // Who may work the case, before its version is compared or its customer's key is read.
+                RequireMayWork(life, caller);
+                return life.CustomerKeyId is { } keyId ? await personalData.CipherAsync(keyId, token) : null;
+            },
             (life, customer, now) =>
             {
                 var state = new CaseState(life)
@@ -43,13 +48,16 @@ public sealed class CaseStream(ComplaintWriter writer, PersonalDataProtector per
     /// Who works a case: the agent (or supervisor, manager) it is assigned to, the supervisors of
     /// its team, managers and the committee. Everyone else is refused, saying why.
     /// </summary>
-    public static void RequireMayWork(CaseState state, Caller caller)
+    public static void RequireMayWork(CaseState state, Caller caller) => RequireMayWork(state.Life, caller);
+
+    /// <inheritdoc cref="RequireMayWork(CaseState, Caller)"/>
+    public static void RequireMayWork(Domain.ComplaintStream.ComplaintLife state, Caller caller)
     {
-        var assignedToCaller = state.AssigneeId == caller.Subject;
+        var assignedToCaller = state.Owner == caller.Subject;
         switch (caller.Role)
         {
             case Roles.Agent:
-                Allowed(caller, assignedToCaller, $"an agent acts only on cases assigned to them; this one is assigned to {state.AssigneeId ?? "nobody yet"}");
+                Allowed(caller, assignedToCaller, $"an agent acts only on cases assigned to them; this one is assigned to {state.Owner ?? "nobody yet"}");
                 break;
             case Roles.Supervisor:
                 Allowed(caller, assignedToCaller || (state.Team.Length > 0 && state.Team == caller.Team),

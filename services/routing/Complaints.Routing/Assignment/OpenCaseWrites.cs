@@ -19,11 +19,13 @@ public static class OpenCaseWrites
         MassTransit.ConsumeContext? reactingTo, CancellationToken cancellationToken, Func<bool>? storeWithoutEvents = null)
     {
         OpenCase? openCase = null;
+        string? loadedBefore = null;
         Dictionary<string, AgentWorkload> loads = [];
         var written = await writer.ExecuteAsync(complaintId, actor,
             async (_, session, token) =>
             {
                 openCase = await session.LoadAsync<OpenCase>(complaintId, token);
+                loadedBefore = openCase?.LoadedAgentId;
                 loads = openCase is null ? [] : await CaseAssignment.LoadsAsync(session, [openCase.LoadedAgentId], token);
                 return openCase;
             },
@@ -34,9 +36,11 @@ public static class OpenCaseWrites
                 AlsoStore = (session, _, _) =>
                 {
                     session.Store(openCase!);
-                    foreach (var load in loads.Values) session.Store(load);
+                    // Only a load the decision released: an untouched one stored again would only bump its version.
+                    if (openCase!.LoadedAgentId != loadedBefore)
+                        foreach (var load in loads.Values) session.Store(load);
                 },
-                StoreWithoutEvents = storeWithoutEvents,
+                StoreWithoutEvents = () => openCase is not null && storeWithoutEvents?.Invoke() == true,
             }, cancellationToken);
         return new CaseWritten(written, openCase);
     }

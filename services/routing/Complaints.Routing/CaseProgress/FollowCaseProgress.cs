@@ -67,9 +67,9 @@ public sealed class FollowCaseProgress(
         }
         if (openCase.HandedBackTasks.Count == 1 && openCase.Tier == Tiers.Agent)
         {
-            await EscalateAsync(context, handedBack.ComplaintId,
-                c => c is { Open: true, Tier: Tiers.Agent } && c.HandedBackTasks.Count == 1 && !c.HandedBackTasks.Contains(handedBack.TaskId), Record,
-                $"handed back by departments twice; the last: {handedBack.Reason}");
+            // Recorded whatever the case looks like by then; escalated only if this is still the second hand-back at the agent tier.
+            await EscalateAsync(context, handedBack.ComplaintId, c => c.Open && !c.HandedBackTasks.Contains(handedBack.TaskId), Record,
+                c => c is { Tier: Tiers.Agent, HandedBackTasks.Count: 2 }, $"handed back by departments twice; the last: {handedBack.Reason}");
             return;
         }
         Record(openCase);
@@ -122,7 +122,7 @@ public sealed class FollowCaseProgress(
         var version = context.StreamVersion();
         if (await OpenCaseAsync(missed.ComplaintId, context.CancellationToken) is not { Open: true, Tier: Tiers.Agent } openCase
             || version <= openCase.OpenStateVersion) return;
-        await EscalateAsync(context, missed.ComplaintId, c => c is { Open: true, Tier: Tiers.Agent } && version > c.OpenStateVersion, _ => { },
+        await EscalateAsync(context, missed.ComplaintId, c => c is { Open: true, Tier: Tiers.Agent } && version > c.OpenStateVersion, _ => { }, _ => true,
             $"no news for the customer since {missed.LastUpdateAt:yyyy-MM-dd HH:mm} UTC; an update was due by {missed.DueAt:yyyy-MM-dd HH:mm} UTC");
     }
 
@@ -133,7 +133,7 @@ public sealed class FollowCaseProgress(
         // A rejection overtaken by the resolution (or a reopening) escalates nothing.
         bool Pending(OpenCase c) => c.Open && !c.HandledRejections.Contains(rejected.RemedyId) && version > c.OpenStateVersion;
         if (await OpenCaseAsync(rejected.ComplaintId, context.CancellationToken) is not { } openCase || !Pending(openCase)) return;
-        await EscalateAsync(context, rejected.ComplaintId, Pending, c => c.HandledRejections.Add(rejected.RemedyId),
+        await EscalateAsync(context, rejected.ComplaintId, Pending, c => c.HandledRejections.Add(rejected.RemedyId), _ => true,
             $"the customer rejected remedy {rejected.RemedyId}; prefers: {rejected.PreferredRemedy}");
     }
 
@@ -143,20 +143,26 @@ public sealed class FollowCaseProgress(
     /// <paramref name="still"/> calls for it, <paramref name="record"/> notes what happened on it and
     /// the escalation is appended with the case and the released agent's load.
     /// </summary>
-    private async Task EscalateAsync(ConsumeContext context, Guid complaintId, Func<OpenCase, bool> still, Action<OpenCase> record, string reason)
+    private async Task EscalateAsync(ConsumeContext context, Guid complaintId, Func<OpenCase, bool> still, Action<OpenCase> record, Func<OpenCase, bool> escalates, string reason)
     {
+        var recorded = false;
         var (written, _) = await writer.ExecuteOnCaseAsync(complaintId, Actor.System("routing.escalation"),
-            (_, read, loads, now) => still(read) ? Escalate(read, record, teams, loads, reason, now) : [], context, context.CancellationToken);
+            (_, read, loads, now) => (recorded = still(read)) ? Escalate(read, record, escalates, teams, loads, reason, now) : [],
+            context, context.CancellationToken, storeWithoutEvents: () => recorded);
         // The reason stays on the stream only: it may quote the customer (a preferred remedy).
         if (written.Events.OfType<ComplaintEscalated>().FirstOrDefault() is { } escalated)
             logger.LogInformation("Complaint {ComplaintId} escalated to {Tier}", complaintId, escalated.ToTier);
     }
 
-    /// <summary>One tier up (nothing at the top of the ladder), with what happened recorded on routing's view of the case.</summary>
-    public static IReadOnlyList<object> Escalate(OpenCase openCase, Action<OpenCase> record, TeamDirectory teams, IDictionary<string, AgentWorkload> loads, string reason, DateTimeOffset now)
+    /// <summary>
+    /// What happened recorded on routing's view of the case, and one tier up when <paramref name="escalates"/>
+    /// says so (nothing at the top of the ladder); the writer stores the view even without an event.
+    /// </summary>
+    public static IReadOnlyList<object> Escalate(OpenCase openCase, Action<OpenCase> record, Func<OpenCase, bool> escalates, TeamDirectory teams,
+        IDictionary<string, AgentWorkload> loads, string reason, DateTimeOffset now)
     {
         record(openCase);
-        var escalated = Escalation.OneTierUp(openCase, teams, loads, reason, now);
+        var escalated = escalates(openCase) ? Escalation.OneTierUp(openCase, teams, loads, reason, now) : null;
         openCase.RecomputeNextDeadline();
         return escalated is null ? [] : [escalated];
     }

@@ -72,7 +72,7 @@ public sealed class CorrectTriageHandler(
             {
                 AlsoStore = (session, _, _) =>
                 {
-                    if (openCase is not null) session.Store(openCase);
+                    if (openCase is { Open: true }) session.Store(openCase);
                     foreach (var load in corrected!.Loads) session.Store(load);
                 },
             }, cancellationToken);

@@ -36,6 +36,8 @@ public sealed class EscalateCaseHandler(ComplaintWriter writer, TeamDirectory te
             async (life, session, token) =>
             {
                 openCase = await CaseAction.LoadAsync(session, complaintId, token);
+                // Who may escalate it is checked before anything is sealed.
+                MayEscalate(openCase, toTier!, caller);
                 loads = await CaseAssignment.LoadsAsync(session, [openCase.LoadedAgentId], token);
                 return await staffText.SealAsync(life.CustomerKeyId, $"escalated by hand by {caller.Subject}: {request.Reason.Trim()}", token);
             },
@@ -58,9 +60,15 @@ public sealed class EscalateCaseHandler(ComplaintWriter writer, TeamDirectory te
     public static IReadOnlyList<object> Decide(OpenCase openCase, string toTier, Caller caller, string sealedReason, TeamDirectory teams,
         IDictionary<string, AgentWorkload> loads, DateTimeOffset now)
     {
+        MayEscalate(openCase, toTier, caller);
+        return [Escalation.To(openCase, toTier, teams, loads, sealedReason, now)];
+    }
+
+    /// <summary>The guards of an escalation by hand: a supervisor's own team, an open case, up only.</summary>
+    public static void MayEscalate(OpenCase openCase, string toTier, Caller caller)
+    {
         CaseAction.Require(openCase, caller, c => c.Team == caller.Team, $"a supervisor escalates the cases of their own team ({caller.Team})",
             "The complaint is resolved; there is nothing to escalate");
         Rejection.Require(Tiers.IsAbove(toTier, openCase.Tier), $"The case is already at the {openCase.Tier} tier; escalation only goes up");
-        return [Escalation.To(openCase, toTier, teams, loads, sealedReason, now)];
     }
 }

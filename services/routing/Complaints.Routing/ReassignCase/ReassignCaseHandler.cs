@@ -34,6 +34,8 @@ public sealed class ReassignCaseHandler(ComplaintWriter writer, TeamDirectory te
             async (life, session, token) =>
             {
                 openCase = await CaseAction.LoadAsync(session, complaintId, token);
+                // Who may move it is checked before the team is locked or anything is sealed.
+                MayReassign(openCase, agentId, targetTeam!, caller);
                 previous = openCase.AssigneeId;
                 await session.BeginTransactionAsync(token);
                 await TeamLock.AcquireAsync(session, targetTeam!, token);
@@ -53,6 +55,14 @@ public sealed class ReassignCaseHandler(ComplaintWriter writer, TeamDirectory te
         return new ReassignCaseResponse { Team = targetTeam, AgentId = agentId, PreviousAssigneeId = previous, Tier = openCase!.Tier };
     }
 
+    /// <summary>The guards of a reassignment: a supervisor within their own team, an open case, a new agent.</summary>
+    public static void MayReassign(OpenCase openCase, string agentId, string team, Caller caller)
+    {
+        CaseAction.Require(openCase, caller, c => c.Team == caller.Team && team == caller.Team,
+            $"a supervisor moves cases within their own team ({caller.Team})", "The complaint is resolved; reopen it before moving it");
+        Rejection.Require(openCase.AssigneeId != agentId, $"{agentId} already has the case");
+    }
+
     /// <summary>
     /// The case moves to the named agent, within the supervisor's team (a manager anywhere): the
     /// events, and routing's view of the case and the two agents' loads updated in memory for the
@@ -61,9 +71,7 @@ public sealed class ReassignCaseHandler(ComplaintWriter writer, TeamDirectory te
     public static IReadOnlyList<object> Decide(OpenCase openCase, long version, Reassign command, Caller caller, TeamDirectory teams,
         IDictionary<string, AgentWorkload> loads, DateTimeOffset now)
     {
-        CaseAction.Require(openCase, caller, c => c.Team == caller.Team && command.Team == caller.Team,
-            $"a supervisor moves cases within their own team ({caller.Team})", "The complaint is resolved; reopen it before moving it");
-        Rejection.Require(openCase.AssigneeId != command.AgentId, $"{command.AgentId} already has the case");
+        MayReassign(openCase, command.AgentId, command.Team, caller);
         var assignee = CaseAssignment.Named(command.AgentId, openCase.Hostile, openCase.Tier, (loads.TryGetValue(command.AgentId, out var load) ? load : null), teams, now, command.SealedReason);
 
         var events = new List<object>();

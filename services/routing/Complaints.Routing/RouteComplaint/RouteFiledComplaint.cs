@@ -41,6 +41,7 @@ public sealed class RouteFiledComplaint(
         await writer.ExecuteAsync(filed.ComplaintId, Actor.System("routing.triage"),
             async (_, session, token) =>
             {
+                routed = null;
                 // The open case is written in the same transaction as ComplaintRouted: if it exists, this is a redelivery.
                 if (await session.LoadAsync<OpenCase>(filed.ComplaintId, token) is not null) return null;
                 // Triage reads the customer's words, revealed here in memory only; nothing it stores repeats them.

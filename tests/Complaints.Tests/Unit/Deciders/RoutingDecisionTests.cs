@@ -196,7 +196,7 @@ public sealed class RoutingDecisionTests
     {
         var openCase = Case(agent: "crisis-sup", tier: Tiers.Crisis);
         var recorded = false;
-        Assert.Empty(FollowCaseProgress.Escalate(openCase, _ => recorded = true, Teams, Loads(), "rejected remedy", Now));
+        Assert.Empty(FollowCaseProgress.Escalate(openCase, _ => recorded = true, _ => true, Teams, Loads(), "rejected remedy", Now));
         Assert.True(recorded);
     }
 
