@@ -18,9 +18,8 @@ while [ $# -gt 0 ]; do
   shift
 done
 
-"$ROOT/eng/infra.sh" up > /dev/null
-eval "$("$ROOT/eng/infra.sh" env)"
-export PGOPTIONS='-c client_min_messages=warning'
+PLATFORM_SERVICES="identity intake routing resolution followup relay"
+. "$ROOT/eng/lib/platform-up.sh"
 PSQL=(psql "$COMPLAINTS_PG_URL" -qtA)
 
 echo "== PostgreSQL alone: single-row jsonb inserts, 8 clients, 10 s =="
@@ -37,16 +36,9 @@ if $FRESH; then
   "$ROOT/eng/run.sh" stop > /dev/null
   "${PSQL[@]}" -c "drop schema if exists complaints cascade"
 fi
-dotnet build "$ROOT/Complaints.sln" -c Release -v quiet -nologo -clp:ErrorsOnly
-CLI=(dotnet "$ROOT/tools/Complaints.Cli/bin/Release/net10.0/complaints.dll")
-if ! "${CLI[@]}" health > /dev/null 2>&1; then
-  "$ROOT/eng/run.sh" stop > /dev/null
-  for name in identity intake routing resolution followup relay; do "$ROOT/eng/run.sh" start "$name" > /dev/null; done
-  for _ in $(seq 1 90); do "${CLI[@]}" health > /dev/null 2>&1 && break; sleep 1; done
-fi
-"${CLI[@]}" health > /dev/null
+platform_build
+platform_start
 
-LOAD=(dotnet "$ROOT/tools/Complaints.LoadTest/bin/Release/net10.0/complaints-load.dll")
 echo "== Warm-up (JIT, pools, caches): 30/s for 10 s =="
 "${LOAD[@]}" --rate 30 --duration 10 > /dev/null || true
 for rate in $RATES; do

@@ -33,7 +33,7 @@ public static class MartenDefaults
             .ValidateOnStart();
         builder.Services.AddSingleton<PersonalData.PersonalDataProtector>();
         builder.Services.AddSingleton<Audit.PersonalDataReads>();
-        builder.Services.AddSingleton(new NpgsqlDataSourceBuilder(connectionString).Build());
+        builder.Services.AddSingleton(ConnectionPool(connectionString).Build());
 
         var marten = builder.Services.AddMarten(options =>
             {
@@ -95,6 +95,27 @@ public static class MartenDefaults
         }
 
         return builder;
+    }
+
+    /// <summary>
+    /// The services' pool of PostgreSQL connections. Unless the connection string says otherwise, a
+    /// connection goes back to the pool without Npgsql's reset (a DISCARD ALL, its own round trip and
+    /// transaction, 22 per complaint: docs/benchmark.md) because no code leaves session state
+    /// behind: locks are transaction-scoped except the relay's, which <see cref="RelayFence"/>
+    /// releases itself; and statements run often are prepared once per connection, so PostgreSQL
+    /// stops parsing and planning the same SQL on every call. Behind a pooler in transaction mode
+    /// that cannot keep prepared statements, set "Max Auto Prepare=0" in the connection string.
+    /// </summary>
+    public static NpgsqlDataSourceBuilder ConnectionPool(string connectionString)
+    {
+        var pool = new NpgsqlDataSourceBuilder(connectionString);
+        // Only the keys the connection string names (Npgsql's own builder knows every key, set or not).
+        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString }.Keys.Cast<string>()
+            .Select(key => key.Replace(" ", "", StringComparison.Ordinal).ToLowerInvariant()).ToHashSet();
+        if (!given.Contains("noresetonclose")) pool.ConnectionStringBuilder.NoResetOnClose = true;
+        if (!given.Contains("maxautoprepare")) pool.ConnectionStringBuilder.MaxAutoPrepare = 100;
+        if (!given.Contains("autoprepareminusages")) pool.ConnectionStringBuilder.AutoPrepareMinUsages = 2;
+        return pool;
     }
 
     /// <summary>

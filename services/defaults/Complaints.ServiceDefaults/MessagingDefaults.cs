@@ -38,9 +38,14 @@ public static class MessagingDefaults
         {
             bus.AddReceiveEndpointObserver(services => services.GetRequiredService<DeadLetters.ServiceQueues>());
             bus.SetEndpointNameFormatter(new KebabCaseEndpointNameFormatter(serviceName, includeNamespace: false));
-            bus.AddConfigureEndpointsCallback((_, _, endpoint) =>
+            var names = new KebabCaseEndpointNameFormatter(serviceName, includeNamespace: false);
+            bus.AddConfigureEndpointsCallback((context, name, endpoint) =>
             {
                 if (endpoint is IRabbitMqReceiveEndpointConfigurator queue) DeadLetters.ConfigureQueue(queue);
+                // A batch already handles a complaint's events together; holding the complaint's lock
+                // while its first event waits for the batch would push its other events into later batches.
+                var batched = context.GetServices<BatchedConsumer>().Any(b => b.QueueName(names) == name);
+                if (!batched) endpoint.UseConsumeFilter(typeof(SerializePerComplaint<>), context);
             });
             addConsumers?.Invoke(bus);
             bus.UsingRabbitMq((context, rabbit) =>
@@ -60,12 +65,33 @@ public static class MessagingDefaults
                     r.Intervals(RetryIntervals(retryLimit, retryStart));
                 });
                 rabbit.UseConsumeFilter(typeof(WaitForSchema<>), context);
-                rabbit.UseConsumeFilter(typeof(SerializePerComplaint<>), context);
                 rabbit.ConfigureEndpoints(context);
             });
         });
         return builder;
     }
+
+    /// <summary>
+    /// A consumer that keeps a read model (documents folded from events) and takes its messages in
+    /// batches: up to <paramref name="messageLimit"/> messages or whatever arrived within
+    /// <paramref name="timeLimit"/> of the first, read and written in one transaction instead of one
+    /// per event (docs/benchmark.md). A batch fails and is retried as a whole; each message is
+    /// acknowledged only once its batch is committed, so nothing is lost, and a read model built
+    /// this way must not depend on the order of its messages (guard by stream version).
+    /// </summary>
+    public static void AddBatchConsumer<TConsumer>(this IBusRegistrationConfigurator bus, int messageLimit = 100, TimeSpan? timeLimit = null)
+        where TConsumer : class, IConsumer
+    {
+        bus.AddConsumer<TConsumer>((_, consumer) => consumer.Options<BatchOptions>(batch => batch
+            .SetMessageLimit(messageLimit)
+            .SetTimeLimit(timeLimit ?? TimeSpan.FromMilliseconds(100))
+            .SetTimeLimitStart(BatchTimeLimitStart.FromFirst)
+            .SetConcurrencyLimit(1)));
+        bus.AddSingleton(new BatchedConsumer(names => names.Consumer<TConsumer>()));
+    }
+
+    /// <summary>A consumer registered with <see cref="AddBatchConsumer{TConsumer}"/>.</summary>
+    private sealed record BatchedConsumer(Func<IEndpointNameFormatter, string> QueueName);
 
     /// <summary>
     /// From <paramref name="start"/> (50 ms) doubling to 20 s, each with up to 50% random jitter, so

@@ -13,20 +13,22 @@ public sealed class FactsStore(IDocumentStore store, NpgsqlDataSource database, 
     private readonly TimeZoneInfo zone = TimeZoneInfo.FindSystemTimeZoneById(sla.Value.TimeZone);
 
     /// <summary>
-    /// Re-folds one complaint for an event at <paramref name="eventVersion"/> of its stream. Facts
-    /// already folded past that version include it (events of a complaint arrive together, so most
-    /// need no work); otherwise the whole stream is folded again.
+    /// Re-folds the complaints a batch of events belongs to, each given the highest stream version
+    /// among its events (0 when unknown). Facts already folded past that version include the events
+    /// (a complaint's events arrive together, so most need no work); the others are folded again from
+    /// their whole streams, read in one query, and written in one transaction.
     /// </summary>
-    public async Task RefreshAsync(Guid complaintId, long eventVersion, CancellationToken cancellationToken)
+    public async Task RefreshAsync(IEnumerable<(Guid ComplaintId, long EventVersion)> changed, CancellationToken cancellationToken)
     {
+        var wanted = new Dictionary<Guid, long>();
+        foreach (var (id, version) in changed)
+            wanted[id] = wanted.TryGetValue(id, out var seen) && (seen == 0 || version == 0) ? 0 : Math.Max(seen, version);
         await using var session = store.LightweightSession();
-        var stored = await session.LoadAsync<ComplaintFacts>(complaintId, cancellationToken);
-        if (stored is not null && eventVersion > 0 && stored.Version >= eventVersion) return;
-        var events = await session.Events.FetchStreamAsync(complaintId, token: cancellationToken);
-        if (ComplaintFacts.Fold(complaintId, events.Select(e => (e.Version, e.Data))) is not { } facts) return;
-        if (stored is not null && stored.Version >= facts.Version) return;
-        if (stored is null) session.Insert(facts); else session.Update(facts);
-        KpiFactsTable.Upsert(session, facts, zone);
+        var stored = (await session.LoadManyAsync<ComplaintFacts>(cancellationToken, wanted.Keys)).ToDictionary(f => f.Id);
+        var stale = wanted.Where(w => !(w.Value > 0 && stored.TryGetValue(w.Key, out var facts) && facts.Version >= w.Value))
+            .Select(w => w.Key).ToArray();
+        if (stale.Length == 0) return;
+        await FoldAsync(session, stale, stored, cancellationToken);
         await session.SaveChangesAsync(cancellationToken);
     }
 
@@ -85,12 +87,23 @@ public sealed class FactsStore(IDocumentStore store, NpgsqlDataSource database, 
     {
         await using var session = store.LightweightSession();
         var existing = (await session.LoadManyAsync<ComplaintFacts>(cancellationToken, batch)).ToDictionary(f => f.Id);
-        // The batch's streams in one query rather than one per stream.
-        var streams = (await session.Events.QueryAllRawEvents().Where(e => e.StreamId.IsOneOf(batch)).ToListAsync(cancellationToken))
+        var result = await FoldAsync(session, batch, existing, cancellationToken);
+        await session.SaveChangesAsync(cancellationToken);
+        return result;
+    }
+
+    /// <summary>
+    /// Folds the complaints' streams (read in one query rather than one per stream) into their facts
+    /// and KPI rows, in the session; facts stored at the same or a newer version are left alone.
+    /// </summary>
+    private async Task<(int Complaints, long Events)> FoldAsync(IDocumentSession session, Guid[] ids, IReadOnlyDictionary<Guid, ComplaintFacts> existing,
+        CancellationToken cancellationToken)
+    {
+        var streams = (await session.Events.QueryAllRawEvents().Where(e => e.StreamId.IsOneOf(ids)).ToListAsync(cancellationToken))
             .ToLookup(e => e.StreamId);
         var folded = 0;
         long read = 0;
-        foreach (var id in batch)
+        foreach (var id in ids)
         {
             var events = streams[id].OrderBy(e => e.Version).ToList();
             read += events.Count;
@@ -101,7 +114,6 @@ public sealed class FactsStore(IDocumentStore store, NpgsqlDataSource database, 
             else continue;
             KpiFactsTable.Upsert(session, facts, zone);
         }
-        await session.SaveChangesAsync(cancellationToken);
         return (folded, read);
     }
 }

@@ -1,5 +1,3 @@
-using Marten;
-
 namespace Complaints.Resolution.Queue;
 
 /// <summary>
@@ -66,20 +64,10 @@ public sealed class CaseFile
         UpdateClockStart = at;
         if (UpdateMissedAt <= at) UpdateMissedAt = null;
     }
+}
 
-    /// <summary>
-    /// Loads the case file (or starts one), applies a change and stores it in the session's
-    /// transaction. A new file is inserted and an existing one updated at the version read, so two
-    /// writers racing on the same case (events arrive concurrently) cannot overwrite each other:
-    /// the loser fails, and its retry applies its change on top.
-    /// </summary>
-    public static async Task UpdateAsync(IDocumentSession session, Guid complaintId, TimeSpan updateInterval, Action<CaseFile> change, CancellationToken cancellationToken)
-    {
-        var existing = await session.LoadAsync<CaseFile>(complaintId, cancellationToken);
-        var file = existing ?? new CaseFile { Id = complaintId, TracksApprovals = true };
-        change(file);
-        file.Recompute(updateInterval);
-        if (existing is null) session.Insert(file);
-        else session.Store(file);
-    }
+/// <summary>One batch of case-file changes at a time in an instance (<see cref="TrackCaseFile"/>).</summary>
+public sealed class CaseFileWrites
+{
+    public SemaphoreSlim Gate { get; } = new(1, 1);
 }
