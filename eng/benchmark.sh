@@ -39,8 +39,8 @@ fi
 platform_build
 platform_start
 
-echo "== Warm-up (JIT, pools, caches): 30/s for 10 s =="
-"${LOAD[@]}" --rate 30 --duration 10 > /dev/null || true
+echo "== Warm-up (JIT, pools, caches): 30/s for 90 s =="
+"${LOAD[@]}" --rate 30 --duration 90 > /dev/null || true
 for rate in $RATES; do
   echo "== Offered ${rate}/s for ${DURATION} s =="
   SETTLE=10 "$ROOT/eng/cpu-profile.sh" --rate "$rate" --duration "$DURATION" --concurrency 64

@@ -9,7 +9,8 @@
 #   eng/run.sh stop        stop the services (eng/infra.sh down stops PostgreSQL and RabbitMQ)
 #   eng/run.sh kill NAME   SIGKILL one (intake, routing, resolution, followup, relay, relay-b): a crash, for
 #                          drills; its supervisor starts it again, as Kubernetes restarts a container
-#   eng/run.sh start NAME  start one (and its supervisor) if it is not running
+#   eng/run.sh start NAME  start one (and its supervisor) if it is not running; routing-b and
+#                          followup-b are second instances of routing and follow-up
 #
 # Telemetry: the services and the desk export OTLP traces, metrics and logs to the Aspire dashboard
 # (restored from NuGet, run standalone, no container) at http://127.0.0.1:18888; COMPLAINTS_TELEMETRY=off
@@ -28,6 +29,9 @@ RUN_DIR="$ROOT/.local/services"
 # other takes over when it goes; docs/operations.md), and intake itself runs none. "desk" is the
 # staff's web application (docs/desk.md), signing people in at the local issuer.
 SERVICES=(identity:Complaints.Identity:5100 intake:Complaints.Intake:5101:5201 routing:Complaints.Routing:5102:5202 resolution:Complaints.Resolution:5103:5203 followup:Complaints.Followup:5104:5204 relay:Complaints.Intake:5105:5205 relay-b:Complaints.Intake:5106:5206 desk:Complaints.Desk:5110)
+# Second instances of routing and follow-up, started only on demand (`eng/run.sh start routing-b`),
+# as eng/scale-out.sh does to show that two of each lose and duplicate nothing.
+SCALE_OUT=(routing-b:Complaints.Routing:5107:5207 followup-b:Complaints.Followup:5108:5208)
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 DASHBOARD_VERSION=13.6.5
@@ -38,7 +42,7 @@ stop_services() {
     echo "[run] stopping the telemetry dashboard"; kill "$(cat "$RUN_DIR/dashboard.pid")" || true
   fi
   rm -f "$RUN_DIR/dashboard.pid"
-  for entry in "${SERVICES[@]}"; do
+  for entry in "${SERVICES[@]}" "${SCALE_OUT[@]}"; do
     IFS=: read -r name _ _ <<< "$entry"
     # The supervisor first, so it does not start the service again once it is stopped.
     local supervisor="$RUN_DIR/$name.supervisor.pid" pid_file="$RUN_DIR/$name.pid"
@@ -113,7 +117,7 @@ supervise() {
 
 start_service() {
   local wanted="$1" entry name project port api relay dir supervisor
-  for entry in "${SERVICES[@]}"; do
+  for entry in "${SERVICES[@]}" "${SCALE_OUT[@]}"; do
     IFS=: read -r name project port api <<< "$entry"
     [ "$name" = "$wanted" ] || continue
     supervisor="$RUN_DIR/$name.supervisor.pid"

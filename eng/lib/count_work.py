@@ -144,14 +144,15 @@ print()
 print(f"Idle, per second: {sum(c for c, *_ in idle['statements'].values()) / idle['seconds']:.1f} statements, "
       f"{idle['transactions'] / idle['seconds']:.1f} transactions, "
       f"{sum(v for k, v in idle['cpu'].items() if k != 'load-generator') / idle['seconds']:.1f} ms CPU")
-print()
-print(f"Top {args.top} statements by calls per complaint (idle subtracted):")
-print("| calls | rows | ms | statement |")
-print("|---|---|---|---|")
-rows = []
-for key, (calls, rws, ms, text) in run["statements"].items():
-    ic, ir, im, _ = idle["statements"].get(key, (0, 0, 0.0, text))
-    rows.append(((calls - ic * scale) / filed, (rws - ir * scale) / filed, (ms - im * scale) / filed, text))
-for calls, rws, ms, text in sorted(rows, key=lambda r: -r[0])[: args.top]:
-    shown = text if len(text) <= 110 else text[:107] + "..."
-    print(f"| {calls:.2f} | {rws:.2f} | {ms:.3f} | `{shown.replace('|', '/')}` |")
+if args.top > 0:
+    print()
+    print(f"Top {args.top} statements by calls per complaint (idle subtracted):")
+    print("| calls | rows | ms | statement |")
+    print("|---|---|---|---|")
+    rows = []
+    for key, (calls, rws, ms, text) in run["statements"].items():
+        ic, ir, im, _ = idle["statements"].get(key, (0, 0, 0.0, text))
+        rows.append(((calls - ic * scale) / filed, (rws - ir * scale) / filed, (ms - im * scale) / filed, text))
+    for calls, rws, ms, text in sorted(rows, key=lambda r: -r[0])[: args.top]:
+        shown = text if len(text) <= 110 else text[:107] + "..."
+        print(f"| {calls:.2f} | {rws:.2f} | {ms:.3f} | `{shown.replace('|', '/')}` |")

@@ -99,6 +99,8 @@ public static class HostDefaults
         builder.Services.AddOptions<RelayOptions>().Bind(builder.Configuration.GetSection(RelayOptions.Section))
             .Validate(o => o.LagAlert > 0 && o.StallAlert > TimeSpan.Zero && o.StandbyPoll > TimeSpan.Zero,
                 $"{RelayOptions.Section}: LagAlert, StallAlert and StandbyPoll must be positive")
+            .Validate(o => o.BusyPoll > TimeSpan.Zero && o.QuietPoll >= o.BusyPoll,
+                $"{RelayOptions.Section}: BusyPoll must be positive and QuietPoll at least BusyPoll")
             .ValidateOnStart();
 
         builder.AddTelemetry(serviceName);

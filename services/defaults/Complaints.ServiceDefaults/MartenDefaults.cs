@@ -58,6 +58,12 @@ public static class MartenDefaults
                 options.Projections.Errors.SkipApplyErrors = false;
                 options.Projections.Errors.SkipSerializationErrors = false;
                 options.Projections.Errors.SkipUnknownEvents = false;
+                if (runRelay)
+                {
+                    var relay = builder.Configuration.GetSection(RelayOptions.Section).Get<RelayOptions>() ?? new RelayOptions();
+                    options.Projections.FastPollingTime = relay.BusyPoll;
+                    options.Projections.SlowPollingTime = relay.QuietPoll;
+                }
                 configure?.Invoke(options);
             })
             .UseNpgsqlDataSource()

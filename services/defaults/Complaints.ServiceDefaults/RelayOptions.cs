@@ -17,6 +17,16 @@ public sealed class RelayOptions
     /// <summary>How often the leader checks that the session holding its lock is alive.</summary>
     public TimeSpan LeaseCheck { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// How often the relay looks for newly committed events while events keep coming (Marten's
+    /// high-water polling; 250 ms by default). Each look is one cheap query; it is most of the time
+    /// from a complaint filed to it being routed (docs/benchmark.md).
+    /// </summary>
+    public TimeSpan BusyPoll { get; set; } = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>How often the relay looks for new events when none came lately (Marten's default: 1 s).</summary>
+    public TimeSpan QuietPoll { get; set; } = TimeSpan.FromMilliseconds(250);
+
     /// <summary>How often the lag gauges (relay, sealing: events and seconds behind) are measured; zero turns them off.</summary>
     public TimeSpan LagSampleInterval { get; set; } = TimeSpan.FromSeconds(15);
 }

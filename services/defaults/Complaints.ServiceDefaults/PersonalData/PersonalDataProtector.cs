@@ -48,7 +48,7 @@ public sealed class PersonalDataProtector
     /// </summary>
     public async Task<CustomerCipher> KeyForCustomerAsync(IDocumentSession session, string customerId, CancellationToken cancellationToken)
     {
-        var existing = await session.Query<CustomerDataKey>().Where(k => k.CustomerId == customerId).FirstOrDefaultAsync(cancellationToken);
+        var existing = await session.QueryAsync(new CustomerDataKeyOf { CustomerId = customerId }, cancellationToken);
         if (existing is not null) return new CustomerCipher(existing.Id, Unwrap(existing));
 
         var (document, cipher) = NewKey(customerId);
@@ -263,4 +263,16 @@ public sealed class CustomerCipher(Guid keyId, byte[] key)
     /// </summary>
     public string Pseudonym(string value) =>
         Base64Url.EncodeToString(System.Security.Cryptography.HMACSHA256.HashData(key, System.Text.Encoding.UTF8.GetBytes("subject:" + value)).AsSpan(0, 16));
+}
+
+/// <summary>
+/// A customer's data key, as a compiled query: every filing asks it, and Marten then translates its
+/// LINQ once per process instead of once per call (docs/benchmark.md).
+/// </summary>
+public sealed class CustomerDataKeyOf : Marten.Linq.ICompiledQuery<CustomerDataKey, CustomerDataKey?>
+{
+    public string CustomerId { get; set; } = "";
+
+    public System.Linq.Expressions.Expression<Func<Marten.Linq.IMartenQueryable<CustomerDataKey>, CustomerDataKey?>> QueryIs() =>
+        keys => keys.FirstOrDefault(k => k.CustomerId == CustomerId);
 }

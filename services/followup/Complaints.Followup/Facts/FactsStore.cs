@@ -54,8 +54,8 @@ public sealed class FactsStore(IDocumentStore store, NpgsqlDataSource database, 
         await Parallel.ForEachAsync(ids.Chunk(200), new ParallelOptions { MaxDegreeOfParallelism = parallelBatches ?? Environment.ProcessorCount, CancellationToken = cancellationToken },
             async (batch, token) =>
             {
-                // The live refresh keeps running meanwhile: when it wrote one of the batch's facts first,
-                // the batch is folded again on top of what is there.
+                // The live refresh keeps running meanwhile: when it wrote (or first inserted) one of the
+                // batch's facts first, the batch is folded again on top of what is there.
                 for (var attempt = 1; ; attempt++)
                 {
                     try
@@ -65,7 +65,7 @@ public sealed class FactsStore(IDocumentStore store, NpgsqlDataSource database, 
                         Interlocked.Add(ref events, folded);
                         break;
                     }
-                    catch (Exception ex) when (ConcurrencyConflicts.Is(ex) && attempt < 5)
+                    catch (Exception ex) when ((ConcurrencyConflicts.Is(ex) || ex is JasperFx.DocumentAlreadyExistsException) && attempt < 5)
                     {
                         logger.LogDebug("A live refresh wrote facts of the batch first; folding it again");
                     }

@@ -36,10 +36,10 @@ public sealed class LinkSecondComplaint(IQuerySession session, ComplaintWriter w
     /// </summary>
     private static async Task<Guid?> FirstClosedAsync(IQuerySession session, ComplaintFiled filed, CancellationToken cancellationToken)
     {
-        var candidates = await session.Query<ComplaintFacts>()
-            .Where(f => f.CustomerId == filed.CustomerId && f.SubjectKey == filed.SubjectKey && f.Id != filed.ComplaintId && f.FiledAt <= filed.FiledAt)
-            .Select(f => f.Id)
-            .ToListAsync(cancellationToken);
+        var candidates = await session.QueryAsync(new EarlierOnSubject
+        {
+            CustomerId = filed.CustomerId, SubjectKey = filed.SubjectKey, ComplaintId = filed.ComplaintId, FiledAt = filed.FiledAt,
+        }, cancellationToken);
         ComplaintFacts? first = null;
         foreach (var candidate in candidates)
         {
@@ -49,4 +49,20 @@ public sealed class LinkSecondComplaint(IQuerySession session, ComplaintWriter w
         }
         return first?.Id;
     }
+}
+
+/// <summary>
+/// The customer's other complaints on the same subject filed before this one, as a compiled query:
+/// every filing asks it, and Marten then translates its LINQ once per process instead of once per call.
+/// </summary>
+public sealed class EarlierOnSubject : Marten.Linq.ICompiledListQuery<ComplaintFacts, Guid>
+{
+    public string CustomerId { get; set; } = "";
+    public string SubjectKey { get; set; } = "";
+    public Guid ComplaintId { get; set; }
+    public DateTimeOffset FiledAt { get; set; }
+
+    public System.Linq.Expressions.Expression<Func<Marten.Linq.IMartenQueryable<ComplaintFacts>, IEnumerable<Guid>>> QueryIs() =>
+        facts => facts.Where(f => f.CustomerId == CustomerId && f.SubjectKey == SubjectKey && f.Id != ComplaintId && f.FiledAt <= FiledAt)
+            .Select(f => f.Id);
 }

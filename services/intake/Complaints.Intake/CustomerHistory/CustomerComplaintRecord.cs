@@ -15,3 +15,16 @@ public sealed class CustomerComplaintRecord
     public Guid? RepeatOf { get; set; }
     public string Summary { get; set; } = "";
 }
+
+/// <summary>
+/// A customer's latest complaints, newest first, as a compiled query: every filing asks it (repeat
+/// detection), and Marten then translates its LINQ once per process instead of once per call.
+/// </summary>
+public sealed class LatestComplaintsOf : Marten.Linq.ICompiledListQuery<CustomerComplaintRecord>
+{
+    public string CustomerId { get; set; } = "";
+    public int Count { get; set; }
+
+    public System.Linq.Expressions.Expression<Func<Marten.Linq.IMartenQueryable<CustomerComplaintRecord>, IEnumerable<CustomerComplaintRecord>>> QueryIs() =>
+        records => records.Where(c => c.CustomerId == CustomerId).OrderByDescending(c => c.FiledAt).Take(Count);
+}

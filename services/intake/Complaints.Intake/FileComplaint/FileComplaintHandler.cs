@@ -72,11 +72,8 @@ public sealed class FileComplaintHandler(
         var customer = await personalData.KeyForCustomerAsync(session, customerId, cancellationToken);
         var subjectKey = RepeatComplaints.SubjectKey(request.Subject, customer.Pseudonym);
 
-        var earlier = await session.Query<CustomerComplaintRecord>()
-            .Where(c => c.CustomerId == customerId)
-            .OrderByDescending(c => c.FiledAt)
-            .Take(options.Value.EarlierComplaintsLinked)
-            .ToListAsync(cancellationToken);
+        var earlier = (await session.QueryAsync(
+            new LatestComplaintsOf { CustomerId = customerId, Count = options.Value.EarlierComplaintsLinked }, cancellationToken)).ToList();
         var repeatOf = RepeatComplaints.RepeatOf(earlier, subjectKey, now, options.Value.RepeatWindow);
 
         // The promise: a repeat complaint already counts as high priority; triage may only tighten it.
