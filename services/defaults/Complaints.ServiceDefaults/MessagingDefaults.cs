@@ -37,8 +37,8 @@ public static class MessagingDefaults
         builder.Services.AddMassTransit(bus =>
         {
             bus.AddReceiveEndpointObserver(services => services.GetRequiredService<DeadLetters.ServiceQueues>());
-            bus.SetEndpointNameFormatter(new KebabCaseEndpointNameFormatter(serviceName, includeNamespace: false));
             var names = new KebabCaseEndpointNameFormatter(serviceName, includeNamespace: false);
+            bus.SetEndpointNameFormatter(names);
             bus.AddConfigureEndpointsCallback((context, name, endpoint) =>
             {
                 if (endpoint is IRabbitMqReceiveEndpointConfigurator queue) DeadLetters.ConfigureQueue(queue);
