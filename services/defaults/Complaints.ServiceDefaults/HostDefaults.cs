@@ -130,6 +130,7 @@ public static class HostDefaults
                 .AddMeter("Marten")
                 .AddMeter("Npgsql")
                 .AddMeter(RelayMonitor.Meter.Name)
+                .AddMeter(OutageRetries.MeterName)
                 .AddMeter(ComplaintMetrics.MeterName)
                 .AddMeter("Complaints.Audit")
                 .AddOtlpExporter())

@@ -58,6 +58,7 @@ public static class MessagingDefaults
                 {
                     r.Handle<Exception>(InfrastructureFailures.Is);
                     r.Exponential(int.MaxValue, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(500));
+                    r.ConnectRetryObserver(new OutageRetries());
                 });
                 rabbit.UseMessageRetry(r =>
                 {

@@ -1,4 +1,5 @@
 using JasperFx.Events.Daemon;
+using JasperFx.Events.Projections;
 using Marten;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -23,6 +24,16 @@ public sealed class RelayLeader(RelayFence fence, IDocumentStore store, IOptions
 
     /// <summary>How many times this replica took the lead (a test or an operator sees a takeover).</summary>
     public int Terms { get; private set; }
+
+    /// <summary>
+    /// The last time the relay stopped on an event it could not read or publish (an event type this
+    /// release does not know, say), with the sequence it stopped after and why; null while it never did.
+    /// It does not skip the event: it waits for a release that reads it (docs/operations.md).
+    /// </summary>
+    public RelayStop? LastStop { get; private set; }
+
+    private static readonly System.Diagnostics.Metrics.Counter<long> Stops = RelayMonitor.Meter.CreateCounter<long>(
+        "complaints.relay.stops", "{stop}", "Times the relay stopped on an event it could not read or publish instead of skipping it");
 
     private static TaskCompletionSource<CancellationToken> NewTerm() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -95,6 +106,7 @@ public sealed class RelayLeader(RelayFence fence, IDocumentStore store, IOptions
     {
         using var ended = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         var daemon = await store.BuildProjectionDaemonAsync();
+        using var stops = daemon.Tracker.Subscribe(new StopObserver(this));
         try
         {
             await daemon.StartAllAsync();
@@ -115,4 +127,29 @@ public sealed class RelayLeader(RelayFence fence, IDocumentStore store, IOptions
             await fence.ReleaseAsync();
         }
     }
+
+    private void Stopped(ShardState state)
+    {
+        LastStop = new RelayStop(state.Sequence, state.Exception!.GetType().Name, state.Exception.Message);
+        Stops.Add(1);
+        // The failure's type only: a serializer's message may quote the event it could not read.
+        logger.LogError("The relay stopped after event {Sequence} ({Failure}); it publishes nothing past it until a release reads it",
+            state.Sequence, LastStop.Failure);
+    }
+
+    /// <summary>Watches the daemon for the relay's subscription stopping on a failure.</summary>
+    private sealed class StopObserver(RelayLeader leader) : IObserver<ShardState>
+    {
+        public void OnNext(ShardState state)
+        {
+            if (state.Exception is not null && state.ShardName.StartsWith(ComplaintEventRelay.SubscriptionName, StringComparison.Ordinal))
+                leader.Stopped(state);
+        }
+
+        public void OnCompleted() { }
+        public void OnError(Exception error) { }
+    }
 }
+
+/// <summary>Where and why the relay stopped: the last sequence it passed, the failure's type and message.</summary>
+public sealed record RelayStop(long AfterSequence, string Failure, string Reason);
