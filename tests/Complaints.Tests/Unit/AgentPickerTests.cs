@@ -105,4 +105,14 @@ public sealed class AgentPickerTests
         Assert.Equal(new DateTimeOffset(2026, 11, 24, 8, 0, 0, TimeSpan.Zero), teams.ShiftStart(new DateTimeOffset(2026, 11, 24, 15, 59, 0, TimeSpan.Zero)));
         Assert.Equal(new DateTimeOffset(2026, 11, 24, 16, 0, 0, TimeSpan.Zero), teams.ShiftStart(new DateTimeOffset(2026, 11, 25, 1, 0, 0, TimeSpan.FromHours(8))));
     }
+
+    [Fact]
+    public void A_team_no_longer_in_the_directory_is_a_failed_precondition_not_a_crash()
+    {
+        var teams = new TeamDirectory { Teams = [new Team { Name = "care" }] };
+        Assert.Equal("care", teams["care"].Name);
+        var refused = Assert.Throws<Complaints.Domain.Rules.Rejection>(() => teams["billing-east"]);
+        Assert.Equal(Complaints.Domain.Rules.RejectionKind.FailedPrecondition, refused.Kind);
+        Assert.Contains("billing-east", refused.Message);
+    }
 }

@@ -1,3 +1,4 @@
+using Complaints.Domain.Rules;
 using System.Text.Json;
 
 namespace Complaints.Routing.Assignment;
@@ -39,7 +40,12 @@ public sealed class TeamDirectory
         return directory;
     }
 
-    public Team this[string name] => Teams.First(t => t.Name == name);
+    /// <summary>
+    /// A team by name. A case routed to a team that has since left the directory (teams.json redeployed
+    /// without it) cannot be worked through that team: the caller is told so, and the case is reassigned.
+    /// </summary>
+    public Team this[string name] => Teams.FirstOrDefault(t => t.Name == name)
+        ?? throw new Rejection(RejectionKind.FailedPrecondition, $"Team '{name}' is no longer in the team directory; reassign the case to a current team first");
 
     /// <summary>The team an agent belongs to, or null for someone who is no team's agent.</summary>
     public string? TeamOf(string agentId) => Teams.FirstOrDefault(t => t.Agents.Any(a => a.Id == agentId))?.Name;
