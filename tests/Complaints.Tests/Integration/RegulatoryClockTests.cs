@@ -27,19 +27,16 @@ public sealed class RegulatoryClockIntegrationTests(PlatformFixture platform)
             .Where(h => h.EventType == "sla_breached").Select(h => h.DataJson).ToList();
 
     // A sweep that meets a consumer writing the same case backs off (it escalates nothing) and the
-    // next one sees it afresh: quiet means three sweeps in a row with nothing to do, not one.
-    private async Task SweepUntilQuietAsync(string complaintId)
-    {
-        for (int i = 0, quiet = 0; i < 50 && quiet < 3; i++)
+    // next one sees it afresh: sweep until what the step expects shows, not a fixed number of times.
+    private async Task SweepUntilAsync(string complaintId, Func<Task<bool>> done, string what) =>
+        await PlatformFixture.UntilAsync(async () =>
         {
-            if (await platform.SweepSlaAsync(complaintId) > 0) quiet = 0;
-            else
-            {
-                quiet++;
-                await Task.Delay(200);
-            }
-        }
-    }
+            await platform.SweepSlaAsync(complaintId);
+            return await done();
+        }, what);
+
+    private async Task<bool> BreachedAsync(string complaintId, string clock) =>
+        (await BreachesAsync(complaintId)).Any(b => b.Contains("regulatory:" + clock));
 
     private async Task AdvanceToAsync(DateTimeOffset at)
     {
@@ -70,26 +67,25 @@ public sealed class RegulatoryClockIntegrationTests(PlatformFixture platform)
 
         // A minute before the FCA deadline: a warning, no breach.
         await AdvanceToAsync(fcaDue.AddMinutes(-1));
-        await SweepUntilQuietAsync(filed.ComplaintId);
-        Assert.True((await ClockAsync(filed.ComplaintId, "uk-fca-summary")).Warning);
+        await SweepUntilAsync(filed.ComplaintId, async () => (await ClockAsync(filed.ComplaintId, "uk-fca-summary")).Warning, "the FCA clock warns");
         Assert.DoesNotContain(await BreachesAsync(filed.ComplaintId), b => b.Contains("regulatory:"));
 
         // Past it: the FCA clock alone is breached.
         await AdvanceToAsync(fcaDue.AddMinutes(1));
-        await SweepUntilQuietAsync(filed.ComplaintId);
+        await SweepUntilAsync(filed.ComplaintId, () => BreachedAsync(filed.ComplaintId, "uk-fca-summary"), "the FCA clock breaches");
         var afterFca = await BreachesAsync(filed.ComplaintId);
         Assert.Single(afterFca, b => b.Contains("regulatory:uk-fca-summary"));
         Assert.DoesNotContain(afterFca, b => b.Contains("regulatory:us-cfpb") || b.Contains("regulatory:cn-decision"));
 
         // Day 15 and a minute: the CFPB's; the Chinese clock, extended for a complex case, still runs.
         await AdvanceToAsync(cfpb.DueBy.ToDateTimeOffset().AddMinutes(1));
-        await SweepUntilQuietAsync(filed.ComplaintId);
+        await SweepUntilAsync(filed.ComplaintId, () => BreachedAsync(filed.ComplaintId, "us-cfpb"), "the CFPB clock breaches");
         var afterCfpb = await BreachesAsync(filed.ComplaintId);
         Assert.Single(afterCfpb, b => b.Contains("regulatory:us-cfpb"));
         Assert.DoesNotContain(afterCfpb, b => b.Contains("regulatory:cn-decision"));
 
         await AdvanceToAsync(china.DueBy.ToDateTimeOffset().AddMinutes(1));
-        await SweepUntilQuietAsync(filed.ComplaintId);
+        await SweepUntilAsync(filed.ComplaintId, () => BreachedAsync(filed.ComplaintId, "cn-decision"), "the Chinese clock breaches");
         Assert.Single(await BreachesAsync(filed.ComplaintId), b => b.Contains("regulatory:cn-decision"));
 
         var period = new Contracts.Followup.V1.GetKpisRequest { From = assigned.FiledAt, To = Timestamp.FromDateTimeOffset(received.AddMilliseconds(1)) };

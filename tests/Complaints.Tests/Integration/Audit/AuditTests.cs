@@ -165,15 +165,15 @@ public sealed class AuditTests(PlatformFixture platform)
         VerificationResult result = null!;
         var events = -1;
         var types = "";
-        for (var attempt = 0; attempt < 5 && events != result?.EventsChecked; attempt++)
+        await PlatformFixture.UntilAsync(async () =>
         {
-            if (attempt > 0) await Task.Delay(500);
             file = await ExportAsync(new ComplaintScope { Complaint = id });
             result = AuditVerifier.Verify(AuditExportFile.Read(file), platform.AuditSigningKey.ExportSubjectPublicKeyInfo());
             Assert.True(result.Ok, result.FirstProblem?.ToString());
             var history = (await platform.Auditor.GetComplaintHistoryAsync(new GetComplaintHistoryRequest { Complaint = id })).History;
             (events, types) = (history.Count, string.Join(", ", history.Select(e => e.EventType)));
-        }
+            return events == result.EventsChecked;
+        }, "an export holding every event of the complaint's history");
         Assert.True(events == result.EventsChecked, $"exported {result.EventsChecked} of {events} events: {types}");
         Assert.DoesNotContain(file, line => line.Contains(request.Customer.Name) || line.Contains(request.Customer.Email));
 
@@ -344,12 +344,12 @@ public sealed class AuditTests(PlatformFixture platform)
         // A consumer's late event may land while exporting (see above): export again until the file is whole.
         List<string> file = [];
         VerificationResult? untampered = null;
-        for (var attempt = 0; attempt < 5 && untampered?.Ok != true; attempt++)
+        await PlatformFixture.UntilAsync(async () =>
         {
-            if (attempt > 0) await Task.Delay(500);
             file = await ExportAsync(new ComplaintScope { CustomerId = first.Customer.CustomerId });
             untampered = AuditExportTampering.Verify(file, trusted);
-        }
+            return untampered.Ok;
+        }, "an export of the customer's complaints that verifies");
         Assert.NotNull(untampered);
         Assert.True(untampered.Ok, untampered.FirstProblem?.ToString());
         var manifest = AuditExportFile.Read(file).Manifest!;
