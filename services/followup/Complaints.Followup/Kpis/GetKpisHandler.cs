@@ -71,7 +71,9 @@ public sealed class GetKpisHandler(NpgsqlDataSource database, IOptions<SlaOption
 
     private async Task<GetKpisResponse> FromRowsAsync(KpiGrouping grouping, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
     {
-        var filed = await KpiFactsTable.ReadAsync(database, from, to, cancellationToken);
+        // In one order whatever order PostgreSQL returns the rows in: sums of hours in floating point
+        // depend on the order they are added in, and the same rows must give the same figures.
+        var filed = (await KpiFactsTable.ReadAsync(database, from, to, cancellationToken)).OrderBy(f => f.Id).ToList();
         // Harassment and nonsense contacts are handled like any other but would distort every figure.
         var facts = filed.Where(f => !f.Nuisance).ToList();
 
