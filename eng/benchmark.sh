@@ -31,11 +31,7 @@ pg_rate=$("$PG_BIN/pgbench" -n -c 8 -j 2 -T 10 -f "${TMPDIR:-/tmp}/bench-insert.
 "${PSQL[@]}" -c "drop table bench_insert"
 echo "PostgreSQL single-row inserts: ${pg_rate} /s"
 
-if $FRESH; then
-  echo "== Fresh event store =="
-  "$ROOT/eng/run.sh" stop > /dev/null
-  "${PSQL[@]}" -c "drop schema if exists complaints cascade"
-fi
+if $FRESH; then platform_fresh_store; fi
 platform_build
 platform_start
 

@@ -26,12 +26,7 @@ if ! psql "$COMPLAINTS_PG_URL" -qtA -c "select 1 from pg_stat_statements limit 1
   exit 1
 fi
 platform_build
-if $FRESH; then
-  # A fresh store: no sweeper catching up on older complaints' deadlines in the idle window.
-  echo "== Fresh event store =="
-  "$ROOT/eng/run.sh" stop > /dev/null
-  psql "$COMPLAINTS_PG_URL" -qtA -c "drop schema if exists complaints cascade"
-fi
+if $FRESH; then platform_fresh_store; fi
 platform_start
 # Warm-up until the runtime has settled: the JIT recompiles hot code (tiered compilation) for a
 # minute or more under load, which is a cost of starting a process, not of a complaint.

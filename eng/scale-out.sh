@@ -23,9 +23,8 @@ done
 PLATFORM_SERVICES="identity intake routing routing-b resolution followup followup-b relay relay-b"
 . "$ROOT/eng/lib/platform-up.sh"
 platform_build
-echo "== Fresh event store; two routing and two follow-up instances =="
-"$ROOT/eng/run.sh" stop > /dev/null
-psql "$COMPLAINTS_PG_URL" -qtA -c "drop schema if exists complaints cascade"
+platform_fresh_store
+echo "== Two routing and two follow-up instances =="
 platform_start
 for name in routing-b followup-b; do
   "$ROOT/eng/run.sh" start "$name" > /dev/null

@@ -7,6 +7,14 @@ eval "$("$ROOT/eng/infra.sh" env)"
 export PGOPTIONS='-c client_min_messages=warning'
 PLATFORM_SERVICES="${PLATFORM_SERVICES:-identity intake routing resolution followup relay relay-b}"
 
+# A fresh development event store: the services stopped and the complaints schema dropped (every
+# complaint filed so far is lost), so no sweeper catches up on older complaints while a run measures.
+platform_fresh_store() {
+  echo "== Fresh event store =="
+  "$ROOT/eng/run.sh" stop > /dev/null
+  psql "$COMPLAINTS_PG_URL" -qtA -c "drop schema if exists complaints cascade"
+}
+
 platform_build() { dotnet build "$ROOT/Complaints.sln" -c Release -v quiet -nologo -clp:ErrorsOnly; }
 
 platform_start() {
