@@ -43,13 +43,13 @@ public sealed class PersonalDataProtector
     public static bool IsProtected(string value) => value.StartsWith(Prefix, StringComparison.Ordinal);
 
     /// <summary>
-    /// The customer's data key, created in <paramref name="session"/> (committed with the caller's
-    /// other changes) when the customer has none yet.
+    /// The customer's data key: <paramref name="stored"/> (read with <see cref="CustomerDataKeyOf"/>,
+    /// so a caller can read it in one round trip with its other reads), or a new one created in
+    /// <paramref name="session"/> (committed with the caller's other changes) when they have none yet.
     /// </summary>
-    public async Task<CustomerCipher> KeyForCustomerAsync(IDocumentSession session, string customerId, CancellationToken cancellationToken)
+    public CustomerCipher KeyForCustomer(IDocumentSession session, string customerId, CustomerDataKey? stored)
     {
-        var existing = await session.QueryAsync(new CustomerDataKeyOf { CustomerId = customerId }, cancellationToken);
-        if (existing is not null) return new CustomerCipher(existing.Id, Unwrap(existing));
+        if (stored is not null) return new CustomerCipher(stored.Id, Unwrap(stored));
 
         var (document, cipher) = NewKey(customerId);
         session.Insert(document);

@@ -40,9 +40,6 @@ public sealed class FileComplaintHandler(
         var receiptId = idempotencyKey.Length > 0 ? FilingReceipt.IdFor($"{caller.Subject}/{channel}", idempotencyKey) : null;
         var fingerprint = Fingerprint(request);
 
-        if (receiptId is not null && await FindReceiptAsync(receiptId, cancellationToken) is { } earlier)
-            return Replay(earlier, fingerprint);
-
         for (var attempt = 1; ; attempt++)
         {
             try
@@ -69,11 +66,19 @@ public sealed class FileComplaintHandler(
     {
         await using var session = store.LightweightSession();
         var customerId = request.Customer.CustomerId.Trim();
-        var customer = await personalData.KeyForCustomerAsync(session, customerId, cancellationToken);
-        var subjectKey = RepeatComplaints.SubjectKey(request.Subject, customer.Pseudonym);
 
-        var earlier = (await session.QueryAsync(
-            new LatestComplaintsOf { CustomerId = customerId, Count = options.Value.EarlierComplaintsLinked }, cancellationToken)).ToList();
+        // The filing's three reads in one round trip: a retry's receipt, the customer's data key and
+        // their latest complaints (every statement is a round trip to PostgreSQL; docs/benchmark.md).
+        var reads = session.CreateBatchQuery();
+        var storedReceipt = receiptId is null ? Task.FromResult<FilingReceipt?>(null) : reads.Load<FilingReceipt>(receiptId);
+        var storedKey = reads.Query(new CustomerDataKeyOf { CustomerId = customerId });
+        var latest = reads.Query(new LatestComplaintsOf { CustomerId = customerId, Count = options.Value.EarlierComplaintsLinked });
+        await reads.Execute(cancellationToken);
+        if (await storedReceipt is { } retried) return Replay(retried, fingerprint);
+
+        var customer = personalData.KeyForCustomer(session, customerId, await storedKey);
+        var subjectKey = RepeatComplaints.SubjectKey(request.Subject, customer.Pseudonym);
+        var earlier = (await latest).ToList();
         var repeatOf = RepeatComplaints.RepeatOf(earlier, subjectKey, now, options.Value.RepeatWindow);
 
         // The promise: a repeat complaint already counts as high priority; triage may only tighten it.
