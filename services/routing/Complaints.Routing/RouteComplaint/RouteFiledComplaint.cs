@@ -20,8 +20,8 @@ public sealed record Routed(IReadOnlyList<object> Events, OpenCase Case, IReadOn
 /// <see cref="ComplaintTriaged"/>, <see cref="ComplaintRouted"/>, <see cref="ComplaintAssigned"/>
 /// (and <see cref="ComplaintEscalated"/> for emergencies or when every agent is at the hostile-case
 /// cap) to its stream, and opening the SLA clock, through the one writer.
-/// Idempotent: a redelivered <see cref="ComplaintFiled"/> finds the complaint's open case and
-/// appends nothing; concurrent duplicates race on the stream's expected version and the loser,
+/// Idempotent: a redelivered <see cref="ComplaintFiled"/> finds the complaint routed in its stream
+/// and appends nothing; concurrent duplicates race on the stream's expected version and the loser,
 /// decided again, finds it routed.
 /// </summary>
 public sealed class RouteFiledComplaint(
@@ -39,11 +39,13 @@ public sealed class RouteFiledComplaint(
         TriageResult? result = null;
         Dictionary<string, AgentWorkload> loads = [];
         await writer.ExecuteAsync(filed.ComplaintId, Actor.System("routing.triage"),
-            async (_, session, token) =>
+            async (life, session, token) =>
             {
                 routed = null;
-                // The open case is written in the same transaction as ComplaintRouted: if it exists, this is a redelivery.
-                if (await session.LoadAsync<OpenCase>(filed.ComplaintId, token) is not null) return null;
+                // A routed complaint's stream holds ComplaintRouted (its team): this is a redelivery. Read
+                // from the stream the writer has already loaded, not from the open case (one round trip
+                // fewer, and it holds after the case is closed and no longer open).
+                if (life.Team.Length > 0) return null;
                 // Triage reads the customer's words, revealed here in memory only; nothing it stores repeats them.
                 result ??= triage.Triage(filed with { Description = await personalData.RevealAsync(filed.Description, token) });
                 var (team, _) = teams.ForCategory(result.Category, result.EmergencyFlags.Count > 0);
