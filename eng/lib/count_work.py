@@ -3,7 +3,7 @@
 Reads PostgreSQL through psql (COMPLAINTS_PG_URL), RabbitMQ through its management API
 (COMPLAINTS_TEST_RABBITMQ_MANAGEMENT, vhost "complaints") and CPU through eng/lib/cpu-snapshot.sh.
 """
-import argparse, base64, json, os, re, subprocess, sys, time, urllib.parse, urllib.request
+import argparse, base64, json, os, re, resource, subprocess, sys, time, urllib.parse, urllib.request
 
 parser = argparse.ArgumentParser()
 parser.add_argument("--root", required=True)
@@ -112,6 +112,31 @@ run = difference(before, snapshot())
 scale = run["seconds"] / idle["seconds"]   # idle work per second, over the run's length
 
 
+def yardstick(seconds=10):
+    """CPU ms of one PostgreSQL single-row jsonb insert (pgbench, one client, both sides) on this
+    machine now: its speed moves between runs by more than the changes being measured, so the
+    platform's CPU per complaint is also given in these inserts, which compares across runs."""
+    pgbench = os.path.join(os.environ.get("PG_BIN", "/usr/lib/postgresql/15/bin"), "pgbench")
+    sql("create table if not exists count_work_insert (id bigserial primary key, data jsonb not null)")
+    script = os.path.join(os.environ.get("TMPDIR", "/tmp"), f"count-work-insert-{os.getpid()}.sql")
+    with open(script, "w") as f:
+        f.write("insert into count_work_insert (data) values ('{\"kind\":\"yardstick\",\"n\":1}');\n")
+    before_cpu, before_children, started = cpu(), resource.getrusage(resource.RUSAGE_CHILDREN), time.time()
+    out = subprocess.run([pgbench, "-n", "-c", "1", "-T", str(seconds), "-f", script, PG], check=True, capture_output=True, text=True).stdout
+    after_cpu, after_children, elapsed = cpu(), resource.getrusage(resource.RUSAGE_CHILDREN), time.time() - started
+    sql("drop table count_work_insert")
+    os.remove(script)
+    inserts = int(re.search(r"number of transactions actually processed: (\d+)", out).group(1))
+    client_ms = (after_children.ru_utime + after_children.ru_stime - before_children.ru_utime - before_children.ru_stime) * 1000
+    # PostgreSQL's share: its CPU over the window less what the idle platform costs it meanwhile.
+    server_ms = sum(after_cpu.get(n, 0) - before_cpu.get(n, 0) - idle["cpu"].get(n, 0) * elapsed / idle["seconds"]
+                    for n in ("postgresql", "postgresql-autovacuum"))
+    return (client_ms + server_ms) / inserts, inserts / elapsed
+
+
+insert_ms, insert_rate = yardstick()
+
+
 def per(key):
     return (run[key] - idle[key] * scale) / filed
 
@@ -146,6 +171,10 @@ print(f"| **CPU ms, platform (all but the load generator)** | **{total:.2f}** |"
 # in its window. The platform without it compares runs on the work the complaints themselves cost.
 autovacuum = (run["cpu"].get("postgresql-autovacuum", 0) - idle["cpu"].get("postgresql-autovacuum", 0) * scale) / filed
 print(f"| CPU ms, platform without PostgreSQL's autovacuum | {total - autovacuum:.2f} |")
+print(f"| the same, in PostgreSQL single-row inserts (the yardstick) | {(total - autovacuum) / insert_ms:.1f} |")
+print()
+print(f"Yardstick, measured in this run: a PostgreSQL single-row jsonb insert (pgbench, one client) costs "
+      f"{insert_ms:.3f} ms of CPU, client and server ({insert_rate:.0f} inserts/s)")
 print()
 print(f"Autovacuum in the load window: {run['autovacuums']} vacuums and {run['autoanalyzes']} analyzes of the "
       f"{SCHEMA} schema's tables; {events()} events in the store at its end")
