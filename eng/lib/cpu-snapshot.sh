@@ -14,8 +14,9 @@ cpu_snapshot() {
     read -r -a stat < /proc/$pid/stat || continue
     # PostgreSQL's autovacuum apart from the statements' work: its workers are processes of their own
     # that exit when done, so their time is the live workers' plus the postmaster's reaped-children
-    # time (the pools keep their connections, so the children that exit are almost all autovacuum
-    # workers; a health check's psql session is the other kind). On a small store growing fast it is
+    # time. The pools keep their connections, so the children that exit are mostly autovacuum
+    # workers; the rest are short sessions (the count's own psql queries, a health check's), a
+    # tenth of a millisecond per complaint or so in a count. On a small store growing fast it is
     # much larger than on a year's store (docs/benchmark.md), so the counts show it on its own line.
     case "$cmd" in
       *"autovacuum worker"*) name=postgresql-autovacuum ;;
