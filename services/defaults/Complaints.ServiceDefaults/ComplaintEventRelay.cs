@@ -6,15 +6,17 @@ using Marten;
 using Marten.Subscriptions;
 using MassTransit;
 using Microsoft.Extensions.Logging;
+using Complaints.Contracts.Events;
 
 namespace Complaints.ServiceDefaults;
 
 /// <summary>
-/// Publishes every committed complaint event to RabbitMQ. It is a Marten subscription, so it
-/// only ever sees events that are committed, and its position advances only after a page has
+/// Publishes committed complaint events to RabbitMQ: each page as one <see cref="ComplaintsChanged"/>
+/// notice, and one by one the event types some service consumes (<see cref="RelayedEvents.OneByOne"/>).
+/// It is a Marten subscription, so it only ever sees events that are committed, and its position advances only after a page has
 /// been published: no dual write, at-least-once delivery. While the broker is unreachable it
 /// keeps retrying the same event, so nothing filed during an outage is lost.
-/// The message id is the Marten event id, which consumers may use to deduplicate.
+/// An event's message id is its Marten event id, which consumers may use to deduplicate.
 /// </summary>
 public sealed class ComplaintEventRelay : SubscriptionBase
 {
@@ -45,7 +47,7 @@ public sealed class ComplaintEventRelay : SubscriptionBase
         Name = SubscriptionName;
     }
 
-    private static readonly HashSet<Type> Published = [.. ComplaintStreamEvents.All];
+    private static readonly HashSet<Type> ComplaintEvents = [.. ComplaintStreamEvents.All];
     private const int PublishConcurrency = 64;
     private static readonly TimeSpan AttemptTimeout = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(15);
@@ -55,21 +57,63 @@ public sealed class ComplaintEventRelay : SubscriptionBase
     {
         // Only the complaint stream's own events are the integration contract; Marten's
         // bookkeeping events (tombstones of failed transactions) stay inside the store.
+        // The page goes out as one ComplaintsChanged notice plus, one by one, the events some service
+        // consumes (RelayedEvents.OneByOne); the rest are only in the notice.
         // A page is published concurrently (one broker confirm at a time would cap throughput);
-        // the subscription only moves past the page once every event in it is confirmed.
+        // the subscription only moves past the page once every message of it is confirmed.
         // Consumers therefore must not rely on the order of different events, and do not.
         // Only the holder of the relay lock publishes (RelayFence); a second relay stops here.
         await fence.EnsureHeldAsync(cancellationToken);
-        await Parallel.ForEachAsync(
-            page.Events.Where(e => Published.Contains(e.EventType)),
-            new ParallelOptions { MaxDegreeOfParallelism = PublishConcurrency, CancellationToken = cancellationToken },
-            async (@event, token) => await PublishUntilAcceptedAsync(@event, token));
+        var events = page.Events.Where(e => ComplaintEvents.Contains(e.EventType)).ToList();
+        if (events.Count == 0) return NullChangeListener.Instance;
+        var notice = Notice(events);
+        await Task.WhenAll(
+            Parallel.ForEachAsync(
+                events.Where(e => RelayedEvents.OneByOne.Contains(e.EventType)),
+                new ParallelOptions { MaxDegreeOfParallelism = PublishConcurrency, CancellationToken = cancellationToken },
+                async (@event, token) => await PublishUntilAcceptedAsync(@event, token)),
+            PublishNoticeUntilAcceptedAsync(notice, page, cancellationToken));
+        foreach (var @event in events) ComplaintMetrics.Record(@event.Data);
         return NullChangeListener.Instance;
+    }
+
+    /// <summary>Each complaint of the page once: its last version in the page and the page's event types for it, in order.</summary>
+    public static ComplaintsChanged Notice(IEnumerable<IEvent> events) =>
+        new([.. events.GroupBy(e => e.StreamId).Select(stream => new ComplaintChange(
+            stream.Key, stream.Max(e => e.Version), [.. stream.OrderBy(e => e.Version).Select(e => e.EventType.Name).Distinct()]))]);
+
+    private async Task PublishNoticeUntilAcceptedAsync(ComplaintsChanged notice, EventRange page, CancellationToken cancellationToken)
+    {
+        using var activity = ComplaintsTelemetry.Source.StartActivity("relay ComplaintsChanged", ActivityKind.Internal);
+        activity?.SetTag("complaints.complaints", notice.Changes.Count);
+        // The same page always gets the same id, so a notice published again after a takeover is recognisably the same.
+        var id = NoticeId(page.SequenceFloor, page.SequenceCeiling);
+        await PublishUntilAcceptedAsync(notice, typeof(ComplaintsChanged), context => context.MessageId = id,
+            activity, $"ComplaintsChanged for events {page.SequenceFloor}-{page.SequenceCeiling}", cancellationToken);
+    }
+
+    private static Guid NoticeId(long floor, long ceiling)
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        System.Buffers.Binary.BinaryPrimitives.WriteInt64BigEndian(bytes, floor);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt64BigEndian(bytes[8..], ceiling);
+        return new Guid(bytes);
     }
 
     private async Task PublishUntilAcceptedAsync(IEvent @event, CancellationToken cancellationToken)
     {
         using var activity = StartRelayActivity(@event);
+        await PublishUntilAcceptedAsync(@event.Data, @event.EventType, context =>
+        {
+            context.MessageId = @event.Id;
+            context.CorrelationId = @event.StreamId;
+            context.Headers.Set(StreamVersionHeader, @event.Version);
+            if (!string.IsNullOrEmpty(@event.CorrelationId)) context.Headers.Set(CorrelationHeader, @event.CorrelationId);
+        }, activity, $"{@event.EventTypeName} {@event.Id} (stream {@event.StreamId} v{@event.Version})", cancellationToken);
+    }
+
+    private async Task PublishUntilAcceptedAsync(object message, Type messageType, Action<PublishContext> identify, Activity? activity, string what, CancellationToken cancellationToken)
+    {
         var backoff = TimeSpan.FromMilliseconds(250);
         for (var attempt = 1; ; attempt++)
         {
@@ -77,25 +121,21 @@ public sealed class ComplaintEventRelay : SubscriptionBase
             {
                 using var attemptTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                 attemptTimeout.CancelAfter(AttemptTimeout);
-                await bus.Publish(@event.Data, @event.EventType, context =>
+                await bus.Publish(message, messageType, context =>
                 {
                     // Mandatory: a message no queue is bound for yet (a consumer not yet deployed) comes
                     // back as returned, and is retried, instead of being confirmed into the void.
                     if (context.TryGetPayload<RabbitMqSendContext>(out var rabbit)) rabbit.Mandatory = true;
-                    context.MessageId = @event.Id;
-                    context.CorrelationId = @event.StreamId;
-                    context.Headers.Set(StreamVersionHeader, @event.Version);
-                    if (!string.IsNullOrEmpty(@event.CorrelationId)) context.Headers.Set(CorrelationHeader, @event.CorrelationId);
+                    identify(context);
                 }, attemptTimeout.Token);
-                ComplaintMetrics.Record(@event.Data);
                 return;
             }
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
             {
                 // Never skipped: a broker that stays down, or an event it refuses (too large), stops the
                 // relay here, logged at every attempt, and RelayMonitor's lag and health alert on it.
-                logger.Log(attempt < 10 ? LogLevel.Warning : LogLevel.Error, ex, "Relay of {EventType} {EventId} (stream {StreamId} v{Version}) failed on attempt {Attempt}; retrying in {Backoff}",
-                    @event.EventTypeName, @event.Id, @event.StreamId, @event.Version, attempt, backoff);
+                logger.Log(attempt < 10 ? LogLevel.Warning : LogLevel.Error, ex, "Relay of {Message} failed on attempt {Attempt}; retrying in {Backoff}",
+                    what, attempt, backoff);
                 activity?.AddEvent(new ActivityEvent("publish-retry"));
                 Interlocked.Increment(ref failedAttempts);
                 FailedPublishes.Add(1);

@@ -40,7 +40,7 @@ public static class FollowupHost
         });
         builder.AddComplaintsMessaging(ServiceName, bus =>
         {
-            bus.AddBatchConsumer<RefreshComplaintFacts>();
+            bus.AddBatchConsumer<RefreshChangedFacts>();
             bus.AddConsumer<ScheduleCallback>();
             bus.AddConsumer<LinkSecondComplaint>();
             bus.AddConsumer<CaseLibrary.ForgetErasedCaseText>();

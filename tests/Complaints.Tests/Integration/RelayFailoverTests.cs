@@ -38,6 +38,7 @@ public sealed class RelayFailoverTests(PlatformFixture platform)
             await channel.ExchangeDeclareAsync("Complaints.Contracts.Events:ComplaintFiled", "fanout", durable: true, autoDelete: false);
             var queue = (await channel.QueueDeclareAsync("filed-watcher", durable: true, exclusive: false, autoDelete: false)).QueueName;
             await channel.QueueBindAsync(queue, "Complaints.Contracts.Events:ComplaintFiled", "");
+            await PlatformFixture.BindChangesQueueAsync(channel);
             var published = new List<string>();
             async Task<bool> PublishedAsync(string id)
             {

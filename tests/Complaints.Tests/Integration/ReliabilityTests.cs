@@ -459,6 +459,7 @@ public sealed class ReliabilityTests(PlatformFixture platform)
             await channel.ExchangeDeclareAsync("Complaints.Contracts.Events:ComplaintFiled", "fanout", durable: true, autoDelete: false);
             var queue = (await channel.QueueDeclareAsync("filed-watcher", durable: true, exclusive: false, autoDelete: false)).QueueName;
             await channel.QueueBindAsync(queue, "Complaints.Contracts.Events:ComplaintFiled", "");
+            await PlatformFixture.BindChangesQueueAsync(channel);
             var intake = new Contracts.Intake.V1.Intake.IntakeClient(platform.ChannelAs(app, "channel-phone"));
             var published = new List<string>();
             async Task<bool> SeenAsync(string id)

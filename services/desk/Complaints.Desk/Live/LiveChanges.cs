@@ -3,13 +3,14 @@ using MassTransit;
 
 namespace Complaints.Desk.Live;
 
-/// <summary>A change to one complaint, as its event reached the desk.</summary>
-public sealed record ComplaintChanged(Guid ComplaintId, string EventType);
+/// <summary>A change to one complaint, as the relay's notice reached the desk: the CLR names of its new events' types.</summary>
+public sealed record ComplaintChanged(Guid ComplaintId, IReadOnlyList<string> EventTypes);
 
 /// <summary>
 /// Open pages hear of changes made elsewhere (an assignment, an approval, an escalation) and reload
 /// what they show. Each desk replica consumes every complaint event from its own temporary queue
 /// (auto-deleted with the replica: a missed push only means a page reloads on its next action).
+/// It takes the relay's <see cref="ComplaintsChanged"/> notices, one per page of events, not the events.
 /// </summary>
 public sealed class LiveChanges
 {
@@ -25,22 +26,18 @@ public sealed class LiveChanges
     }
 }
 
-/// <summary>Any complaint event: tells the open pages which complaint changed (the relay sets the correlation id to the stream).</summary>
-public sealed class ComplaintEventConsumer<TEvent>(LiveChanges live) : IConsumer<TEvent> where TEvent : class
+/// <summary>The relay's notice of a page of events: tells the open pages which complaints changed, and how.</summary>
+public sealed class ComplaintsChangedConsumer(LiveChanges live) : IConsumer<ComplaintsChanged>
 {
-    public Task Consume(ConsumeContext<TEvent> context)
+    public Task Consume(ConsumeContext<ComplaintsChanged> context)
     {
-        if (context.CorrelationId is { } complaintId) live.Publish(new ComplaintChanged(complaintId, typeof(TEvent).Name));
+        foreach (var change in context.Message.Changes) live.Publish(new ComplaintChanged(change.ComplaintId, change.EventTypes));
         return Task.CompletedTask;
     }
 }
 
 public static class LiveChangesRegistration
 {
-    public static readonly Type[] ComplaintEvents = typeof(IComplaintEvent).Assembly.GetTypes()
-        .Where(t => t is { IsClass: true, IsAbstract: false } && typeof(IComplaintEvent).IsAssignableFrom(t))
-        .ToArray();
-
     public static WebApplicationBuilder AddLiveChanges(this WebApplicationBuilder builder)
     {
         builder.Services.AddSingleton<LiveChanges>();
@@ -55,11 +52,7 @@ public static class LiveChangesRegistration
                 {
                     endpoint.ConfigureConsumeTopology = true;
                     var live = context.GetRequiredService<LiveChanges>();
-                    foreach (var eventType in ComplaintEvents)
-                    {
-                        var consumerType = typeof(ComplaintEventConsumer<>).MakeGenericType(eventType);
-                        endpoint.Consumer(consumerType, _ => Activator.CreateInstance(consumerType, live)!);
-                    }
+                    endpoint.Consumer(() => new ComplaintsChangedConsumer(live));
                 });
             });
         });

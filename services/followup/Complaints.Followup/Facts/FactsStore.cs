@@ -13,8 +13,8 @@ public sealed class FactsStore(IDocumentStore store, NpgsqlDataSource database, 
     private readonly TimeZoneInfo zone = TimeZoneInfo.FindSystemTimeZoneById(sla.Value.TimeZone);
 
     /// <summary>
-    /// Re-folds the complaints a batch of events belongs to, each given the highest stream version
-    /// among its events (0 when unknown). Facts already folded past that version include the events
+    /// Re-folds the changed complaints, each given the highest stream version it was announced at
+    /// (0 when unknown). Facts already folded past that version include the events
     /// (a complaint's events arrive together, so most need no work); the others are folded again from
     /// their whole streams, read in one query, and written in one transaction.
     /// </summary>

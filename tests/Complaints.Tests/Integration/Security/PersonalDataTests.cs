@@ -51,6 +51,7 @@ public sealed class PersonalDataTests(PlatformFixture platform)
         var queue = (await channel.QueueDeclareAsync("", durable: false, exclusive: true, autoDelete: true)).QueueName;
         await channel.QueueBindAsync(queue, "Complaints.Contracts.Events:ComplaintFiled", "");
         await channel.QueueBindAsync(queue, "Complaints.Contracts.Events:FirstResponseSent", "");
+        await channel.QueueBindAsync(queue, "Complaints.Contracts.Events:ComplaintsChanged", "");
 
         var (request, secrets) = UniqueCustomer("");
         var (id, agent) = await FileAndAssignAsync(request);
@@ -65,16 +66,18 @@ public sealed class PersonalDataTests(PlatformFixture platform)
         Assert.Equal((request.Customer.Name, request.Customer.Phone, request.Description), (complaint.CustomerName, complaint.CustomerPhone, complaint.Description));
         Assert.Contains(request.Customer.Name, complaint.History.Single(h => h.EventType == "first_response_sent").DataJson);
 
-        // Both events on the wire, sealed.
+        // Both events on the wire, sealed, and the relay's notices of the complaint's changes.
         var bodies = new List<string>();
+        bool OnTheWire(string type) => bodies.Any(b => b.Contains(id) && b.Contains($"urn:message:Complaints.Contracts.Events:{type}\""));
+        string[] expected = ["ComplaintFiled", "FirstResponseSent", "ComplaintsChanged"];
         var deadline = DateTime.UtcNow + Timeout;
-        while (bodies.Count(b => b.Contains(id)) < 2 && DateTime.UtcNow < deadline)
+        while (!expected.All(OnTheWire) && DateTime.UtcNow < deadline)
         {
             var message = await channel.BasicGetAsync(queue, autoAck: true);
             if (message is null) { await Task.Delay(100); continue; }
             bodies.Add(Encoding.UTF8.GetString(message.Body.Span));
         }
-        Assert.Equal(2, bodies.Count(b => b.Contains(id)));
+        Assert.All(expected, type => Assert.True(OnTheWire(type), $"no {type} of the complaint on the wire"));
         Assert.All(bodies, body => Assert.DoesNotContain(secrets, body.Contains));
         Assert.Contains(bodies, body => body.Contains("pd1."));
 
