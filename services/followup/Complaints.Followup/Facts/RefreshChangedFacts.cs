@@ -8,7 +8,7 @@ namespace Complaints.Followup.Facts;
 /// of committed events as one <see cref="ComplaintsChanged"/>, and the facts refold from the store
 /// anyway, so follow-up takes one message per page rather than every event; the notices are taken in
 /// batches too, so that many pages cost one read and one write. (Its queue is new: the queue of the
-/// consumer it replaced, <c>refresh-complaint-facts</c>, took every event; docs/operations.md.)
+/// consumer it replaced, <c>followup-refresh-complaint-facts</c>, took every event; docs/operations.md.)
 /// </summary>
 public sealed class RefreshChangedFacts(FactsStore facts) : IConsumer<Batch<ComplaintsChanged>>
 {
