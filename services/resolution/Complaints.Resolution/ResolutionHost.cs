@@ -28,11 +28,10 @@ public static class ResolutionHost
         });
         builder.AddComplaintsMessaging(ServiceName, bus =>
         {
-            bus.AddBatchConsumer<TrackCaseFile>();
+            bus.AddEventsBatchConsumer<TrackCaseFile>();
             bus.AddConsumer<Notices.NotifyNewResolutionDate>();
         });
 
-        builder.Services.AddSingleton<CaseFileWrites>();
         builder.Services.AddOptions<ApprovalLimits>().Bind(builder.Configuration.GetSection(ApprovalLimits.Section))
             .Validate(o => o.Agent >= 0 && o.Agent <= o.Supervisor && o.Supervisor <= o.Manager,
                 $"{ApprovalLimits.Section}: limits must be 0 <= Agent <= Supervisor <= Manager")

@@ -130,6 +130,7 @@ public sealed class PlatformFixture : IAsyncLifetime
     public Task<(string Postgres, Uri Broker)> CreateIsolatedScopeAsync() => infrastructure.CreateIsolatedScopeAsync();
     /// <summary>RabbitMQ's management API, for the operators' error-queue commands.</summary>
     public Uri BrokerManagement => infrastructure.ManagementAddress;
+    public Task<IReadOnlyList<string>> QueueSourcesAsync(string queue) => infrastructure.QueueSourcesAsync(queue);
     /// <summary>This run's RabbitMQ virtual host, straight (not through <see cref="BrokerLink"/>).</summary>
     public Uri BrokerAddress => new(infrastructure.RabbitMqAddress(infrastructure.RabbitMqServer.Host, infrastructure.RabbitMqServer.Port));
     public NpgsqlDataSource Database { get; private set; } = null!;

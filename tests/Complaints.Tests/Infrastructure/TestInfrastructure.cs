@@ -145,6 +145,24 @@ public sealed class TestInfrastructure : IAsyncDisposable
         return System.Text.Json.JsonDocument.Parse(json).RootElement.Clone();
     }
 
+    /// <summary>
+    /// The exchanges whose messages reach a queue of this run's virtual host: those bound to it, and
+    /// through MassTransit's exchange of the queue's own name, those bound to that (the default exchange left out).
+    /// </summary>
+    public async Task<IReadOnlyList<string>> QueueSourcesAsync(string queue)
+    {
+        using var http = ManagementClient();
+        async Task<List<string>> SourcesAsync(string path)
+        {
+            using var bindings = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync(path));
+            return [.. bindings.RootElement.EnumerateArray().Select(b => b.GetProperty("source").GetString()!).Where(source => source.Length > 0)];
+        }
+        var direct = await SourcesAsync($"api/queues/{runName}/{Uri.EscapeDataString(queue)}/bindings");
+        var sources = direct.Where(s => s != queue).ToList();
+        if (direct.Contains(queue)) sources.AddRange(await SourcesAsync($"api/exchanges/{runName}/{Uri.EscapeDataString(queue)}/bindings/destination"));
+        return sources;
+    }
+
     private HttpClient ManagementClient()
     {
         var (user, password) = Credentials(managementUri);

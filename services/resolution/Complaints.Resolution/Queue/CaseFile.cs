@@ -65,9 +65,3 @@ public sealed class CaseFile
         if (UpdateMissedAt <= at) UpdateMissedAt = null;
     }
 }
-
-/// <summary>One batch of case-file changes at a time in an instance (<see cref="TrackCaseFile"/>).</summary>
-public sealed class CaseFileWrites
-{
-    public SemaphoreSlim Gate { get; } = new(1, 1);
-}

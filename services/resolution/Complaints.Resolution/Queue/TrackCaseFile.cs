@@ -7,26 +7,74 @@ using Microsoft.Extensions.Options;
 namespace Complaints.Resolution.Queue;
 
 /// <summary>
-/// Keeps case files in step with routing's decisions. Events may arrive in any order and more than
-/// once: each field is set from its own event, and the assignee, the priority, the team and the
-/// deadlines only from a newer stream version than the one they came from.
+/// Keeps case files in step with routing's decisions and the workflow. Events may arrive in any
+/// order and more than once: each field is set from its own event, and the assignee, the priority,
+/// the team and the deadlines only from a newer stream version than the one they came from.
+/// The events it follows come in one queue and in batches of all of them together (a complaint's
+/// triage, assignment and date arrive together), so a batch reads and writes each case file once.
 /// </summary>
-public sealed class TrackCaseFile(IDocumentSession session, CaseFileWrites writes, IOptions<ResolutionOptions> options) :
-    IConsumer<Batch<ComplaintTriaged>>, IConsumer<Batch<TriageCorrected>>, IConsumer<Batch<ComplaintAssigned>>, IConsumer<Batch<ResolutionDueChanged>>, IConsumer<Batch<ComplaintEscalated>>,
-    IConsumer<Batch<FirstResponseSent>>, IConsumer<Batch<ProgressUpdateSent>>, IConsumer<Batch<ComplaintResolved>>, IConsumer<Batch<ComplaintReopened>>,
-    IConsumer<Batch<RemedyProposed>>, IConsumer<Batch<RemedyApproved>>, IConsumer<Batch<RemedyRefused>>,
-    IConsumer<Batch<DepartmentTaskOpened>>, IConsumer<Batch<DepartmentTaskAnswered>>, IConsumer<Batch<DepartmentTaskHandedBack>>
+public sealed class TrackCaseFile(IDocumentSession session, IOptions<ResolutionOptions> options) : IConsumer<Batch<IComplaintEvent>>, IFollowsComplaintEvents
 {
-    public Task Consume(ConsumeContext<Batch<DepartmentTaskOpened>> batch) => UpdateAsync(batch, (file, context) =>
+    /// <summary>How an event of one type changes a case file, read from a message taken as any complaint event.</summary>
+    private sealed record Change(Type EventType, Func<ConsumeContext, Action<CaseFile, long>?> Read);
+
+    // Taken as IComplaintEvent, a message is deserialized as the interface alone: its concrete
+    // type is read again from the envelope, which names it.
+    private static Change On<T>(Action<CaseFile, T, long> apply) where T : class, IComplaintEvent =>
+        new(typeof(T), context => context.TryGetMessage<T>(out var typed) ? (file, version) => apply(file, typed.Message, version) : null);
+
+    private static readonly Change[] Changes =
+    [
+        On<ComplaintTriaged>(Triaged), On<TriageCorrected>(TriageCorrected), On<ComplaintAssigned>(Assigned),
+        On<ResolutionDueChanged>(ResolutionDueChanged), On<ComplaintEscalated>(Escalated),
+        On<FirstResponseSent>((file, sent, _) => { file.FirstResponseSent = true; CustomerUpdated(file, sent.SentAt); }),
+        On<ProgressUpdateSent>((file, sent, _) => CustomerUpdated(file, sent.SentAt)),
+        On<ComplaintResolved>((file, _, version) => SetResolved(file, true, version)),
+        On<ComplaintReopened>((file, reopened, version) => { if (SetResolved(file, false, version)) file.UpdateClockStart = reopened.ReopenedAt; }),
+        On<RemedyProposed>(RemedyProposed),
+        On<RemedyApproved>((file, approved, _) => Decided(file, approved.RemedyId)),
+        On<RemedyRefused>((file, refused, _) => Decided(file, refused.RemedyId)),
+        On<DepartmentTaskOpened>(DepartmentTaskOpened),
+        On<DepartmentTaskAnswered>((file, answered, _) => TaskSettled(file, answered.TaskId)),
+        On<DepartmentTaskHandedBack>((file, handedBack, _) => TaskSettled(file, handedBack.TaskId)),
+    ];
+
+    /// <summary>The event types a case file follows; its queue is bound to these alone.</summary>
+    public static IReadOnlyCollection<Type> Follows { get; } = [.. Changes.Select(c => c.EventType)];
+
+    /// <summary>
+    /// Applies a batch of events to their case files, each complaint's in stream order, read in one
+    /// query and written in one transaction. The batch consumer takes one batch at a time; across
+    /// instances the optimistic concurrency of <see cref="CaseFile"/> makes the loser retry on fresh files.
+    /// </summary>
+    public async Task Consume(ConsumeContext<Batch<IComplaintEvent>> batch)
     {
-        var opened = context.Message;
+        var cancellationToken = batch.CancellationToken;
+        var ids = batch.Message.Select(m => m.Message.ComplaintId).Distinct().ToArray();
+        var existing = (await session.LoadManyAsync<CaseFile>(cancellationToken, ids)).ToDictionary(f => f.Id);
+        var started = new Dictionary<Guid, CaseFile>();
+        foreach (var context in batch.Message.OrderBy(m => m.StreamVersion()))
+        {
+            // The queue is bound to the followed types alone; anything else is a wiring mistake, for an operator (the batch fails).
+            var change = Changes.FirstOrDefault(c => context.HasMessageType(c.EventType))?.Read(context)
+                ?? throw new InvalidOperationException($"A case file does not follow {string.Join(", ", context.SupportedMessageTypes)}");
+            var id = context.Message.ComplaintId;
+            if (!existing.TryGetValue(id, out var file) && !started.TryGetValue(id, out file))
+                started[id] = file = new CaseFile { Id = id, TracksApprovals = true };
+            change(file, context.StreamVersion());
+            file.Recompute(options.Value.ProgressUpdateInterval);
+        }
+        // An existing file is updated at the version read; a new one is inserted, and fails if another instance started it first.
+        foreach (var file in existing.Values) session.Store(file);
+        foreach (var file in started.Values) session.Insert(file);
+        await session.SaveChangesAsync(cancellationToken);
+    }
+
+    private static void DepartmentTaskOpened(CaseFile file, DepartmentTaskOpened opened, long version)
+    {
         if (!file.SettledDepartmentTasks.Contains(opened.TaskId) && file.DepartmentAnswers.All(a => a.TaskId != opened.TaskId))
             file.DepartmentAnswers.Add(new AwaitedDepartmentAnswer(opened.TaskId, opened.Department, opened.DueBy));
-    });
-
-    public Task Consume(ConsumeContext<Batch<DepartmentTaskAnswered>> batch) => UpdateAsync(batch, (file, context) => TaskSettled(file, context.Message.TaskId));
-
-    public Task Consume(ConsumeContext<Batch<DepartmentTaskHandedBack>> batch) => UpdateAsync(batch, (file, context) => TaskSettled(file, context.Message.TaskId));
+    }
 
     private static void TaskSettled(CaseFile file, Guid taskId)
     {
@@ -34,16 +82,11 @@ public sealed class TrackCaseFile(IDocumentSession session, CaseFileWrites write
         if (!file.SettledDepartmentTasks.Contains(taskId)) file.SettledDepartmentTasks.Add(taskId);
     }
 
-    public Task Consume(ConsumeContext<Batch<RemedyProposed>> batch) => UpdateAsync(batch, (file, context) =>
+    private static void RemedyProposed(CaseFile file, RemedyProposed proposed, long version)
     {
-        var proposed = context.Message;
         if (proposed.RequiresApprovalFrom.Length > 0 && !file.DecidedRemedies.Contains(proposed.RemedyId) && !file.AwaitingApproval.Contains(proposed.RemedyId))
             file.AwaitingApproval.Add(proposed.RemedyId);
-    });
-
-    public Task Consume(ConsumeContext<Batch<RemedyApproved>> batch) => UpdateAsync(batch, (file, context) => Decided(file, context.Message.RemedyId));
-
-    public Task Consume(ConsumeContext<Batch<RemedyRefused>> batch) => UpdateAsync(batch, (file, context) => Decided(file, context.Message.RemedyId));
+    }
 
     private static void Decided(CaseFile file, Guid remedyId)
     {
@@ -51,73 +94,57 @@ public sealed class TrackCaseFile(IDocumentSession session, CaseFileWrites write
         if (!file.DecidedRemedies.Contains(remedyId)) file.DecidedRemedies.Add(remedyId);
     }
 
-    public Task Consume(ConsumeContext<Batch<ComplaintTriaged>> batch) => UpdateAsync(batch, (file, context) =>
+    private static void Triaged(CaseFile file, ComplaintTriaged triaged, long version)
     {
-        if (StreamVersion(context) <= file.TriageVersion) return;
-        file.Priority = context.Message.Priority;
-        file.Complex = context.Message.Complex;
-        file.TriageVersion = StreamVersion(context);
-    });
+        if (version <= file.TriageVersion) return;
+        file.Priority = triaged.Priority;
+        file.Complex = triaged.Complex;
+        file.TriageVersion = version;
+    }
 
     /// <summary>A person corrected triage: the queue follows the corrected priority (the team, if it changed, comes with the new assignment).</summary>
-    public Task Consume(ConsumeContext<Batch<TriageCorrected>> batch) => UpdateAsync(batch, (file, context) =>
+    private static void TriageCorrected(CaseFile file, TriageCorrected corrected, long version)
     {
-        if (StreamVersion(context) <= file.TriageVersion) return;
-        if (context.Message.Changes.LastOrDefault(c => c.Aspect == TriageAspects.Priority) is { } priority)
+        if (version <= file.TriageVersion) return;
+        if (corrected.Changes.LastOrDefault(c => c.Aspect == TriageAspects.Priority) is { } priority)
             file.Priority = priority.To;
-        file.TriageVersion = StreamVersion(context);
-    });
+        file.TriageVersion = version;
+    }
 
-    public Task Consume(ConsumeContext<Batch<ComplaintAssigned>> batch) => UpdateAsync(batch, (file, context) =>
+    private static void Assigned(CaseFile file, ComplaintAssigned assigned, long version)
     {
-        var assigned = context.Message;
         file.AssignedAt ??= assigned.AssignedAt;
         file.UpdateClockStart ??= assigned.AssignedAt;
-        if (StreamVersion(context) > file.DeadlinesVersion)
+        if (version > file.DeadlinesVersion)
         {
             file.Team = assigned.Team;
             file.FirstResponseDue = assigned.FirstResponseDue;
             file.ResolutionDue = assigned.ResolutionDue;
-            file.DeadlinesVersion = StreamVersion(context);
+            file.DeadlinesVersion = version;
         }
-        if (StreamVersion(context) > file.AssigneeVersion)
+        if (version > file.AssigneeVersion)
         {
             file.AssigneeId = assigned.AgentId;
             file.Tier = assigned.Tier;
-            file.AssigneeVersion = StreamVersion(context);
+            file.AssigneeVersion = version;
         }
-    });
+    }
 
     /// <summary>A new resolution date (a reopening, a complex case's extension): the case file's deadline follows.</summary>
-    public Task Consume(ConsumeContext<Batch<ResolutionDueChanged>> batch) => UpdateAsync(batch, (file, context) =>
+    private static void ResolutionDueChanged(CaseFile file, ResolutionDueChanged changed, long version)
     {
-        if (StreamVersion(context) <= file.DeadlinesVersion) return;
-        file.ResolutionDue = context.Message.NewDue;
-        file.DeadlinesVersion = StreamVersion(context);
-    });
+        if (version <= file.DeadlinesVersion) return;
+        file.ResolutionDue = changed.NewDue;
+        file.DeadlinesVersion = version;
+    }
 
-    public Task Consume(ConsumeContext<Batch<ComplaintEscalated>> batch) => UpdateAsync(batch, (file, context) =>
+    private static void Escalated(CaseFile file, ComplaintEscalated escalated, long version)
     {
-        if (StreamVersion(context) <= file.AssigneeVersion) return;
-        file.AssigneeId = context.Message.AssigneeId;
-        file.Tier = context.Message.ToTier;
-        file.AssigneeVersion = StreamVersion(context);
-    });
-
-    public Task Consume(ConsumeContext<Batch<FirstResponseSent>> batch) => UpdateAsync(batch, (file, context) =>
-    {
-        file.FirstResponseSent = true;
-        CustomerUpdated(file, context.Message.SentAt);
-    });
-
-    public Task Consume(ConsumeContext<Batch<ProgressUpdateSent>> batch) => UpdateAsync(batch, (file, context) => CustomerUpdated(file, context.Message.SentAt));
-
-    public Task Consume(ConsumeContext<Batch<ComplaintResolved>> batch) => UpdateAsync(batch, (file, context) => SetResolved(file, true, StreamVersion(context)));
-
-    public Task Consume(ConsumeContext<Batch<ComplaintReopened>> batch) => UpdateAsync(batch, (file, context) =>
-    {
-        if (SetResolved(file, false, StreamVersion(context))) file.UpdateClockStart = context.Message.ReopenedAt;
-    });
+        if (version <= file.AssigneeVersion) return;
+        file.AssigneeId = escalated.AssigneeId;
+        file.Tier = escalated.ToTier;
+        file.AssigneeVersion = version;
+    }
 
     private static void CustomerUpdated(CaseFile file, DateTimeOffset at)
     {
@@ -132,41 +159,4 @@ public sealed class TrackCaseFile(IDocumentSession session, CaseFileWrites write
         file.ResolvedVersion = version;
         return true;
     }
-
-    /// <summary>
-    /// Applies a batch of one event type to its case files, in stream order, read in one query and
-    /// written in one transaction. One batch at a time in this instance (<see cref="CaseFileWrites"/>):
-    /// batches of different events of the same complaints (its triage and its assignment arrive
-    /// together) would otherwise race on the same files; across instances the optimistic
-    /// concurrency of <see cref="CaseFile"/> makes the loser retry on fresh files.
-    /// </summary>
-    private async Task UpdateAsync<T>(ConsumeContext<Batch<T>> batch, Action<CaseFile, ConsumeContext<T>> change) where T : class, IComplaintEvent
-    {
-        var cancellationToken = batch.CancellationToken;
-        await writes.Gate.WaitAsync(cancellationToken);
-        try
-        {
-            var ids = batch.Message.Select(m => m.Message.ComplaintId).Distinct().ToArray();
-            var existing = (await session.LoadManyAsync<CaseFile>(cancellationToken, ids)).ToDictionary(f => f.Id);
-            var started = new Dictionary<Guid, CaseFile>();
-            foreach (var context in batch.Message.OrderBy(StreamVersion))
-            {
-                var id = context.Message.ComplaintId;
-                if (!existing.TryGetValue(id, out var file) && !started.TryGetValue(id, out file))
-                    started[id] = file = new CaseFile { Id = id, TracksApprovals = true };
-                change(file, context);
-                file.Recompute(options.Value.ProgressUpdateInterval);
-            }
-            // An existing file is updated at the version read; a new one is inserted, and fails if another instance started it first.
-            foreach (var file in existing.Values) session.Store(file);
-            foreach (var file in started.Values) session.Insert(file);
-            await session.SaveChangesAsync(cancellationToken);
-        }
-        finally
-        {
-            writes.Gate.Release();
-        }
-    }
-
-    private static long StreamVersion(ConsumeContext context) => context.StreamVersion();
 }
