@@ -40,7 +40,8 @@ def events():
 
 
 def queued():
-    return sum(q.get("messages", 0) or 0 for q in rabbit(f"queues/{VHOST}?columns=name,messages"))
+    """Messages waiting for a consumer; a queue nobody consumes (an error queue, one a release left behind) never drains."""
+    return sum(q.get("messages", 0) or 0 for q in rabbit(f"queues/{VHOST}?columns=name,messages,consumers") if (q.get("consumers") or 0) > 0)
 
 
 def quiet(timeout=300):

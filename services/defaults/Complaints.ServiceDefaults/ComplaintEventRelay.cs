@@ -86,10 +86,13 @@ public sealed class ComplaintEventRelay : SubscriptionBase
     {
         using var activity = ComplaintsTelemetry.Source.StartActivity("relay ComplaintsChanged", ActivityKind.Internal);
         activity?.SetTag("complaints.complaints", notice.Changes.Count);
-        // The same page always gets the same id, so a notice published again after a takeover is recognisably the same.
+        // The id comes from the page's sequence range, so a page published again whole is recognisably the
+        // same notice (a takeover may cut pages differently: readers refold, so a repeat costs only a look).
         var id = NoticeId(page.SequenceFloor, page.SequenceCeiling);
-        await PublishUntilAcceptedAsync(notice, typeof(ComplaintsChanged), context => context.MessageId = id,
-            activity, $"ComplaintsChanged for events {page.SequenceFloor}-{page.SequenceCeiling}", cancellationToken);
+        await PublishUntilAcceptedAsync(notice, typeof(ComplaintsChanged), context => context.MessageId = id, activity,
+            (ex, attempt, backoff) => logger.Log(attempt < 10 ? LogLevel.Warning : LogLevel.Error, ex,
+                "Relay of the notice of events {Floor}-{Ceiling} failed on attempt {Attempt}; retrying in {Backoff}", page.SequenceFloor, page.SequenceCeiling, attempt, backoff),
+            cancellationToken);
     }
 
     private static Guid NoticeId(long floor, long ceiling)
@@ -109,10 +112,15 @@ public sealed class ComplaintEventRelay : SubscriptionBase
             context.CorrelationId = @event.StreamId;
             context.Headers.Set(StreamVersionHeader, @event.Version);
             if (!string.IsNullOrEmpty(@event.CorrelationId)) context.Headers.Set(CorrelationHeader, @event.CorrelationId);
-        }, activity, $"{@event.EventTypeName} {@event.Id} (stream {@event.StreamId} v{@event.Version})", cancellationToken);
+        }, activity,
+            (ex, attempt, backoff) => logger.Log(attempt < 10 ? LogLevel.Warning : LogLevel.Error, ex,
+                "Relay of {EventType} {EventId} (stream {StreamId} v{Version}) failed on attempt {Attempt}; retrying in {Backoff}",
+                @event.EventTypeName, @event.Id, @event.StreamId, @event.Version, attempt, backoff),
+            cancellationToken);
     }
 
-    private async Task PublishUntilAcceptedAsync(object message, Type messageType, Action<PublishContext> identify, Activity? activity, string what, CancellationToken cancellationToken)
+    private async Task PublishUntilAcceptedAsync(object message, Type messageType, Action<PublishContext> identify, Activity? activity,
+        Action<Exception, int, TimeSpan> logFailure, CancellationToken cancellationToken)
     {
         var backoff = TimeSpan.FromMilliseconds(250);
         for (var attempt = 1; ; attempt++)
@@ -134,8 +142,7 @@ public sealed class ComplaintEventRelay : SubscriptionBase
             {
                 // Never skipped: a broker that stays down, or an event it refuses (too large), stops the
                 // relay here, logged at every attempt, and RelayMonitor's lag and health alert on it.
-                logger.Log(attempt < 10 ? LogLevel.Warning : LogLevel.Error, ex, "Relay of {Message} failed on attempt {Attempt}; retrying in {Backoff}",
-                    what, attempt, backoff);
+                logFailure(ex, attempt, backoff);
                 activity?.AddEvent(new ActivityEvent("publish-retry"));
                 Interlocked.Increment(ref failedAttempts);
                 FailedPublishes.Add(1);

@@ -9,7 +9,7 @@ public static class MessagingDefaults
 {
     /// <summary>
     /// MassTransit over RabbitMQ. Queues are named "{service}-{consumer}" so each service gets its
-    /// own copy of every event. A message failing because PostgreSQL or the network is down is
+    /// own copy of every message it consumes. A message failing because PostgreSQL or the network is down is
     /// retried in memory for as long as the outage lasts (backing off to 30 s), so consumption
     /// pauses instead of dead-lettering everything consumed meanwhile; at most the prefetch count
     /// waits. Any other failure is retried with growing, jittered intervals (about a minute in all,

@@ -437,6 +437,15 @@ public sealed class ReliabilityTests(PlatformFixture platform)
             await PlatformFixture.UntilAsync(async () => (delivered = await channel.BasicGetAsync(queue, autoAck: true)) is not null,
                 "the waiting event is published once a queue is bound");
             Assert.Contains(filed.ComplaintId, System.Text.Encoding.UTF8.GetString(delivered!.Body.Span));
+
+            // The page's notice of changed complaints has no queue yet: the relay still holds the page.
+            (highWater, position) = await monitor.ReadAsync(CancellationToken.None);
+            Assert.True(highWater > position, "the relay moved past a page whose notice no queue received");
+
+            // A queue for the notices appears (follow-up's): the page is done.
+            await PlatformFixture.BindChangesQueueAsync(channel);
+            await PlatformFixture.UntilAsync(async () => await monitor.ReadAsync(CancellationToken.None) is var (top, at) && at >= top,
+                "the relay moves on once the notice is taken");
         }
         finally
         {

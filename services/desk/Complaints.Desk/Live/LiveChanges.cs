@@ -8,9 +8,9 @@ public sealed record ComplaintChanged(Guid ComplaintId, IReadOnlyList<string> Ev
 
 /// <summary>
 /// Open pages hear of changes made elsewhere (an assignment, an approval, an escalation) and reload
-/// what they show. Each desk replica consumes every complaint event from its own temporary queue
-/// (auto-deleted with the replica: a missed push only means a page reloads on its next action).
-/// It takes the relay's <see cref="ComplaintsChanged"/> notices, one per page of events, not the events.
+/// what they show. Each desk replica consumes the relay's <see cref="ComplaintsChanged"/> notices (one per
+/// page of committed events) from its own temporary queue (auto-deleted with the replica: a missed
+/// push only means a page reloads on its next action).
 /// </summary>
 public sealed class LiveChanges
 {

@@ -23,14 +23,21 @@ public sealed class FactsStore(IDocumentStore store, NpgsqlDataSource database, 
         var wanted = new Dictionary<Guid, long>();
         foreach (var (id, version) in changed)
             wanted[id] = wanted.TryGetValue(id, out var seen) && (seen == 0 || version == 0) ? 0 : Math.Max(seen, version);
-        await using var session = store.LightweightSession();
-        var stored = (await session.LoadManyAsync<ComplaintFacts>(cancellationToken, wanted.Keys)).ToDictionary(f => f.Id);
-        var stale = wanted.Where(w => !(w.Value > 0 && stored.TryGetValue(w.Key, out var facts) && facts.Version >= w.Value))
-            .Select(w => w.Key).ToArray();
-        if (stale.Length == 0) return;
-        await FoldAsync(session, stale, stored, cancellationToken);
-        await session.SaveChangesAsync(cancellationToken);
+        // A backlog's notices can name thousands of complaints: a transaction per RefreshChunk of them.
+        foreach (var chunk in wanted.Chunk(RefreshChunk))
+        {
+            await using var session = store.LightweightSession();
+            var stored = (await session.LoadManyAsync<ComplaintFacts>(cancellationToken, chunk.Select(w => w.Key))).ToDictionary(f => f.Id);
+            var stale = chunk.Where(w => !(w.Value > 0 && stored.TryGetValue(w.Key, out var facts) && facts.Version >= w.Value))
+                .Select(w => w.Key).ToArray();
+            if (stale.Length == 0) continue;
+            await FoldAsync(session, stale, stored, cancellationToken);
+            await session.SaveChangesAsync(cancellationToken);
+        }
     }
+
+    /// <summary>Complaints refreshed in one transaction at most (the rebuild's batch size too).</summary>
+    private const int RefreshChunk = 200;
 
     /// <summary>Deletes every complaint's facts and folds them again from the event store; returns how many complaints and events were folded.</summary>
     public async Task<(int Complaints, long Events)> RebuildAllAsync(CancellationToken cancellationToken, int? parallelBatches = null)
@@ -51,7 +58,7 @@ public sealed class FactsStore(IDocumentStore store, NpgsqlDataSource database, 
         var started = System.Diagnostics.Stopwatch.StartNew();
         var reported = TimeSpan.Zero;
         // Batches are independent: one per core keeps both the fold (here) and PostgreSQL busy.
-        await Parallel.ForEachAsync(ids.Chunk(200), new ParallelOptions { MaxDegreeOfParallelism = parallelBatches ?? Environment.ProcessorCount, CancellationToken = cancellationToken },
+        await Parallel.ForEachAsync(ids.Chunk(RefreshChunk), new ParallelOptions { MaxDegreeOfParallelism = parallelBatches ?? Environment.ProcessorCount, CancellationToken = cancellationToken },
             async (batch, token) =>
             {
                 // The live refresh keeps running meanwhile: when it wrote (or first inserted) one of the
