@@ -177,6 +177,11 @@ CONF
     rabbitmqctl_ -q add_vhost "$APP_VHOST" >/dev/null
     rabbitmqctl_ -q set_permissions -p "$APP_VHOST" "$APP_USER" '.*' '.*' '.*' >/dev/null
   fi
+  # A queue an earlier release declared and nothing reads any more: bound as it was, it would fill
+  # with every event published (docs/operations.md, "Upgrading"). Gone if it is there.
+  for queue in followup-refresh-complaint-facts; do
+    rabbitmqctl_ -q delete_queue -p "$APP_VHOST" "$queue" >/dev/null 2>&1 || true
+  done
   for _ in $(seq 1 30); do
     (exec 3<>"/dev/tcp/127.0.0.1/$RABBIT_MGMT_PORT") 2>/dev/null && return 0
     sleep 1
