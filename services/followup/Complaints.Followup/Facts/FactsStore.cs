@@ -14,7 +14,7 @@ public sealed class FactsStore(IDocumentStore store, NpgsqlDataSource database, 
 
     /// <summary>
     /// Re-folds the changed complaints, each given the highest stream version it was announced at
-    /// (0 when unknown). Facts already folded past that version include the events
+    /// (the relay's notices always say). Facts already folded past that version include the events
     /// (a complaint's events arrive together, so most need no work); the others are folded again from
     /// their whole streams, read in one query, and written in one transaction.
     /// </summary>
@@ -22,13 +22,13 @@ public sealed class FactsStore(IDocumentStore store, NpgsqlDataSource database, 
     {
         var wanted = new Dictionary<Guid, long>();
         foreach (var (id, version) in changed)
-            wanted[id] = wanted.TryGetValue(id, out var seen) && (seen == 0 || version == 0) ? 0 : Math.Max(seen, version);
+            wanted[id] = Math.Max(wanted.GetValueOrDefault(id), version);
         // A backlog's notices can name thousands of complaints: a transaction per RefreshChunk of them.
         foreach (var chunk in wanted.Chunk(RefreshChunk))
         {
             await using var session = store.LightweightSession();
             var stored = (await session.LoadManyAsync<ComplaintFacts>(cancellationToken, chunk.Select(w => w.Key))).ToDictionary(f => f.Id);
-            var stale = chunk.Where(w => !(w.Value > 0 && stored.TryGetValue(w.Key, out var facts) && facts.Version >= w.Value))
+            var stale = chunk.Where(w => !(stored.TryGetValue(w.Key, out var facts) && facts.Version >= w.Value))
                 .Select(w => w.Key).ToArray();
             if (stale.Length == 0) continue;
             await FoldAsync(session, stale, stored, cancellationToken);
