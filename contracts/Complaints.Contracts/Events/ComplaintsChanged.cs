@@ -3,9 +3,9 @@ namespace Complaints.Contracts.Events;
 /// <summary>
 /// The relay's notice for one page of committed events: which complaints changed, up to which
 /// stream version, by which event types. It carries no event data: a reader that keeps a view of
-/// whole complaints (follow-up's facts, the desk's open pages) reads or refolds them from the store,
-/// so one notice per page replaces a delivery per event. Redelivered or out of order, it only makes
-/// a reader look again.
+/// whole complaints (follow-up's facts and second-complaint links, resolution's case files, the
+/// desk's open pages) reads or refolds them from the store, so one notice per page replaces a
+/// delivery per event. Redelivered or out of order, it only makes a reader look again.
 /// </summary>
 public sealed record ComplaintsChanged(IReadOnlyList<ComplaintChange> Changes);
 
@@ -25,18 +25,10 @@ public static class RelayedEvents
     public static readonly IReadOnlySet<Type> OneByOne = new HashSet<Type>
     {
         typeof(ComplaintFiled),
-        typeof(ComplaintTriaged),
-        typeof(TriageCorrected),
-        typeof(ComplaintAssigned),
         typeof(ResolutionDueChanged),
-        typeof(ComplaintEscalated),
         typeof(FirstResponseSent),
-        typeof(ProgressUpdateSent),
         typeof(ProgressUpdateMissed),
         typeof(CommitmentMade),
-        typeof(RemedyProposed),
-        typeof(RemedyApproved),
-        typeof(RemedyRefused),
         typeof(RemedyRejected),
         typeof(ComplaintResolved),
         typeof(ComplaintReopened),

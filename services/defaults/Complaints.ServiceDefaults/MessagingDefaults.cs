@@ -46,13 +46,6 @@ public static class MessagingDefaults
                 // while its first event waits for the batch would push its other events into later batches.
                 var batched = context.GetServices<BatchedConsumer>().FirstOrDefault(b => b.QueueName(names) == name);
                 if (batched is null) endpoint.UseConsumeFilter(typeof(SerializePerComplaint<>), context);
-                if (batched?.Follows is { } follows)
-                {
-                    // Taken as IComplaintEvent, which would bind every event: bound to the types it follows instead.
-                    endpoint.ConfigureConsumeTopology = false;
-                    if (endpoint is IRabbitMqReceiveEndpointConfigurator rabbitQueue)
-                        foreach (var type in follows) BindExchange.MakeGenericMethod(type).Invoke(null, [rabbitQueue]);
-                }
             });
             addConsumers?.Invoke(bus);
             bus.UsingRabbitMq((context, rabbit) =>
@@ -88,10 +81,6 @@ public static class MessagingDefaults
     /// this way must not depend on the order of its messages (guard by stream version).
     /// </summary>
     public static void AddBatchConsumer<TConsumer>(this IBusRegistrationConfigurator bus, int messageLimit = 100, TimeSpan? timeLimit = null)
-        where TConsumer : class, IConsumer =>
-        AddBatched<TConsumer>(bus, messageLimit, timeLimit, follows: null);
-
-    private static void AddBatched<TConsumer>(IBusRegistrationConfigurator bus, int messageLimit, TimeSpan? timeLimit, IReadOnlyCollection<Type>? follows)
         where TConsumer : class, IConsumer
     {
         bus.AddConsumer<TConsumer>((_, consumer) => consumer.Options<BatchOptions>(batch => batch
@@ -99,28 +88,11 @@ public static class MessagingDefaults
             .SetTimeLimit(timeLimit ?? TimeSpan.FromMilliseconds(100))
             .SetTimeLimitStart(BatchTimeLimitStart.FromFirst)
             .SetConcurrencyLimit(1)));
-        bus.AddSingleton(new BatchedConsumer(names => names.Consumer<TConsumer>(), follows));
+        bus.AddSingleton(new BatchedConsumer(names => names.Consumer<TConsumer>()));
     }
 
-    /// <summary>
-    /// A batch consumer of complaint events of several types from one queue
-    /// (<see cref="IConsumer{T}"/> of <see cref="Batch{T}"/> of <see cref="Contracts.Events.IComplaintEvent"/>), so that a
-    /// batch holds a complaint's events of all of them together; its queue is bound to the types it
-    /// follows alone (<see cref="IFollowsComplaintEvents.Follows"/>), as <see cref="AddBatchConsumer{TConsumer}"/> otherwise.
-    /// </summary>
-    public static void AddEventsBatchConsumer<TConsumer>(this IBusRegistrationConfigurator bus, int messageLimit = 100, TimeSpan? timeLimit = null)
-        where TConsumer : class, IConsumer<Batch<Contracts.Events.IComplaintEvent>>, IFollowsComplaintEvents
-    {
-        AddBatched<TConsumer>(bus, messageLimit, timeLimit, TConsumer.Follows);
-    }
-
-    /// <summary>A consumer registered with <see cref="AddBatchConsumer{TConsumer}"/>, and the event types its queue is bound to when it names them.</summary>
-    private sealed record BatchedConsumer(Func<IEndpointNameFormatter, string> QueueName, IReadOnlyCollection<Type>? Follows);
-
-    private static readonly System.Reflection.MethodInfo BindExchange =
-        typeof(MessagingDefaults).GetMethod(nameof(Bind), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!;
-
-    private static void Bind<T>(IRabbitMqReceiveEndpointConfigurator queue) where T : class => queue.Bind<T>();
+    /// <summary>A consumer registered with <see cref="AddBatchConsumer{TConsumer}"/>, by its queue's name.</summary>
+    private sealed record BatchedConsumer(Func<IEndpointNameFormatter, string> QueueName);
 
     /// <summary>
     /// From <paramref name="start"/> (50 ms) doubling to 20 s, each with up to 50% random jitter, so

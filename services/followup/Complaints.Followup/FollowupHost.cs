@@ -42,7 +42,7 @@ public static class FollowupHost
         {
             bus.AddBatchConsumer<RefreshChangedFacts>();
             bus.AddConsumer<ScheduleCallback>();
-            bus.AddConsumer<LinkSecondComplaint>();
+            bus.AddBatchConsumer<LinkSecondComplaints>();
             bus.AddConsumer<CaseLibrary.ForgetErasedCaseText>();
         });
 

@@ -28,7 +28,7 @@ public static class ResolutionHost
         });
         builder.AddComplaintsMessaging(ServiceName, bus =>
         {
-            bus.AddEventsBatchConsumer<TrackCaseFile>();
+            bus.AddBatchConsumer<RefreshChangedCaseFiles>();
             bus.AddConsumer<Notices.NotifyNewResolutionDate>();
         });
 

@@ -63,8 +63,10 @@ public sealed class ReliabilityTests(PlatformFixture platform)
             .Entries.SingleOrDefault(e => e.ComplaintId == filed.ComplaintId)?.Priority;
         await PlatformFixture.UntilAsync(async () => await PriorityAsync() == "high", "resolution follows the correction");
 
+        // The relay's notice of the triage's page, arriving again after the correction.
         var triage = assigned.History.Single(h => h.EventType == "complaint_triaged");
-        await RedeliverAsync(JsonSerializer.Deserialize<ComplaintTriaged>(triage.DataJson, JsonSerializerOptions.Web)!, triage.Version, "track-case-file");
+        await RedeliverAsync(new ComplaintsChanged([new ComplaintChange(Guid.Parse(filed.ComplaintId), triage.Version, [nameof(ComplaintTriaged)])]),
+            triage.Version, "refresh-changed-case-files");
 
         Assert.Equal("high", await PriorityAsync());
     }

@@ -2,8 +2,8 @@ namespace Complaints.Resolution.Queue;
 
 /// <summary>
 /// Resolution's view of a case: whose queue it is in, how urgent it is, when the customer last
-/// heard from us. Kept only by <see cref="TrackCaseFile"/>, from the complaint's events (routing's
-/// and the workflow's own), so commands never race with it.
+/// heard from us. Kept only by <see cref="RefreshChangedCaseFiles"/>, folded from the complaint's events
+/// (routing's and the workflow's own), so commands never race with it.
 /// </summary>
 public sealed record AwaitedDepartmentAnswer(Guid TaskId, string Department, DateTimeOffset DueBy);
 
@@ -11,6 +11,8 @@ public sealed class CaseFile
 {
     /// <summary>The complaint id.</summary>
     public Guid Id { get; set; }
+    /// <summary>The stream version up to which the followed events are folded in; a notice at or below it needs nothing.</summary>
+    public long FoldedVersion { get; set; }
     public string AssigneeId { get; set; } = "";
     /// <summary>The team that owns the case; supervisors see their own team's cases.</summary>
     public string Team { get; set; } = "";

@@ -101,8 +101,8 @@ public sealed class FollowupDecisionTests
     public void A_second_complaint_is_linked_to_the_first_once()
     {
         var first = Guid.NewGuid();
-        Assert.Equal([new SecondComplaintLinked(Id, first, Now)], LinkSecondComplaint.Decide(Given(Filed()), first, Now));
-        Assert.Empty(LinkSecondComplaint.Decide(Given(Filed(), new SecondComplaintLinked(Id, first, T0)), first, Now));
+        Assert.Equal([new SecondComplaintLinked(Id, first, Now)], LinkSecondComplaints.Decide(Given(Filed()), first, Now));
+        Assert.Empty(LinkSecondComplaints.Decide(Given(Filed(), new SecondComplaintLinked(Id, first, T0)), first, Now));
     }
 
     [Fact]

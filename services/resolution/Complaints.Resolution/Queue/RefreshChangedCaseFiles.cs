@@ -1,30 +1,31 @@
 using Complaints.Contracts.Events;
 using Complaints.ServiceDefaults;
 using Marten;
+using Marten.Events;
 using MassTransit;
 using Microsoft.Extensions.Options;
 
 namespace Complaints.Resolution.Queue;
 
 /// <summary>
-/// Keeps case files in step with routing's decisions and the workflow. Events may arrive in any
-/// order and more than once: each field is set from its own event, and the assignee, the priority,
-/// the team and the deadlines only from a newer stream version than the one they came from.
-/// The events it follows come in one queue and in batches of all of them together (a complaint's
-/// triage, assignment and date arrive together), so a batch reads and writes each case file once.
+/// Keeps case files in step with routing's decisions and the workflow. A case file is a fold of the
+/// event types it follows: the relay's <see cref="ComplaintsChanged"/> notices say which complaints
+/// changed, and each whose page holds a followed type is folded from the store, from the stream
+/// version its file has folded up to. Notices come in batches, so many complaints cost one load, one
+/// read of their new events and one transaction; a redelivered or late notice finds its file folded
+/// already. Each field still keeps the stream version it came from, so applying an event twice (a
+/// file written before it recorded <see cref="CaseFile.FoldedVersion"/>) changes nothing.
 /// </summary>
-public sealed class TrackCaseFile(IDocumentSession session, IOptions<ResolutionOptions> options) : IConsumer<Batch<IComplaintEvent>>, IFollowsComplaintEvents
+public sealed class RefreshChangedCaseFiles(IDocumentStore store, IOptions<ResolutionOptions> options) : IConsumer<Batch<ComplaintsChanged>>
 {
-    /// <summary>How an event of one type changes a case file, read from a message taken as any complaint event.</summary>
-    private sealed record Change(Type EventType, Func<ConsumeContext, Action<CaseFile, long>?> Read);
+    /// <summary>How an event of one type changes a case file.</summary>
+    private sealed record Change(Type EventType, Action<CaseFile, object, long> Apply);
 
-    // Taken as IComplaintEvent, a message is deserialized as the interface alone: its concrete
-    // type is read again from the envelope, which names it.
     private static Change On<T>(Action<CaseFile, T, long> apply) where T : class, IComplaintEvent =>
-        new(typeof(T), context => context.TryGetMessage<T>(out var typed) ? (file, version) => apply(file, typed.Message, version) : null);
+        new(typeof(T), (file, data, version) => apply(file, (T)data, version));
 
-    private static readonly Change[] Changes =
-    [
+    private static readonly Dictionary<Type, Change> Changes = new Change[]
+    {
         On<ComplaintTriaged>(Triaged), On<TriageCorrected>(TriageCorrected), On<ComplaintAssigned>(Assigned),
         On<ResolutionDueChanged>(ResolutionDueChanged), On<ComplaintEscalated>(Escalated),
         On<FirstResponseSent>((file, sent, _) => { file.FirstResponseSent = true; CustomerUpdated(file, sent.SentAt); }),
@@ -37,36 +38,59 @@ public sealed class TrackCaseFile(IDocumentSession session, IOptions<ResolutionO
         On<DepartmentTaskOpened>(DepartmentTaskOpened),
         On<DepartmentTaskAnswered>((file, answered, _) => TaskSettled(file, answered.TaskId)),
         On<DepartmentTaskHandedBack>((file, handedBack, _) => TaskSettled(file, handedBack.TaskId)),
-    ];
+    }.ToDictionary(c => c.EventType);
 
-    /// <summary>The event types a case file follows; its queue is bound to these alone.</summary>
-    public static IReadOnlyCollection<Type> Follows { get; } = [.. Changes.Select(c => c.EventType)];
+    /// <summary>The event types a case file follows: a notice naming none of them for a complaint leaves its file alone.</summary>
+    public static IReadOnlyCollection<Type> Follows { get; } = [.. Changes.Keys];
+
+    private static readonly Type[] FollowedTypes = [.. Follows];
+    private static readonly HashSet<string> FollowedNames = [.. Follows.Select(t => t.Name)];
+
+    /// <summary>Complaints folded in one transaction at most (a backlog's notices can name thousands).</summary>
+    private const int Chunk = 200;
+
+    public async Task Consume(ConsumeContext<Batch<ComplaintsChanged>> batch)
+    {
+        var wanted = new Dictionary<Guid, long>();
+        foreach (var change in batch.Message.SelectMany(m => m.Message.Changes))
+            if (change.EventTypes.Any(FollowedNames.Contains))
+                wanted[change.ComplaintId] = Math.Max(wanted.GetValueOrDefault(change.ComplaintId), change.Version);
+        foreach (var chunk in wanted.Chunk(Chunk))
+            await RefreshAsync(chunk, batch.CancellationToken);
+    }
 
     /// <summary>
-    /// Applies a batch of events to their case files, each complaint's in stream order, read in one
-    /// query and written in one transaction. The batch consumer takes one batch at a time; across
-    /// instances the optimistic concurrency of <see cref="CaseFile"/> makes the loser retry on fresh files.
+    /// Folds the followed events each file has not folded yet, read in one query, and writes the
+    /// files in one transaction: an existing file at the version loaded (optimistic concurrency: the
+    /// missed-update sweeper writes files too, and another instance may fold the same notice), a new
+    /// one inserted, failing if another instance started it first. Either way the batch is retried.
     /// </summary>
-    public async Task Consume(ConsumeContext<Batch<IComplaintEvent>> batch)
+    private async Task RefreshAsync(KeyValuePair<Guid, long>[] chunk, CancellationToken cancellationToken)
     {
-        var cancellationToken = batch.CancellationToken;
-        var ids = batch.Message.Select(m => m.Message.ComplaintId).Distinct().ToArray();
-        var existing = (await session.LoadManyAsync<CaseFile>(cancellationToken, ids)).ToDictionary(f => f.Id);
-        var started = new Dictionary<Guid, CaseFile>();
-        foreach (var context in batch.Message.OrderBy(m => m.StreamVersion()))
+        await using var session = store.LightweightSession();
+        var files = (await session.LoadManyAsync<CaseFile>(cancellationToken, chunk.Select(w => w.Key))).ToDictionary(f => f.Id);
+        var stale = chunk.Where(w => !(files.TryGetValue(w.Key, out var file) && file.FoldedVersion >= w.Value)).Select(w => w.Key).ToArray();
+        if (stale.Length == 0) return;
+        // From the lowest version any of them has folded: most are new files (0) or one page behind.
+        var from = stale.Min(id => files.TryGetValue(id, out var file) ? file.FoldedVersion : 0);
+        var events = await session.Events.QueryAllRawEvents()
+            .Where(e => e.StreamId.IsOneOf(stale) && e.Version > from && e.EventTypesAre(FollowedTypes))
+            .ToListAsync(cancellationToken);
+        var announced = chunk.ToDictionary(w => w.Key, w => w.Value);
+        foreach (var stream in events.GroupBy(e => e.StreamId))
         {
-            // The queue is bound to the followed types alone; anything else is a wiring mistake, for an operator (the batch fails).
-            var change = Changes.FirstOrDefault(c => context.HasMessageType(c.EventType))?.Read(context)
-                ?? throw new InvalidOperationException($"A case file does not follow {string.Join(", ", context.SupportedMessageTypes)}");
-            var id = context.Message.ComplaintId;
-            if (!existing.TryGetValue(id, out var file) && !started.TryGetValue(id, out file))
-                started[id] = file = new CaseFile { Id = id, TracksApprovals = true };
-            change(file, context.StreamVersion());
+            var isNew = !files.TryGetValue(stream.Key, out var file);
+            file ??= new CaseFile { Id = stream.Key, TracksApprovals = true };
+            var folded = file.FoldedVersion;
+            foreach (var e in stream.Where(e => e.Version > folded).OrderBy(e => e.Version))
+                Changes[e.EventType].Apply(file, e.Data, e.Version);
+            // Every followed event up to the notice's version, and up to the last one read, is in now
+            // (a stream's versions become visible in order).
+            file.FoldedVersion = Math.Max(announced[stream.Key], stream.Max(e => e.Version));
             file.Recompute(options.Value.ProgressUpdateInterval);
+            if (isNew) session.Insert(file);
+            else session.Store(file);
         }
-        // An existing file is updated at the version read; a new one is inserted, and fails if another instance started it first.
-        foreach (var file in existing.Values) session.Store(file);
-        foreach (var file in started.Values) session.Insert(file);
         await session.SaveChangesAsync(cancellationToken);
     }
 
