@@ -33,6 +33,12 @@ public sealed record WriteOptions
     /// change to save (a promise found kept leaves routing's clocks without a new fact). Null: no.
     /// </summary>
     public Func<bool>? StoreWithoutEvents { get; init; }
+
+    /// <summary>
+    /// Reads the decision needs besides the stream (a customer's data key), queued to be made in
+    /// the same round trip as the stream's; called on every attempt, before the load step.
+    /// </summary>
+    public Action<Marten.Services.BatchQuerying.IBatchedQuery>? ReadAlongside { get; init; }
 }
 
 /// <summary>
@@ -65,7 +71,16 @@ public sealed class ComplaintWriter(IDocumentStore store, TimeProvider clock)
         for (var attempt = 1; ; attempt++)
         {
             await using var session = store.LightweightSession();
-            var history = await session.Events.FetchStreamAsync(complaintId, token: cancellationToken);
+            IReadOnlyList<JasperFx.Events.IEvent> history;
+            if (options.ReadAlongside is { } alongside)
+            {
+                var reads = session.CreateBatchQuery();
+                var stream = reads.Events.FetchStream(complaintId);
+                alongside(reads);
+                await reads.Execute(cancellationToken);
+                history = await stream;
+            }
+            else history = await session.Events.FetchStreamAsync(complaintId, token: cancellationToken);
             var state = ComplaintLife.Fold(complaintId, history.Select(e => (e.Version, e.Data)))
                 ?? throw Rejection.NotFound($"No complaint with id {complaintId}");
             // The load step first: it may refuse (who may act is checked there), so a refused caller learns nothing of the version.

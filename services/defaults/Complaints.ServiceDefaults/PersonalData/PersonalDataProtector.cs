@@ -159,19 +159,38 @@ public sealed class PersonalDataProtector
         return existing.Id;
     }
 
+    /// <summary>
+    /// Reveals a sealed value whose key is read in <paramref name="reads"/>, a round trip the caller
+    /// makes anyway (a writer reading the stream); the plaintext, or <see cref="Erased"/>, once it has run.
+    /// </summary>
+    public Func<Task<string>> RevealAlongside(Marten.Services.BatchQuerying.IBatchedQuery reads, string value)
+    {
+        if (!TryParse(value, out _, out var keyId)) return () => Task.FromResult(value);
+        if (CachedKey(keyId) is { } cached) return () => Task.FromResult(Open(value, cached));
+        var loading = reads.Load<CustomerDataKey>(keyId);
+        return async () => Remember(keyId, await loading) is { } key ? Open(value, key) : Erased;
+    }
+
     private async Task<byte[]?> DataKeyAsync(Guid keyId, CancellationToken cancellationToken)
     {
-        var now = clock.GetUtcNow();
-        if (cache.TryGetValue(keyId, out var cached) && cached.Until > now) return cached.Key;
+        if (CachedKey(keyId) is { } cached) return cached;
         await using var query = store.QuerySession();
-        var document = await query.LoadAsync<CustomerDataKey>(keyId, cancellationToken);
+        return Remember(keyId, await query.LoadAsync<CustomerDataKey>(keyId, cancellationToken));
+    }
+
+    private byte[]? CachedKey(Guid keyId) =>
+        cache.TryGetValue(keyId, out var cached) && cached.Until > clock.GetUtcNow() ? cached.Key : null;
+
+    /// <summary>The key of a document just read, kept for a while; none when it was destroyed.</summary>
+    private byte[]? Remember(Guid keyId, CustomerDataKey? document)
+    {
         if (document is null)
         {
             cache.TryRemove(keyId, out _);
             return null;
         }
         var key = Unwrap(document);
-        cache[keyId] = (key, now + options.KeyCacheDuration);
+        cache[keyId] = (key, clock.GetUtcNow() + options.KeyCacheDuration);
         return key;
     }
 

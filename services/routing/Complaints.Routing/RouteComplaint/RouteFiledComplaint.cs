@@ -38,6 +38,7 @@ public sealed class RouteFiledComplaint(
         Routed? routed = null;
         TriageResult? result = null;
         Dictionary<string, AgentWorkload> loads = [];
+        Func<Task<string>>? description = null;
         await writer.ExecuteAsync(filed.ComplaintId, Actor.System("routing.triage"),
             async (life, session, token) =>
             {
@@ -47,7 +48,7 @@ public sealed class RouteFiledComplaint(
                 // fewer, and it holds after the case is closed and no longer open).
                 if (life.Team.Length > 0) return null;
                 // Triage reads the customer's words, revealed here in memory only; nothing it stores repeats them.
-                result ??= triage.Triage(filed with { Description = await personalData.RevealAsync(filed.Description, token) });
+                result ??= triage.Triage(filed with { Description = await description!() });
                 var (team, _) = teams.ForCategory(result.Category, result.EmergencyFlags.Count > 0);
                 loads = await CaseAssignment.LockAndLoadAsync(session, team, null, token);
                 return result;
@@ -56,6 +57,8 @@ public sealed class RouteFiledComplaint(
             new WriteOptions
             {
                 ReactingTo = context,
+                // The customer's data key is read with the stream, in one round trip.
+                ReadAlongside = reads => description = personalData.RevealAlongside(reads, filed.Description),
                 AlsoStore = (session, _, _) =>
                 {
                     session.Store(routed!.Case);
