@@ -172,6 +172,13 @@ public static class MartenDefaults
         if (context.Headers.Get<string>(ComplaintEventRelay.CorrelationHeader) is { Length: > 0 } correlation) session.CorrelationId = correlation;
     }
 
+    /// <summary>Stamps the events about to be appended as caused by a stored event, in its correlation.</summary>
+    public static void StampCause(this IDocumentSession session, JasperFx.Events.IEvent cause)
+    {
+        session.CausationId = cause.Id.ToString();
+        if (cause.CorrelationId is { Length: > 0 } correlation) session.CorrelationId = correlation;
+    }
+
     /// <summary>
     /// Stamps the events about to be appended with the current trace context, so the relay can
     /// continue the same trace when it publishes them.

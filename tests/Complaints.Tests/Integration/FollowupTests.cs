@@ -73,6 +73,19 @@ public sealed class FollowupTests(PlatformFixture platform)
         var second = await platform.Intake.FileComplaintAsync(Billing(customer, "ORD-LIFE", "The double charge is back on this month's bill."));
         var linked = await WaitForEventAsync(second.ComplaintId, "second_complaint_linked");
         Assert.Contains(id, linked.History.Single(h => h.EventType == "second_complaint_linked").DataJson);
+        // Learnt from the relay's notice, the link is still recorded as a reaction to the filing: its cause and its correlation.
+        var stamps = new Dictionary<string, (Guid Id, string? Correlation, string? Causation)>();
+        await using (var command = platform.Database.CreateCommand(
+            $"select type, id, correlation_id, causation_id from {Complaints.ServiceDefaults.ComplaintsSettings.EventStoreSchema}.mt_events where stream_id = @stream"))
+        {
+            command.Parameters.AddWithValue("stream", Guid.Parse(second.ComplaintId));
+            await using var reader = await command.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+                stamps[reader.GetString(0)] = (reader.GetGuid(1), reader.IsDBNull(2) ? null : reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3));
+        }
+        var filing = stamps["complaint_filed"];
+        Assert.False(string.IsNullOrEmpty(filing.Correlation));
+        Assert.Equal((filing.Id.ToString(), filing.Correlation), (stamps["second_complaint_linked"].Causation, stamps["second_complaint_linked"].Correlation));
         // Linked or not, routing still takes the second complaint through triage and assignment.
         var routed = await platform.WaitForComplaintAsync(second.ComplaintId, c => c.Status == ComplaintStatus.Assigned, Timeout);
         Assert.Equal("billing", routed.Team);

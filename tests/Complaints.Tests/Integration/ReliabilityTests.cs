@@ -51,7 +51,7 @@ public sealed class ReliabilityTests(PlatformFixture platform)
     }
 
     [Fact]
-    public async Task A_triage_redelivered_after_its_correction_leaves_the_corrected_priority_in_the_queue()
+    public async Task A_case_file_folded_again_from_its_first_event_keeps_the_corrected_priority_in_the_queue()
     {
         var filed = await platform.Intake.FileComplaintAsync(Billing());
         var assigned = await platform.WaitForComplaintAsync(filed.ComplaintId, c => c.Status == ComplaintStatus.Assigned, Timeout);
@@ -63,10 +63,27 @@ public sealed class ReliabilityTests(PlatformFixture platform)
             .Entries.SingleOrDefault(e => e.ComplaintId == filed.ComplaintId)?.Priority;
         await PlatformFixture.UntilAsync(async () => await PriorityAsync() == "high", "resolution follows the correction");
 
-        // The relay's notice of the triage's page, arriving again after the correction.
+        // The case file as the previous release wrote it (it recorded no folded version), then the
+        // relay's notice of the triage's page arriving again: the file folds the whole stream again,
+        // the triage before its correction.
+        var id = Guid.Parse(filed.ComplaintId);
+        async Task<long> FoldedVersionAsync()
+        {
+            await using var read = platform.Database.CreateCommand(
+                $"select (data ->> 'FoldedVersion')::bigint from {Complaints.ServiceDefaults.ComplaintsSettings.EventStoreSchema}.mt_doc_casefile where id = @id");
+            read.Parameters.AddWithValue("id", id);
+            return (long)(await read.ExecuteScalarAsync())!;
+        }
+        Assert.True(await FoldedVersionAsync() > 0);
+        await using (var forget = platform.Database.CreateCommand(
+            $"update {Complaints.ServiceDefaults.ComplaintsSettings.EventStoreSchema}.mt_doc_casefile set data = jsonb_set(data, '{{FoldedVersion}}', '0') where id = @id"))
+        {
+            forget.Parameters.AddWithValue("id", id);
+            Assert.Equal(1, await forget.ExecuteNonQueryAsync());
+        }
         var triage = assigned.History.Single(h => h.EventType == "complaint_triaged");
-        await RedeliverAsync(new ComplaintsChanged([new ComplaintChange(Guid.Parse(filed.ComplaintId), triage.Version, [nameof(ComplaintTriaged)])]),
-            triage.Version, "refresh-changed-case-files");
+        await platform.IntakeBus.Publish(new ComplaintsChanged([new ComplaintChange(id, triage.Version, [nameof(ComplaintTriaged)])]));
+        await PlatformFixture.UntilAsync(async () => await FoldedVersionAsync() > 0, "resolution folds the case file again");
 
         Assert.Equal("high", await PriorityAsync());
     }

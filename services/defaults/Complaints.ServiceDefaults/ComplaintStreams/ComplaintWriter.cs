@@ -23,6 +23,12 @@ public sealed record WriteOptions
     public MassTransit.ConsumeContext? ReactingTo { get; init; }
 
     /// <summary>
+    /// The stored event this change reacts to, when it was read from the store rather than delivered
+    /// (a reaction to the relay's notice): its id and correlation id are stamped as <see cref="ReactingTo"/>'s would be.
+    /// </summary>
+    public JasperFx.Events.IEvent? CausedBy { get; init; }
+
+    /// <summary>
     /// Documents a service keeps beside the stream and changes in the same transaction as the
     /// events (routing's open case and agents' loads), given the state read and the events decided.
     /// </summary>
@@ -58,8 +64,8 @@ public sealed class ComplaintWriter(IDocumentStore store, TimeProvider clock)
         ExecuteAsync(complaintId, actor, static (_, _, _) => Task.FromResult(0), (state, _, now) => decide(state, now), options, cancellationToken);
 
     /// <summary>
-    /// As above, with what the decision needs besides the stream (a customer's data key, the
-    /// agents' loads) read first by <paramref name="load"/> in the same session.
+    /// As above, with what the decision needs besides the stream (the agents' loads) read first by
+    /// <paramref name="load"/> in the same session (or with the stream: <see cref="WriteOptions.ReadAlongside"/>).
     /// </summary>
     public async Task<Written> ExecuteAsync<TContext>(
         Guid complaintId, Actor actor,
@@ -96,6 +102,7 @@ public sealed class ComplaintWriter(IDocumentStore store, TimeProvider clock)
             }
 
             Stamp(session, actor, options.ReactingTo);
+            if (options.CausedBy is { } cause) session.StampCause(cause);
             session.Events.Append(complaintId, state.Version + events.Count, [.. events]);
             options.AlsoStore?.Invoke(session, state, events);
             try

@@ -25,37 +25,32 @@ public sealed class LinkSecondComplaints(IDocumentStore store, ComplaintWriter w
     public async Task Consume(ConsumeContext<Batch<ComplaintsChanged>> batch)
     {
         var cancellationToken = batch.CancellationToken;
-        // Each new complaint with the notice that announced it, whose ids the link's write is stamped with.
-        var filedIn = new Dictionary<Guid, ConsumeContext>();
-        foreach (var notice in batch.Message)
-            foreach (var change in notice.Message.Changes)
-                if (change.EventTypes.Contains(nameof(ComplaintFiled)))
-                    filedIn.TryAdd(change.ComplaintId, notice);
-        if (filedIn.Count == 0) return;
+        var filedIds = batch.Message.SelectMany(notice => notice.Message.Changes)
+            .Where(change => change.EventTypes.Contains(nameof(ComplaintFiled)))
+            .Select(change => change.ComplaintId).Distinct().ToArray();
+        if (filedIds.Length == 0) return;
 
         await using var session = store.QuerySession();
-        foreach (var chunk in filedIn.Keys.Chunk(Chunk))
+        foreach (var chunk in filedIds.Chunk(Chunk))
         {
             var filings = (await session.Events.QueryAllRawEvents()
                     .Where(e => e.StreamId.IsOneOf(chunk) && e.EventTypesAre(typeof(ComplaintFiled)))
                     .ToListAsync(cancellationToken))
-                .Select(e => (ComplaintFiled)e.Data)
-                .Where(filed => filed.SubjectKey.Length > 0)
+                .Where(e => ((ComplaintFiled)e.Data).SubjectKey.Length > 0)
                 .ToList();
             if (filings.Count == 0) continue;
             var queries = session.CreateBatchQuery();
-            var earlier = filings.Select(filed => (Filed: filed, Candidates: queries.Query(new EarlierOnSubject
-            {
-                CustomerId = filed.CustomerId, SubjectKey = filed.SubjectKey, ComplaintId = filed.ComplaintId, FiledAt = filed.FiledAt,
-            }))).ToList();
+            var earlier = filings.Select(e => (Filing: e, Candidates: queries.Query(EarlierOnSubject.Of((ComplaintFiled)e.Data)))).ToList();
             await queries.Execute(cancellationToken);
 
             // Most complaints have no earlier one on the subject: their stream is not even read.
-            foreach (var (filed, candidates) in earlier)
+            foreach (var (filing, candidates) in earlier)
             {
+                var filed = (ComplaintFiled)filing.Data;
                 if (await FirstClosedAsync(session, filed, await candidates, cancellationToken) is not { } first) continue;
+                // Stamped as a reaction to the filing itself (its id, its correlation), as a delivered event would be.
                 await writer.ExecuteAsync(filed.ComplaintId, Actor.System("followup.second-complaints"),
-                    (life, now) => Decide(life, first, now), new WriteOptions { ReactingTo = filedIn[filed.ComplaintId] }, cancellationToken);
+                    (life, now) => Decide(life, first, now), new WriteOptions { CausedBy = filing }, cancellationToken);
             }
         }
     }
@@ -93,6 +88,11 @@ public sealed class EarlierOnSubject : Marten.Linq.ICompiledListQuery<ComplaintF
     public string SubjectKey { get; set; } = "";
     public Guid ComplaintId { get; set; }
     public DateTimeOffset FiledAt { get; set; }
+
+    public static EarlierOnSubject Of(ComplaintFiled filed) => new()
+    {
+        CustomerId = filed.CustomerId, SubjectKey = filed.SubjectKey, ComplaintId = filed.ComplaintId, FiledAt = filed.FiledAt,
+    };
 
     public System.Linq.Expressions.Expression<Func<Marten.Linq.IMartenQueryable<ComplaintFacts>, IEnumerable<Guid>>> QueryIs() =>
         facts => facts.Where(f => f.CustomerId == CustomerId && f.SubjectKey == SubjectKey && f.Id != ComplaintId && f.FiledAt <= FiledAt)
