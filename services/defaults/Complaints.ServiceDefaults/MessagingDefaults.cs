@@ -44,8 +44,8 @@ public static class MessagingDefaults
                 if (endpoint is IRabbitMqReceiveEndpointConfigurator queue) DeadLetters.ConfigureQueue(queue);
                 // A batch already handles a complaint's events together; holding the complaint's lock
                 // while its first event waits for the batch would push its other events into later batches.
-                var batched = context.GetServices<BatchedConsumer>().FirstOrDefault(b => b.QueueName(names) == name);
-                if (batched is null) endpoint.UseConsumeFilter(typeof(SerializePerComplaint<>), context);
+                var batched = context.GetServices<BatchedConsumer>().Any(b => b.QueueName(names) == name);
+                if (!batched) endpoint.UseConsumeFilter(typeof(SerializePerComplaint<>), context);
             });
             addConsumers?.Invoke(bus);
             bus.UsingRabbitMq((context, rabbit) =>

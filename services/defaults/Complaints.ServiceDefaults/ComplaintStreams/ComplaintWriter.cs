@@ -101,8 +101,7 @@ public sealed class ComplaintWriter(IDocumentStore store, TimeProvider clock)
                 return new Written(state.Version, events);
             }
 
-            Stamp(session, actor, options.ReactingTo);
-            if (options.CausedBy is { } cause) session.StampCause(cause);
+            Stamp(session, actor, options);
             session.Events.Append(complaintId, state.Version + events.Count, [.. events]);
             options.AlsoStore?.Invoke(session, state, events);
             try
@@ -149,10 +148,11 @@ public sealed class ComplaintWriter(IDocumentStore store, TimeProvider clock)
         session.Events.Append(complaintId, fact);
     }
 
-    private static void Stamp(IDocumentSession session, Actor actor, MassTransit.ConsumeContext? reaction)
+    private static void Stamp(IDocumentSession session, Actor actor, WriteOptions? options)
     {
-        if (reaction is not null) session.StampReaction(reaction);
+        if (options?.ReactingTo is { } reaction) session.StampReaction(reaction);
         else session.StampTraceContext();
+        if (options?.CausedBy is { } cause) session.StampCause(cause);
         session.StampActor(actor.Subject, actor.Role);
     }
 

@@ -18,13 +18,9 @@ public sealed class FactsStore(IDocumentStore store, NpgsqlDataSource database, 
     /// (a complaint's events arrive together, so most need no work); the others are folded again from
     /// their whole streams, read in one query, and written in one transaction.
     /// </summary>
-    public async Task RefreshAsync(IEnumerable<(Guid ComplaintId, long EventVersion)> changed, CancellationToken cancellationToken)
+    public async Task RefreshAsync(IReadOnlyDictionary<Guid, long> wanted, CancellationToken cancellationToken)
     {
-        var wanted = new Dictionary<Guid, long>();
-        foreach (var (id, version) in changed)
-            wanted[id] = Math.Max(wanted.GetValueOrDefault(id), version);
-        // A backlog's notices can name thousands of complaints: a transaction per RefreshChunk of them.
-        foreach (var chunk in wanted.Chunk(RefreshChunk))
+        foreach (var chunk in wanted.Chunk(ComplaintNotices.PerTransaction))
         {
             await using var session = store.LightweightSession();
             var stored = (await session.LoadManyAsync<ComplaintFacts>(cancellationToken, chunk.Select(w => w.Key))).ToDictionary(f => f.Id);
@@ -35,9 +31,6 @@ public sealed class FactsStore(IDocumentStore store, NpgsqlDataSource database, 
             await session.SaveChangesAsync(cancellationToken);
         }
     }
-
-    /// <summary>Complaints refreshed in one transaction at most (the rebuild's batch size too).</summary>
-    private const int RefreshChunk = 200;
 
     /// <summary>Deletes every complaint's facts and folds them again from the event store; returns how many complaints and events were folded.</summary>
     public async Task<(int Complaints, long Events)> RebuildAllAsync(CancellationToken cancellationToken, int? parallelBatches = null)
@@ -58,7 +51,7 @@ public sealed class FactsStore(IDocumentStore store, NpgsqlDataSource database, 
         var started = System.Diagnostics.Stopwatch.StartNew();
         var reported = TimeSpan.Zero;
         // Batches are independent: one per core keeps both the fold (here) and PostgreSQL busy.
-        await Parallel.ForEachAsync(ids.Chunk(RefreshChunk), new ParallelOptions { MaxDegreeOfParallelism = parallelBatches ?? Environment.ProcessorCount, CancellationToken = cancellationToken },
+        await Parallel.ForEachAsync(ids.Chunk(ComplaintNotices.PerTransaction), new ParallelOptions { MaxDegreeOfParallelism = parallelBatches ?? Environment.ProcessorCount, CancellationToken = cancellationToken },
             async (batch, token) =>
             {
                 // The live refresh keeps running meanwhile: when it wrote (or first inserted) one of the

@@ -1,4 +1,5 @@
 using Complaints.Contracts.Events;
+using Complaints.ServiceDefaults;
 using MassTransit;
 
 namespace Complaints.Followup.Facts;
@@ -13,5 +14,5 @@ namespace Complaints.Followup.Facts;
 public sealed class RefreshChangedFacts(FactsStore facts) : IConsumer<Batch<ComplaintsChanged>>
 {
     public Task Consume(ConsumeContext<Batch<ComplaintsChanged>> context) =>
-        facts.RefreshAsync(context.Message.SelectMany(m => m.Message.Changes).Select(c => (c.ComplaintId, c.Version)), context.CancellationToken);
+        facts.RefreshAsync(context.Message.LatestVersions(), context.CancellationToken);
 }

@@ -19,19 +19,14 @@ namespace Complaints.Followup.SecondComplaints;
 /// </summary>
 public sealed class LinkSecondComplaints(IDocumentStore store, ComplaintWriter writer) : IConsumer<Batch<ComplaintsChanged>>
 {
-    /// <summary>Filings looked at in one round trip at most (a backlog's notices can name thousands).</summary>
-    private const int Chunk = 200;
-
     public async Task Consume(ConsumeContext<Batch<ComplaintsChanged>> batch)
     {
         var cancellationToken = batch.CancellationToken;
-        var filedIds = batch.Message.SelectMany(notice => notice.Message.Changes)
-            .Where(change => change.EventTypes.Contains(nameof(ComplaintFiled)))
-            .Select(change => change.ComplaintId).Distinct().ToArray();
-        if (filedIds.Length == 0) return;
+        var filedIds = batch.Message.LatestVersions(change => change.EventTypes.Contains(nameof(ComplaintFiled))).Keys;
+        if (filedIds.Count == 0) return;
 
         await using var session = store.QuerySession();
-        foreach (var chunk in filedIds.Chunk(Chunk))
+        foreach (var chunk in filedIds.Chunk(ComplaintNotices.PerTransaction))
         {
             var filings = (await session.Events.QueryAllRawEvents()
                     .Where(e => e.StreamId.IsOneOf(chunk) && e.EventTypesAre(typeof(ComplaintFiled)))

@@ -2,8 +2,9 @@ namespace Complaints.Resolution.Queue;
 
 /// <summary>
 /// Resolution's view of a case: whose queue it is in, how urgent it is, when the customer last
-/// heard from us. Kept only by <see cref="RefreshChangedCaseFiles"/>, folded from the complaint's events
-/// (routing's and the workflow's own), so commands never race with it.
+/// heard from us. Folded by <see cref="RefreshChangedCaseFiles"/> from the complaint's events (routing's
+/// and the workflow's own), so commands never race with it; the missed-update sweeper only marks a
+/// missed update on it (optimistic concurrency keeps the two apart).
 /// </summary>
 public sealed record AwaitedDepartmentAnswer(Guid TaskId, string Department, DateTimeOffset DueBy);
 

@@ -41,21 +41,13 @@ public sealed class RefreshChangedCaseFiles(IDocumentStore store, IOptions<Resol
     }.ToDictionary(c => c.EventType);
 
     /// <summary>The event types a case file follows: a notice naming none of them for a complaint leaves its file alone.</summary>
-    public static IReadOnlyCollection<Type> Follows { get; } = [.. Changes.Keys];
-
-    private static readonly Type[] FollowedTypes = [.. Follows];
-    private static readonly HashSet<string> FollowedNames = [.. Follows.Select(t => t.Name)];
-
-    /// <summary>Complaints folded in one transaction at most (a backlog's notices can name thousands).</summary>
-    private const int Chunk = 200;
+    private static readonly Type[] FollowedTypes = [.. Changes.Keys];
+    private static readonly HashSet<string> FollowedNames = [.. FollowedTypes.Select(t => t.Name)];
 
     public async Task Consume(ConsumeContext<Batch<ComplaintsChanged>> batch)
     {
-        var wanted = new Dictionary<Guid, long>();
-        foreach (var change in batch.Message.SelectMany(m => m.Message.Changes))
-            if (change.EventTypes.Any(FollowedNames.Contains))
-                wanted[change.ComplaintId] = Math.Max(wanted.GetValueOrDefault(change.ComplaintId), change.Version);
-        foreach (var chunk in wanted.Chunk(Chunk))
+        var wanted = batch.Message.LatestVersions(change => change.EventTypes.Any(FollowedNames.Contains));
+        foreach (var chunk in wanted.Chunk(ComplaintNotices.PerTransaction))
             await RefreshAsync(chunk, batch.CancellationToken);
     }
 
