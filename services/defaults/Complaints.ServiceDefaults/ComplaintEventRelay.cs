@@ -156,14 +156,8 @@ public sealed class ComplaintEventRelay : SubscriptionBase
     {
         // Continue the trace of the request that appended the event, so one trace spans
         // gRPC -> PostgreSQL -> RabbitMQ -> consumer even though the relay runs later, elsewhere.
-        ActivityContext parent = default;
-        if (@event.Headers is { } headers
-            && headers.TryGetValue(ComplaintsTelemetry.TraceParentHeader, out var value)
-            && value?.ToString() is { } traceParent)
-        {
-            ActivityContext.TryParse(traceParent, null, isRemote: true, out parent);
-        }
-        var activity = ComplaintsTelemetry.Source.StartActivity($"relay {@event.EventTypeName}", ActivityKind.Internal, parent);
+        var activity = ComplaintsTelemetry.Source.StartActivity($"relay {@event.EventTypeName}", ActivityKind.Internal,
+            ComplaintsTelemetry.StoredTraceContext(@event));
         activity?.SetTag("complaints.stream_id", @event.StreamId);
         activity?.SetTag("complaints.stream_version", @event.Version);
         activity?.SetTag("complaints.event_type", @event.EventTypeName);

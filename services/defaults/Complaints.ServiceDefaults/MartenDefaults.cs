@@ -180,6 +180,19 @@ public static class MartenDefaults
     }
 
     /// <summary>
+    /// Stamps one event about to be appended as caused by a stored event, in its correlation and in
+    /// <paramref name="span"/>'s trace: for events of several complaints appended in one session,
+    /// where the session's own stamps would give them all the same cause.
+    /// </summary>
+    public static void StampCause(this JasperFx.Events.IEvent @event, JasperFx.Events.IEvent cause, Activity? span)
+    {
+        @event.CausationId = cause.Id.ToString();
+        @event.CorrelationId = cause.CorrelationId is { Length: > 0 } correlation ? correlation
+            : span?.TraceId.ToString() ?? Guid.NewGuid().ToString("N");
+        if (span is not null) @event.SetHeader(ComplaintsTelemetry.TraceParentHeader, span.Id!);
+    }
+
+    /// <summary>
     /// Stamps the events about to be appended with the current trace context, so the relay can
     /// continue the same trace when it publishes them.
     /// </summary>

@@ -30,7 +30,9 @@ public static class RoutingHost
         });
         builder.AddComplaintsMessaging(ServiceName, bus =>
         {
-            bus.AddConsumer<RouteFiledComplaint>();
+            // New complaints come with the relay's notices, a batch routed in one transaction; a short
+            // wait for the batch keeps filed -> assigned quick when complaints are few.
+            bus.AddBatchConsumer<RouteFiledComplaints>(timeLimit: TimeSpan.FromMilliseconds(50));
             bus.AddConsumer<FollowCaseProgress>();
         });
 

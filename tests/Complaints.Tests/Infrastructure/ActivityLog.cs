@@ -19,6 +19,10 @@ public sealed class ActivityLog : ICollection<Activity>
         lock (activities)
         {
             if (item.Source.Name == "Npgsql" && !watched.Contains(item.TraceId)) return;
+            // A span of a watched trace linked to another (a batch's work, where one complaint's
+            // decision was written with others') makes that trace's later database spans kept too.
+            if (watched.Contains(item.TraceId))
+                foreach (var link in item.Links) watched.Add(link.Context.TraceId);
             activities.Add(item);
         }
     }

@@ -4,7 +4,7 @@ using Complaints.Tests.Infrastructure;
 namespace Complaints.Tests.Integration;
 
 /// <summary>
-/// What RabbitMQ routes to the read models' queues, as the running services declared them: each
+/// What RabbitMQ routes to the queues of routing's new complaints and of the read models, as the running services declared them: each
 /// takes what it reads and nothing more: the relay's notices, not the events one by one (the relay
 /// publishes one by one only what some queue takes).
 /// </summary>
@@ -14,6 +14,7 @@ public sealed class QueueBindingTests(PlatformFixture platform)
     private static string Exchange(Type message) => $"{message.Namespace}:{message.Name}";
 
     [Theory]
+    [InlineData("routing-route-filed-complaints")]
     [InlineData("followup-refresh-changed-facts")]
     [InlineData("followup-link-second-complaints")]
     [InlineData("resolution-refresh-changed-case-files")]

@@ -388,7 +388,7 @@ public sealed class ReliabilityTests(PlatformFixture platform)
     public async Task A_message_past_its_delivery_limit_is_dead_lettered_not_dropped_and_can_be_replayed()
     {
         // Every service queue is a quorum queue that dead-letters, at least once, past its delivery limit.
-        var serviceQueue = await platform.QueueAsync("routing-route-filed-complaint");
+        var serviceQueue = await platform.QueueAsync("routing-route-filed-complaints");
         Assert.Equal("quorum", serviceQueue.GetProperty("type").GetString());
         var arguments = serviceQueue.GetProperty("arguments");
         Assert.Equal(DeadLetters.DeliveryLimit, arguments.GetProperty("x-delivery-limit").GetInt32());

@@ -14,7 +14,7 @@ public sealed class TelemetryTests(PlatformFixture platform)
     private static readonly TimeSpan Routed = TimeSpan.FromSeconds(60);
 
     [Fact]
-    public async Task One_complaints_trace_links_the_call_the_database_the_relay_the_broker_and_each_consumer()
+    public async Task One_complaints_trace_links_the_call_the_database_routings_decision_the_relay_the_broker_and_the_consumer()
     {
         using var source = new ActivitySource("Complaints.Tests");
         ActivityTraceId traceId;
@@ -24,18 +24,24 @@ public sealed class TelemetryTests(PlatformFixture platform)
             Assert.NotNull(channelSystem);
             traceId = channelSystem.TraceId;
             platform.Spans.Watch(traceId);
-            filed = await platform.Intake.FileComplaintAsync(Requests.Valid(Channel.Email));
+            // A complex case: routing records a later resolution date, which resolution consumes to tell the customer.
+            filed = await platform.Intake.FileComplaintAsync(Requests.Valid(Channel.Email, "The washing machine leaks and the drum is broken."));
         }
-        await platform.WaitForComplaintAsync(filed.ComplaintId, c => c.History.Any(h => h.EventType == "complaint_assigned"), Routed);
-        // Each service consumes complaint_filed; their consumer spans end once each has handled it.
+        await platform.WaitForComplaintAsync(filed.ComplaintId, c => c.History.Any(h => h.EventType == "customer_notified"), Routed);
+        Activity[] spans = [];
         Activity[] trace = [];
         await PlatformFixture.UntilAsync(() =>
         {
-            trace = platform.Spans.Snapshot().Where(a => a.TraceId == traceId).ToArray();
-            return Task.FromResult(trace.Count(a => a.Source.Name == "MassTransit" && a.Kind == ActivityKind.Consumer) >= 2);
-        }, "complaint_filed consumed in the same trace");
+            spans = platform.Spans.Snapshot();
+            trace = spans.Where(a => a.TraceId == traceId).ToArray();
+            // Spans are recorded as they end, not in the order they began: wait for all of those asserted on.
+            var decided = trace.FirstOrDefault(a => a.DisplayName == "routing.triage decides");
+            return Task.FromResult(trace.Any(a => a.Source.Name == "MassTransit" && a.Kind == ActivityKind.Consumer)
+                                   && trace.Any(a => a.DisplayName == "relay resolution_due_changed")
+                                   && decided is not null && decided.Links.All(l => spans.Any(a => a.SpanId == l.Context.SpanId)));
+        }, "routing's decision, its batch, the relay of its event and resolution's consumer recorded");
 
-        var byId = trace.ToDictionary(a => a.SpanId);
+        var byId = spans.GroupBy(a => a.SpanId).ToDictionary(g => g.Key, g => g.First());
         bool Under(Activity span, Activity ancestor)
         {
             for (var parent = span.ParentSpanId; parent != default && byId.TryGetValue(parent, out var next); parent = next.ParentSpanId)
@@ -45,15 +51,23 @@ public sealed class TelemetryTests(PlatformFixture platform)
 
         var call = Assert.Single(trace, a => a.Kind == ActivityKind.Server && a.DisplayName.Contains("FileComplaint"));
         Assert.Contains(trace, a => a.Source.Name == "Npgsql" && Under(a, call));
-        var relay = Assert.Single(trace, a => a.Source.Name == ComplaintsTelemetry.SourceName && a.DisplayName == "relay complaint_filed");
-        // The relay's own publish is its direct child; routing's events, relayed in turn, publish further down the same trace.
+        // Routing decided on the complaint in the filing's trace, under the call that stored it ...
+        var decision = Assert.Single(trace, a => a.Source.Name == ComplaintsTelemetry.SourceName && a.DisplayName == "routing.triage decides"
+                                                 && Equals(a.GetTagItem("complaints.stream_id"), Guid.Parse(filed.ComplaintId)));
+        Assert.True(Under(decision, call), "routing's decision is not under the FileComplaint call");
+        // ... and links to its batch, whose database work (the append) ops find there.
+        var link = Assert.Single(decision.Links);
+        var batch = Assert.Single(spans, a => a.SpanId == link.Context.SpanId);
+        Assert.StartsWith("routing.triage writes", batch.DisplayName);
+        await PlatformFixture.UntilAsync(() => Task.FromResult(platform.Spans.Snapshot().Any(a => a.Source.Name == "Npgsql" && a.ParentSpanId == batch.SpanId)),
+            "routing's batch wrote to PostgreSQL in its span");
+
+        // Routing's event goes on in the same trace: the relay's span under the decision, its publish, resolution's consumer.
+        var relay = Assert.Single(trace, a => a.Source.Name == ComplaintsTelemetry.SourceName && a.DisplayName == "relay resolution_due_changed");
+        Assert.True(Under(relay, decision), "the relay of routing's event is not under routing's decision");
         var publish = Assert.Single(trace, a => a.Source.Name == "MassTransit" && a.Kind == ActivityKind.Producer && a.ParentSpanId == relay.SpanId);
-        var consumers = trace.Where(a => a.Source.Name == "MassTransit" && a.Kind == ActivityKind.Consumer).ToList();
-        Assert.All(consumers, consumer => Assert.True(Under(consumer, publish), $"{consumer.DisplayName} is not under the relay's publish"));
-        Assert.Contains(consumers, c => c.DisplayName.Contains("route-filed-complaint"));
-        // The routing consumer's own database work is in the same trace, under it.
-        var routing = consumers.First(c => c.DisplayName.Contains("route-filed-complaint"));
-        Assert.Contains(trace, a => a.Source.Name == "Npgsql" && Under(a, routing));
+        var consumers = trace.Where(a => a.Source.Name == "MassTransit" && a.Kind == ActivityKind.Consumer && Under(a, publish)).ToList();
+        Assert.Contains(consumers, c => trace.Any(a => a.Source.Name == "Npgsql" && Under(a, c)));
     }
 
     [Fact]

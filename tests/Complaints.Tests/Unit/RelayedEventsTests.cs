@@ -44,6 +44,7 @@ public sealed class RelayedEventsTests
     }
 
     [Theory]
+    [InlineData(typeof(Complaints.Routing.RouteComplaint.RouteFiledComplaints))]
     [InlineData(typeof(Complaints.Followup.Facts.RefreshChangedFacts))]
     [InlineData(typeof(Complaints.Followup.SecondComplaints.LinkSecondComplaints))]
     [InlineData(typeof(Complaints.Resolution.Queue.RefreshChangedCaseFiles))]

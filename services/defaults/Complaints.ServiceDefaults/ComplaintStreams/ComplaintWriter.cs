@@ -1,5 +1,6 @@
 using Complaints.Domain.ComplaintStream;
 using Complaints.Domain.Rules;
+using System.Diagnostics;
 using Marten;
 
 namespace Complaints.ServiceDefaults.ComplaintStreams;
@@ -12,6 +13,12 @@ public sealed record Actor(string Subject, string Role)
 
 /// <summary>What was appended, and the stream's version after it.</summary>
 public sealed record Written(long Version, IReadOnlyList<object> Events);
+
+/// <summary>A complaint's stream as read for a decision: its fold and its stored events.</summary>
+public sealed record StreamRead(ComplaintLife Life, IReadOnlyList<JasperFx.Events.IEvent> History);
+
+/// <summary>What a change of many complaints wrote for each, and the complaints whose decision failed (nothing written for them).</summary>
+public sealed record ManyWritten(IReadOnlyDictionary<Guid, Written> Written, IReadOnlyDictionary<Guid, Exception> Failed);
 
 /// <summary>How a change is written besides its decision.</summary>
 public sealed record WriteOptions
@@ -112,6 +119,82 @@ public sealed class ComplaintWriter(IDocumentStore store, TimeProvider clock)
             catch (Exception ex) when (ConcurrencyConflicts.Is(ex) && attempt < Attempts)
             {
                 if (options.ExpectedVersion > 0) throw Moved(options.ExpectedVersion, null);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Reactions of the platform to stored events of many complaints, in one session and one
+    /// transaction (routing a batch of new filings): the streams read in one round trip, the
+    /// <paramref name="load"/> step given them all (it takes the locks and reads what the decisions
+    /// need, once), then each complaint decided on its own. Each complaint's events are stamped as
+    /// caused by the stored event <paramref name="causedBy"/> picks from its history (its id and
+    /// correlation id), in a span of that event's trace, as a delivered event's reaction would be.
+    /// A complaint whose decision throws is left out and reported, the others are written; the
+    /// caller fails its message afterwards so the failed ones are retried. A lost race (another
+    /// writer appended to one of them) reads and decides them all again.
+    /// </summary>
+    public async Task<ManyWritten> ExecuteManyAsync<TContext>(
+        IReadOnlyCollection<Guid> complaintIds, Actor actor,
+        Func<IReadOnlyList<StreamRead>, IDocumentSession, CancellationToken, Task<TContext>> load,
+        Func<ComplaintLife, TContext, DateTimeOffset, IReadOnlyList<object>> decide,
+        Func<IReadOnlyList<JasperFx.Events.IEvent>, JasperFx.Events.IEvent> causedBy,
+        Action<IDocumentSession, TContext>? alsoStore = null,
+        CancellationToken cancellationToken = default)
+    {
+        // The batch's own span holds its database work; each complaint's decision is a span of its
+        // cause's trace, linked to this one, so ops following a complaint find where it was written.
+        using var batchSpan = ComplaintsTelemetry.Source.StartActivity($"{actor.Subject} writes {complaintIds.Count} complaint(s)");
+        for (var attempt = 1; ; attempt++)
+        {
+            await using var session = store.LightweightSession();
+            var reads = session.CreateBatchQuery();
+            var streams = complaintIds.Select(id => (Id: id, Events: reads.Events.FetchStream(id))).ToList();
+            await reads.Execute(cancellationToken);
+            var read = new List<StreamRead>(streams.Count);
+            foreach (var (id, events) in streams)
+            {
+                var history = await events;
+                if (ComplaintLife.Fold(id, history.Select(e => (e.Version, e.Data))) is { } life) read.Add(new StreamRead(life, history));
+            }
+
+            var context = await load(read, session, cancellationToken);
+            var now = clock.GetUtcNow();
+            var written = new Dictionary<Guid, Written>();
+            var failed = new Dictionary<Guid, Exception>();
+            session.StampActor(actor.Subject, actor.Role);
+            foreach (var (state, history) in read)
+            {
+                var cause = causedBy(history);
+                using var span = ComplaintsTelemetry.Source.StartActivity($"{actor.Subject} decides", System.Diagnostics.ActivityKind.Internal,
+                    ComplaintsTelemetry.StoredTraceContext(cause), links: batchSpan is null ? null : [new ActivityLink(batchSpan.Context)]);
+                span?.SetTag("complaints.stream_id", state.Id);
+                IReadOnlyList<object> events;
+                try
+                {
+                    events = decide(state, context, now);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    span?.SetStatus(ActivityStatusCode.Error, ex.Message);
+                    failed[state.Id] = ex;
+                    continue;
+                }
+                written[state.Id] = new Written(state.Version + events.Count, events);
+                if (events.Count == 0) continue;
+                var appended = session.Events.Append(state.Id, state.Version + events.Count, [.. events]);
+                foreach (var e in appended.Events) e.StampCause(cause, span);
+            }
+            if (written.Values.All(w => w.Events.Count == 0)) return new ManyWritten(written, failed);
+
+            alsoStore?.Invoke(session, context);
+            try
+            {
+                await session.SaveChangesAsync(cancellationToken);
+                return new ManyWritten(written, failed);
+            }
+            catch (Exception ex) when (ConcurrencyConflicts.Is(ex) && attempt < Attempts)
+            {
             }
         }
     }

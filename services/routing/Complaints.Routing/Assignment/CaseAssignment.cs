@@ -108,4 +108,12 @@ public static class CaseAssignment
         await TeamLock.AcquireAsync(session, team.Name, cancellationToken);
         return await LoadsAsync(session, team.Agents.Select(a => a.Id).Append(openCase?.LoadedAgentId), cancellationToken);
     }
+
+    /// <summary>Takes several teams' assignment locks (a batch of new complaints) and reads all their agents' loads.</summary>
+    public static async Task<Dictionary<string, AgentWorkload>> LockAndLoadAsync(IDocumentSession session, IReadOnlyCollection<Team> teams, CancellationToken cancellationToken)
+    {
+        await session.BeginTransactionAsync(cancellationToken);
+        await TeamLock.AcquireAsync(session, teams.Select(t => t.Name), cancellationToken);
+        return await LoadsAsync(session, teams.SelectMany(t => t.Agents).Select(a => a.Id), cancellationToken);
+    }
 }

@@ -55,7 +55,7 @@ public sealed class RoutingDecisionTests
     public void A_filed_complaint_goes_to_the_least_loaded_skilled_agent_of_its_team()
     {
         var loads = Loads(("care-01", 3, 0), ("care-02", 1, 0));
-        var routed = RouteFiledComplaint.Decide(Given(Filed()), Filed(), Triage(), loads, Teams, Sla, Now);
+        var routed = RouteFiledComplaints.Decide(Given(Filed()), Filed(), Triage(), loads, Teams, Sla, Now);
 
         Assert.Equal([typeof(ComplaintTriaged), typeof(ComplaintRouted), typeof(ComplaintAssigned)], routed.Events.Select(e => e.GetType()));
         var assigned = (ComplaintAssigned)routed.Events[2];
@@ -69,7 +69,7 @@ public sealed class RoutingDecisionTests
     public void An_emergency_goes_to_the_crisis_team_at_crisis_tier_and_counts_on_its_agent()
     {
         var loads = Loads(("crisis-01", 2, 0), ("crisis-02", 0, 0));
-        var routed = RouteFiledComplaint.Decide(Given(Filed()), Filed(), Triage("network", "calm", "safety_hazard"), loads, Teams, Sla, Now);
+        var routed = RouteFiledComplaints.Decide(Given(Filed()), Filed(), Triage("network", "calm", "safety_hazard"), loads, Teams, Sla, Now);
 
         var assigned = Assert.Single(routed.Events.OfType<ComplaintAssigned>());
         Assert.Equal(("crisis", "crisis-02", Tiers.Crisis), (assigned.Team, assigned.AgentId, assigned.Tier));
@@ -82,7 +82,7 @@ public sealed class RoutingDecisionTests
     public void A_hostile_customer_goes_to_the_supervisor_when_every_agent_is_at_the_cap()
     {
         var loads = Loads(("care-01", 2, 2), ("care-02", 2, 2));
-        var routed = RouteFiledComplaint.Decide(Given(Filed()), Filed(), Triage(emotion: "angry"), loads, Teams, Sla, Now);
+        var routed = RouteFiledComplaints.Decide(Given(Filed()), Filed(), Triage(emotion: "angry"), loads, Teams, Sla, Now);
 
         var escalated = Assert.Single(routed.Events.OfType<ComplaintEscalated>());
         Assert.Equal(("care-sup", Tiers.Supervisor), (escalated.AssigneeId, escalated.ToTier));
