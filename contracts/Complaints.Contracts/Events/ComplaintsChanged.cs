@@ -3,7 +3,7 @@ namespace Complaints.Contracts.Events;
 /// <summary>
 /// The relay's notice for one page of committed events: which complaints changed, up to which
 /// stream version, by which event types. It carries no event data: a reader that keeps a view of
-/// whole complaints (routing's new complaints, follow-up's facts and second-complaint links,
+/// whole complaints (routing's new complaints, resolution's notices of moved dates, follow-up's facts and second-complaint links,
 /// resolution's case files, the desk's open pages) reads or refolds them from the store, so one notice per page replaces a
 /// delivery per event. Redelivered or out of order, it only makes a reader look again.
 /// </summary>
@@ -24,7 +24,6 @@ public static class RelayedEvents
     /// </summary>
     public static readonly IReadOnlySet<Type> OneByOne = new HashSet<Type>
     {
-        typeof(ResolutionDueChanged),
         typeof(FirstResponseSent),
         typeof(ProgressUpdateMissed),
         typeof(CommitmentMade),

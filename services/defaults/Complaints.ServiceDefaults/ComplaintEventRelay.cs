@@ -49,6 +49,8 @@ public sealed class ComplaintEventRelay : SubscriptionBase
 
     private static readonly HashSet<Type> ComplaintEvents = [.. ComplaintStreamEvents.All];
     private const int PublishConcurrency = 64;
+    /// <summary>Links a notice's span carries at most (OpenTelemetry's default limit per span).</summary>
+    private const int MaxLinks = 128;
     private static readonly TimeSpan AttemptTimeout = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(15);
 
@@ -72,7 +74,7 @@ public sealed class ComplaintEventRelay : SubscriptionBase
                 events.Where(e => RelayedEvents.OneByOne.Contains(e.EventType)),
                 new ParallelOptions { MaxDegreeOfParallelism = PublishConcurrency, CancellationToken = cancellationToken },
                 async (@event, token) => await PublishUntilAcceptedAsync(@event, token)),
-            PublishNoticeUntilAcceptedAsync(notice, page, cancellationToken));
+            PublishNoticeUntilAcceptedAsync(notice, events, page, cancellationToken));
         foreach (var @event in events) ComplaintMetrics.Record(@event.Data);
         return NullChangeListener.Instance;
     }
@@ -82,9 +84,13 @@ public sealed class ComplaintEventRelay : SubscriptionBase
         new([.. events.GroupBy(e => e.StreamId).Select(stream => new ComplaintChange(
             stream.Key, stream.Max(e => e.Version), [.. stream.OrderBy(e => e.Version).Select(e => e.EventType.Name).Distinct()]))]);
 
-    private async Task PublishNoticeUntilAcceptedAsync(ComplaintsChanged notice, EventRange page, CancellationToken cancellationToken)
+    private async Task PublishNoticeUntilAcceptedAsync(ComplaintsChanged notice, IReadOnlyList<IEvent> events, EventRange page, CancellationToken cancellationToken)
     {
-        using var activity = ComplaintsTelemetry.Source.StartActivity("relay ComplaintsChanged", ActivityKind.Internal);
+        // One notice announces many requests' events: its span links to the trace each was appended
+        // in, so ops can go from a complaint's trace to the notice and the readers it reached.
+        var announced = events.Select(ComplaintsTelemetry.StoredTraceContext).Where(c => c != default).DistinctBy(c => c.TraceId)
+            .Take(MaxLinks).Select(c => new ActivityLink(c)).ToList();
+        using var activity = ComplaintsTelemetry.Source.StartActivity("relay ComplaintsChanged", ActivityKind.Internal, parentContext: default, links: announced);
         activity?.SetTag("complaints.complaints", notice.Changes.Count);
         // The id comes from the page's sequence range, so a page published again whole is recognisably the
         // same notice (a takeover may cut pages differently: readers refold, so a repeat costs only a look).

@@ -29,7 +29,7 @@ public static class ResolutionHost
         builder.AddComplaintsMessaging(ServiceName, bus =>
         {
             bus.AddBatchConsumer<RefreshChangedCaseFiles>();
-            bus.AddConsumer<Notices.NotifyNewResolutionDate>();
+            bus.AddBatchConsumer<Notices.NotifyNewResolutionDates>();
         });
 
         builder.Services.AddOptions<ApprovalLimits>().Bind(builder.Configuration.GetSection(ApprovalLimits.Section))

@@ -14,7 +14,7 @@ public sealed class TelemetryTests(PlatformFixture platform)
     private static readonly TimeSpan Routed = TimeSpan.FromSeconds(60);
 
     [Fact]
-    public async Task One_complaints_trace_links_the_call_the_database_routings_decision_the_relay_the_broker_and_the_consumer()
+    public async Task One_complaints_trace_links_the_call_the_database_the_relays_notice_the_broker_and_each_services_decision()
     {
         using var source = new ActivitySource("Complaints.Tests");
         ActivityTraceId traceId;
@@ -24,22 +24,23 @@ public sealed class TelemetryTests(PlatformFixture platform)
             Assert.NotNull(channelSystem);
             traceId = channelSystem.TraceId;
             platform.Spans.Watch(traceId);
-            // A complex case: routing records a later resolution date, which resolution consumes to tell the customer.
+            // A complex case: routing records a later resolution date, and resolution tells the customer.
             filed = await platform.Intake.FileComplaintAsync(Requests.Valid(Channel.Email, "The washing machine leaks and the drum is broken."));
         }
         await platform.WaitForComplaintAsync(filed.ComplaintId, c => c.History.Any(h => h.EventType == "customer_notified"), Routed);
+        var complaintId = Guid.Parse(filed.ComplaintId);
         Activity[] spans = [];
         Activity[] trace = [];
+        Activity? Decision(string actor) => trace.SingleOrDefault(a => a.Source.Name == ComplaintsTelemetry.SourceName
+            && a.DisplayName == $"{actor} decides" && Equals(a.GetTagItem("complaints.stream_id"), complaintId));
+        Activity? Batch(Activity? decision) => decision is null ? null : spans.SingleOrDefault(a => a.SpanId == decision.Links.Single().Context.SpanId);
         await PlatformFixture.UntilAsync(() =>
         {
+            // Spans are recorded as they end, not in the order they began: wait for all of those asserted on.
             spans = platform.Spans.Snapshot();
             trace = spans.Where(a => a.TraceId == traceId).ToArray();
-            // Spans are recorded as they end, not in the order they began: wait for all of those asserted on.
-            var decided = trace.FirstOrDefault(a => a.DisplayName == "routing.triage decides");
-            return Task.FromResult(trace.Any(a => a.Source.Name == "MassTransit" && a.Kind == ActivityKind.Consumer)
-                                   && trace.Any(a => a.DisplayName == "relay resolution_due_changed")
-                                   && decided is not null && decided.Links.All(l => spans.Any(a => a.SpanId == l.Context.SpanId)));
-        }, "routing's decision, its batch, the relay of its event and resolution's consumer recorded");
+            return Task.FromResult(Batch(Decision("routing.triage")) is not null && Batch(Decision("resolution.notices")) is not null);
+        }, "routing's and resolution's decisions and their batches recorded");
 
         var byId = spans.GroupBy(a => a.SpanId).ToDictionary(g => g.Key, g => g.First());
         bool Under(Activity span, Activity ancestor)
@@ -51,23 +52,24 @@ public sealed class TelemetryTests(PlatformFixture platform)
 
         var call = Assert.Single(trace, a => a.Kind == ActivityKind.Server && a.DisplayName.Contains("FileComplaint"));
         Assert.Contains(trace, a => a.Source.Name == "Npgsql" && Under(a, call));
-        // Routing decided on the complaint in the filing's trace, under the call that stored it ...
-        var decision = Assert.Single(trace, a => a.Source.Name == ComplaintsTelemetry.SourceName && a.DisplayName == "routing.triage decides"
-                                                 && Equals(a.GetTagItem("complaints.stream_id"), Guid.Parse(filed.ComplaintId)));
-        Assert.True(Under(decision, call), "routing's decision is not under the FileComplaint call");
-        // ... and links to its batch, whose database work (the append) ops find there.
-        var link = Assert.Single(decision.Links);
-        var batch = Assert.Single(spans, a => a.SpanId == link.Context.SpanId);
-        Assert.StartsWith("routing.triage writes", batch.DisplayName);
-        await PlatformFixture.UntilAsync(() => Task.FromResult(platform.Spans.Snapshot().Any(a => a.Source.Name == "Npgsql" && a.ParentSpanId == batch.SpanId)),
+        // Routing decided on the complaint in the filing's trace, under the call that stored it (the
+        // context stored with the filing), and links to its batch, which took the relay's notice from
+        // the broker and holds the database work (the append).
+        var routing = Decision("routing.triage")!;
+        Assert.True(Under(routing, call), "routing's decision is not under the FileComplaint call");
+        // The relay's notice of the filing links to the context stored with it, and goes to the broker under its own span.
+        var notice = Assert.Single(spans, a => a.DisplayName == "relay ComplaintsChanged" && a.Links.Any(l => l.Context.SpanId == routing.ParentSpanId));
+        Assert.Contains(spans, a => a.Source.Name == "MassTransit" && a.Kind == ActivityKind.Producer && a.ParentSpanId == notice.SpanId);
+        var routingBatch = Batch(routing)!;
+        Assert.StartsWith("routing.triage writes", routingBatch.DisplayName);
+        Assert.Contains(spans, a => a.Source.Name == "MassTransit" && a.Kind == ActivityKind.Consumer && Under(routingBatch, a));
+        await PlatformFixture.UntilAsync(() => Task.FromResult(platform.Spans.Snapshot().Any(a => a.Source.Name == "Npgsql" && a.ParentSpanId == routingBatch.SpanId)),
             "routing's batch wrote to PostgreSQL in its span");
 
-        // Routing's event goes on in the same trace: the relay's span under the decision, its publish, resolution's consumer.
-        var relay = Assert.Single(trace, a => a.Source.Name == ComplaintsTelemetry.SourceName && a.DisplayName == "relay resolution_due_changed");
-        Assert.True(Under(relay, decision), "the relay of routing's event is not under routing's decision");
-        var publish = Assert.Single(trace, a => a.Source.Name == "MassTransit" && a.Kind == ActivityKind.Producer && a.ParentSpanId == relay.SpanId);
-        var consumers = trace.Where(a => a.Source.Name == "MassTransit" && a.Kind == ActivityKind.Consumer && Under(a, publish)).ToList();
-        Assert.Contains(consumers, c => trace.Any(a => a.Source.Name == "Npgsql" && Under(a, c)));
+        // Resolution's notice of the new date goes on in the same trace, under routing's decision that moved the date.
+        var resolution = Decision("resolution.notices")!;
+        Assert.True(Under(resolution, routing), "resolution's notice is not under routing's decision");
+        Assert.StartsWith("resolution.notices writes", Batch(resolution)!.DisplayName);
     }
 
     [Fact]

@@ -48,6 +48,7 @@ public sealed class RelayedEventsTests
     [InlineData(typeof(Complaints.Followup.Facts.RefreshChangedFacts))]
     [InlineData(typeof(Complaints.Followup.SecondComplaints.LinkSecondComplaints))]
     [InlineData(typeof(Complaints.Resolution.Queue.RefreshChangedCaseFiles))]
+    [InlineData(typeof(Complaints.Resolution.Notices.NotifyNewResolutionDates))]
     public void The_views_of_whole_complaints_take_the_relays_notices_in_durable_queues_of_their_own(Type consumer)
     {
         Assert.Contains(typeof(IConsumer<Batch<ComplaintsChanged>>), consumer.GetInterfaces());

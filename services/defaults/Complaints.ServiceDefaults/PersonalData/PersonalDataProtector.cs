@@ -81,6 +81,21 @@ public sealed class PersonalDataProtector
             : throw new RpcException(new Status(StatusCode.FailedPrecondition,
                 "The customer's personal data was erased; nothing personal can be recorded for this complaint any more"));
 
+    /// <summary>The ciphers of these data keys, those not cached read in <paramref name="session"/> in one round trip; a destroyed key (erased data) has none.</summary>
+    public async Task<IReadOnlyDictionary<Guid, CustomerCipher>> CiphersAsync(IQuerySession session, IEnumerable<Guid> keyIds, CancellationToken cancellationToken)
+    {
+        var ciphers = new Dictionary<Guid, CustomerCipher>();
+        var missing = new List<Guid>();
+        foreach (var keyId in keyIds.Distinct())
+            if (CachedKey(keyId) is { } cached) ciphers[keyId] = new CustomerCipher(keyId, cached);
+            else missing.Add(keyId);
+        if (missing.Count == 0) return ciphers;
+        var stored = (await session.LoadManyAsync<CustomerDataKey>(cancellationToken, missing)).ToDictionary(k => k.Id);
+        foreach (var keyId in missing)
+            if (Remember(keyId, stored.GetValueOrDefault(keyId)) is { } key) ciphers[keyId] = new CustomerCipher(keyId, key);
+        return ciphers;
+    }
+
     /// <summary>The plaintext of a sealed value, or <see cref="Erased"/> when its key was destroyed. Plain values pass through.</summary>
     public async Task<string> RevealAsync(string value, CancellationToken cancellationToken)
     {

@@ -167,11 +167,11 @@ public sealed class ResolutionDecisionTests
         var templates = new NoticeTemplates(Microsoft.Extensions.Options.Options.Create(new ResolutionOptions()),
             Microsoft.Extensions.Options.Options.Create(new Complaints.Domain.ServiceLevels.SlaOptions()), Wording);
         var changed = new ResolutionDueChanged(Id, T0.AddDays(1), T0.AddDays(5), "complex", T0);
-        var notice = Assert.IsType<CustomerNotified>(Assert.Single(NotifyNewResolutionDate.Decide(Given(Assigned_case()), changed, 5, templates, text => "sealed:" + text, Now)));
+        var notice = Assert.IsType<CustomerNotified>(Assert.Single(NotifyNewResolutionDates.Decide(Given(Assigned_case()), changed, 5, templates, text => "sealed:" + text, Now)));
         Assert.Equal(5, notice.AboutVersion);
         Assert.StartsWith("sealed:", notice.Message);
 
-        Assert.Empty(NotifyNewResolutionDate.Decide(Given([.. Assigned_case(), notice]), changed, 5, templates, text => text, Now));
-        Assert.Empty(NotifyNewResolutionDate.Decide(Given(Assigned_case()), changed, 5, templates, seal: null, Now));
+        Assert.Empty(NotifyNewResolutionDates.Decide(Given([.. Assigned_case(), notice]), changed, 5, templates, text => text, Now));
+        Assert.Empty(NotifyNewResolutionDates.Decide(Given(Assigned_case()), changed, 5, templates, seal: null, Now));
     }
 }

@@ -14,27 +14,52 @@ namespace Complaints.Resolution.Notices;
 
 /// <summary>
 /// A promise never moves silently (the brief: promise concrete times, keep the customer informed):
-/// when routing moves the resolution date past what the customer was promised, this sends the
-/// customer a notice with the new date, in a written channel, and records it
+/// when the resolution date moves past what the customer was promised (routing, a reopening), this
+/// sends the customer a notice with the new date, in a written channel, and records it
 /// (<see cref="CustomerNotified"/>, sealed with the customer's key). The notice is the configured
-/// template, wording-checked at start-up. Idempotent: a redelivered change finds its notice on the
-/// stream (by the change's version) and sends nothing.
+/// template, wording-checked at start-up. Resolution learns of moved dates from the relay's notices
+/// (a complaint whose page holds <see cref="ResolutionDueChanged"/>), taken in batches: the batch's
+/// streams and customers' keys read once, its notices recorded in one transaction, each as caused by
+/// the change it tells of, in a span of that change's trace. Idempotent: every change on the stream
+/// without its notice (found by the change's version) gets one, so a redelivered or late notice
+/// sends nothing twice and a missed one is caught up by the next.
 /// </summary>
-public sealed class NotifyNewResolutionDate(
+public sealed class NotifyNewResolutionDates(
     ComplaintWriter writer,
     PersonalDataProtector personalData,
-    NoticeTemplates templates) : IConsumer<ResolutionDueChanged>
+    NoticeTemplates templates) : IConsumer<Batch<ComplaintsChanged>>
 {
     public const string Purpose = "new_resolution_date";
 
-    public async Task Consume(ConsumeContext<ResolutionDueChanged> context)
+    private static readonly Actor Notices = Actor.System("resolution.notices");
+
+    /// <summary>Each complaint's changes of date as read (with their versions), and the customers' ciphers (none: never sealed, or erased).</summary>
+    private sealed record Read(Dictionary<Guid, IReadOnlyList<JasperFx.Events.IEvent>> Changes, IReadOnlyDictionary<Guid, CustomerCipher> Ciphers);
+
+    public async Task Consume(ConsumeContext<Batch<ComplaintsChanged>> notices)
     {
-        var changed = context.Message;
-        var about = context.StreamVersion();
-        await writer.ExecuteAsync(changed.ComplaintId, Actor.System("resolution.notices"),
-            async (life, _, token) => life.CustomerKeyId is { } keyId ? await personalData.CipherAsync(keyId, token) : null,
-            (life, customer, now) => Decide(life, changed, about, templates, customer is null ? null : text => customer.Protect(PersonalField.Text, text), now),
-            new WriteOptions { ReactingTo = context }, context.CancellationToken);
+        var moved = notices.Message.LatestVersions(change => change.EventTypes.Contains(nameof(ResolutionDueChanged))).Keys;
+        var failed = new List<Exception>();
+        foreach (var chunk in moved.Chunk(ComplaintNotices.PerTransaction))
+        {
+            var written = await writer.ExecuteManyAsync(chunk, Notices,
+                async (streams, session, token) => new Read(
+                    streams.ToDictionary(s => s.Life.Id, s => (IReadOnlyList<JasperFx.Events.IEvent>)[.. s.History.Where(e => e.Data is ResolutionDueChanged)]),
+                    await personalData.CiphersAsync(session, streams.Select(s => s.Life.CustomerKeyId).OfType<Guid>(), token)),
+                (life, read, now) => DecideAll(life, read, now),
+                history => history.Last(e => e.Data is ResolutionDueChanged),
+                cancellationToken: notices.CancellationToken);
+            failed.AddRange(written.Failed.Values);
+        }
+        if (failed.Count > 0) throw new AggregateException($"{failed.Count} complaint(s) of the batch could not be told their new date; the rest were", failed);
+    }
+
+    private IReadOnlyList<object> DecideAll(ComplaintLife life, Read read, DateTimeOffset now)
+    {
+        var seal = life.CustomerKeyId is { } keyId && read.Ciphers.TryGetValue(keyId, out var cipher)
+            ? (Func<string, string>)(text => cipher.Protect(PersonalField.Text, text))
+            : null;
+        return [.. read.Changes[life.Id].SelectMany(change => Decide(life, (ResolutionDueChanged)change.Data, change.Version, templates, seal, now))];
     }
 
     /// <summary>
