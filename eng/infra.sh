@@ -180,7 +180,8 @@ CONF
   # A queue an earlier release declared and nothing reads any more: bound as it was, it would fill
   # with every event published (docs/operations.md, "Upgrading"). Gone if it is there.
   for queue in followup-refresh-complaint-facts resolution-track-case-file resolution-track-case-file_error followup-link-second-complaint followup-link-second-complaint_error \
-      routing-route-filed-complaint routing-route-filed-complaint_error; do
+      routing-route-filed-complaint routing-route-filed-complaint_error \
+      resolution-notify-new-resolution-date resolution-notify-new-resolution-date_error; do
     rabbitmqctl_ -q delete_queue -p "$APP_VHOST" "$queue" >/dev/null 2>&1 || true
   done
   for _ in $(seq 1 30); do

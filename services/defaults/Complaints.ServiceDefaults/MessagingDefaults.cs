@@ -36,6 +36,9 @@ public static class MessagingDefaults
             services.GetRequiredService<Microsoft.Extensions.Logging.ILogger<DeadLetters>>()));
         builder.Services.AddMassTransit(bus =>
         {
+            // MassTransit reports usage to its vendor over the internet unless told not to: a
+            // regulated deployment sends nothing out it was not asked to (and logged a failure per start here).
+            bus.DisableUsageTelemetry();
             bus.AddReceiveEndpointObserver(services => services.GetRequiredService<DeadLetters.ServiceQueues>());
             var names = new KebabCaseEndpointNameFormatter(serviceName, includeNamespace: false);
             bus.SetEndpointNameFormatter(names);

@@ -45,6 +45,8 @@ public static class LiveChangesRegistration
         if (string.IsNullOrWhiteSpace(broker)) return builder;
         builder.Services.AddMassTransit(bus =>
         {
+            // As the services: nothing reported to MassTransit's vendor.
+            bus.DisableUsageTelemetry();
             bus.UsingRabbitMq((context, rabbit) =>
             {
                 rabbit.Host(new Uri(broker), host => host.ConnectionName("desk"));
