@@ -31,14 +31,13 @@ public sealed class RelayFailoverTests(PlatformFixture platform)
         var running = new List<WebApplication> { first, second };
         try
         {
-            // A consumer's queue, as routing's would be, to see what is published.
+            // A consumer's queue of the relay's notices, as routing's is, to see what is published.
             var factory = new RabbitMQ.Client.ConnectionFactory { Uri = broker };
             await using var connection = await factory.CreateConnectionAsync();
             await using var channel = await connection.CreateChannelAsync();
-            await channel.ExchangeDeclareAsync("Complaints.Contracts.Events:ComplaintFiled", "fanout", durable: true, autoDelete: false);
+            await channel.ExchangeDeclareAsync("Complaints.Contracts.Events:ComplaintsChanged", "fanout", durable: true, autoDelete: false);
             var queue = (await channel.QueueDeclareAsync("filed-watcher", durable: true, exclusive: false, autoDelete: false)).QueueName;
-            await channel.QueueBindAsync(queue, "Complaints.Contracts.Events:ComplaintFiled", "");
-            await PlatformFixture.BindChangesQueueAsync(channel);
+            await channel.QueueBindAsync(queue, "Complaints.Contracts.Events:ComplaintsChanged", "");
             var published = new List<string>();
             async Task<bool> PublishedAsync(string id)
             {
