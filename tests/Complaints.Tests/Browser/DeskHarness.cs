@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using Complaints.Tests.Infrastructure;
 using Microsoft.Playwright;
 
@@ -50,7 +48,7 @@ public sealed class DeskHarness : IAsyncDisposable
         var dll = Path.Combine(root, "services", "desk", "Complaints.Desk", "bin", configuration, "net10.0", "Complaints.Desk.dll");
         if (!File.Exists(dll)) throw new InvalidOperationException($"The desk is not built at {dll}; build Complaints.sln first");
 
-        var port = FreePort();
+        var port = Infrastructure.TestPorts.Reserve();
         var address = $"http://127.0.0.1:{port}";
         var local = Path.Combine(root, ".local", "desk-tests");
         Directory.CreateDirectory(local);
@@ -125,13 +123,6 @@ public sealed class DeskHarness : IAsyncDisposable
     {
         try { return string.Join('\n', File.ReadLines(logPath).TakeLast(40)); }
         catch (IOException) { return ""; }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static string RepositoryRoot()

@@ -174,7 +174,7 @@ public sealed class PlatformFixture : IAsyncLifetime
     private async Task<WebApplication> StartAsync(Func<string[], Action<WebApplicationBuilder>?, WebApplication> build, bool runEventRelay)
     {
         // The HTTP API needs a port known before start (its endpoints speak HTTP/1.1, gRPC's HTTP/2).
-        var httpApiPort = FreePort();
+        var httpApiPort = TestPorts.Reserve();
         var app = build(["--contentRoot", emptyContentRoot], builder =>
         {
             builder.WebHost.UseUrls($"http://127.0.0.1:0;http://127.0.0.1:{httpApiPort}");
@@ -268,7 +268,7 @@ public sealed class PlatformFixture : IAsyncLifetime
         });
 
     /// <summary>Where channel-web's notices go, and the secret it checks them with (WebhookTests).</summary>
-    public int WebhookPort { get; } = FreePort();
+    public int WebhookPort { get; } = TestPorts.Reserve();
     public Uri WebhookAddress => new($"http://127.0.0.1:{WebhookPort}/hooks/complaints");
     public string WebhookSecret { get; } = Convert.ToBase64String(RandomNumberGenerator.GetBytes(24));
     public Complaints.Intake.Webhooks.WebhookSender Webhooks => IntakeApp.Services.GetRequiredService<Complaints.Intake.Webhooks.WebhookSender>();
@@ -281,15 +281,6 @@ public sealed class PlatformFixture : IAsyncLifetime
     /// <summary>The service's HTTP/JSON API (HTTP/1.1), e.g. http://127.0.0.1:41234.</summary>
     public static Uri HttpApiOf(WebApplication app) =>
         new($"http://127.0.0.1:{HttpApiDefaults.PortOf(app.Configuration) ?? throw new InvalidOperationException("this instance has no HTTP API port")}");
-
-    /// <summary>A port nothing listens on now; the service binds it a moment later.</summary>
-    private static int FreePort()
-    {
-        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        try { return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port; }
-        finally { listener.Stop(); }
-    }
 
     private Task<Browser.DeskHarness>? desk;
     private readonly object deskLock = new();
