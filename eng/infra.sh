@@ -181,7 +181,10 @@ CONF
   # with every event published (docs/operations.md, "Upgrading"). Gone if it is there.
   for queue in followup-refresh-complaint-facts resolution-track-case-file resolution-track-case-file_error followup-link-second-complaint followup-link-second-complaint_error \
       routing-route-filed-complaint routing-route-filed-complaint_error \
-      resolution-notify-new-resolution-date resolution-notify-new-resolution-date_error; do
+      resolution-notify-new-resolution-date resolution-notify-new-resolution-date_error \
+      followup-refresh-changed-facts followup-refresh-changed-facts_error followup-link-second-complaints followup-link-second-complaints_error \
+      resolution-refresh-changed-case-files resolution-refresh-changed-case-files_error \
+      resolution-notify-new-resolution-dates resolution-notify-new-resolution-dates_error; do
     rabbitmqctl_ -q delete_queue -p "$APP_VHOST" "$queue" >/dev/null 2>&1 || true
   done
   for _ in $(seq 1 30); do

@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using Complaints.Contracts.Events;
 using MassTransit;
 
@@ -24,5 +25,30 @@ public static class ComplaintNotices
             if (concerns is null || concerns(change))
                 latest[change.ComplaintId] = Math.Max(latest.GetValueOrDefault(change.ComplaintId), change.Version);
         return latest;
+    }
+
+    /// <summary>
+    /// Hands a batch of notices to each of a service's readers in turn: a service takes the notices
+    /// from one queue, so a page costs it one delivery however many of its views follow whole
+    /// complaints. A reader that fails does not keep the others from their work; the batch then
+    /// fails and is retried for all of them, which every reader must bear (each is idempotent:
+    /// it folds up to a version, or decides again on the stream).
+    /// </summary>
+    public static Task TakeAllAsync(this ConsumeContext<Batch<ComplaintsChanged>> notices,
+        params Func<Batch<ComplaintsChanged>, CancellationToken, Task>[] readers) =>
+        EachAsync([.. readers.Select(read => (Func<Task>)(() => read(notices.Message, notices.CancellationToken)))], notices.CancellationToken);
+
+    /// <summary>Runs each reader in turn; then rethrows the one failure, or all of them together.</summary>
+    public static async Task EachAsync(IReadOnlyList<Func<Task>> readers, CancellationToken cancellationToken)
+    {
+        var failed = new List<Exception>();
+        foreach (var read in readers)
+        {
+            try { await read(); }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested) { throw; }
+            catch (Exception ex) { failed.Add(ex); }
+        }
+        if (failed.Count == 1) ExceptionDispatchInfo.Throw(failed[0]);
+        if (failed.Count > 1) throw new AggregateException("More than one reader of the notices failed; the batch is retried for all", failed);
     }
 }

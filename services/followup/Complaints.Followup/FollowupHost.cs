@@ -40,14 +40,15 @@ public static class FollowupHost
         });
         builder.AddComplaintsMessaging(ServiceName, bus =>
         {
-            bus.AddBatchConsumer<RefreshChangedFacts>();
+            bus.AddBatchConsumer<TakeChangeNotices>();
             bus.AddConsumer<ScheduleCallback>();
-            bus.AddBatchConsumer<LinkSecondComplaints>();
             bus.AddConsumer<CaseLibrary.ForgetErasedCaseText>();
         });
 
         builder.Services.AddOptions<FollowupOptions>().Bind(builder.Configuration.GetSection(FollowupOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<FactsStore>();
+        builder.Services.AddScoped<RefreshChangedFacts>();
+        builder.Services.AddScoped<LinkSecondComplaints>();
         builder.Services.AddHostedServiceAfterSchema<FillMissingKpiFacts>();
         builder.Services.AddHostedServiceAfterSchema<RefreshKpiRollups>();
         builder.Services.AddSingleton<CallbackSweeper>();

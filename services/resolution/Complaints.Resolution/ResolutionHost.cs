@@ -28,8 +28,7 @@ public static class ResolutionHost
         });
         builder.AddComplaintsMessaging(ServiceName, bus =>
         {
-            bus.AddBatchConsumer<RefreshChangedCaseFiles>();
-            bus.AddBatchConsumer<Notices.NotifyNewResolutionDates>();
+            bus.AddBatchConsumer<TakeChangeNotices>();
         });
 
         builder.Services.AddOptions<ApprovalLimits>().Bind(builder.Configuration.GetSection(ApprovalLimits.Section))
@@ -47,6 +46,8 @@ public static class ResolutionHost
         builder.Services.AddSingleton(WordingPolicy.Load(wordingFile));
         builder.Services.AddScoped<CaseStream>();
         builder.Services.AddSingleton<Notices.NoticeTemplates>();
+        builder.Services.AddScoped<RefreshChangedCaseFiles>();
+        builder.Services.AddScoped<Notices.NotifyNewResolutionDates>();
         builder.Services.AddScoped<ListQueueHandler>();
         builder.Services.AddScoped<SendFirstResponseHandler>();
         builder.Services.AddScoped<RecordContactHandler>();

@@ -15,10 +15,8 @@ public sealed class QueueBindingTests(PlatformFixture platform)
 
     [Theory]
     [InlineData("routing-route-filed-complaints")]
-    [InlineData("followup-refresh-changed-facts")]
-    [InlineData("followup-link-second-complaints")]
-    [InlineData("resolution-refresh-changed-case-files")]
-    [InlineData("resolution-notify-new-resolution-dates")]
+    [InlineData("followup-take-change-notices")]
+    [InlineData("resolution-take-change-notices")]
     public async Task The_views_of_whole_complaints_take_the_relays_notices_alone(string queue)
     {
         var sources = await platform.QueueSourcesAsync(queue);

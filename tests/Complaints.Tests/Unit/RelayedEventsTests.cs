@@ -45,10 +45,8 @@ public sealed class RelayedEventsTests
 
     [Theory]
     [InlineData(typeof(Complaints.Routing.RouteComplaint.RouteFiledComplaints))]
-    [InlineData(typeof(Complaints.Followup.Facts.RefreshChangedFacts))]
-    [InlineData(typeof(Complaints.Followup.SecondComplaints.LinkSecondComplaints))]
-    [InlineData(typeof(Complaints.Resolution.Queue.RefreshChangedCaseFiles))]
-    [InlineData(typeof(Complaints.Resolution.Notices.NotifyNewResolutionDates))]
+    [InlineData(typeof(Complaints.Followup.TakeChangeNotices))]
+    [InlineData(typeof(Complaints.Resolution.TakeChangeNotices))]
     public void The_views_of_whole_complaints_take_the_relays_notices_in_durable_queues_of_their_own(Type consumer)
     {
         Assert.Contains(typeof(IConsumer<Batch<ComplaintsChanged>>), consumer.GetInterfaces());

@@ -8,11 +8,10 @@ namespace Complaints.Followup.Facts;
 /// Every change to a complaint, from any service, refreshes its facts. The relay announces a page
 /// of committed events as one <see cref="ComplaintsChanged"/>, and the facts refold from the store
 /// anyway, so follow-up takes one message per page rather than every event; the notices are taken in
-/// batches too, so that many pages cost one read and one write. (Its queue is new: the queue of the
-/// consumer it replaced, <c>followup-refresh-complaint-facts</c>, took every event; docs/operations.md.)
+/// batches too (<see cref="TakeChangeNotices"/>), so that many pages cost one read and one write.
 /// </summary>
-public sealed class RefreshChangedFacts(FactsStore facts) : IConsumer<Batch<ComplaintsChanged>>
+public sealed class RefreshChangedFacts(FactsStore facts)
 {
-    public Task Consume(ConsumeContext<Batch<ComplaintsChanged>> context) =>
-        facts.RefreshAsync(context.Message.LatestVersions(), context.CancellationToken);
+    public Task TakeAsync(Batch<ComplaintsChanged> notices, CancellationToken cancellationToken) =>
+        facts.RefreshAsync(notices.LatestVersions(), cancellationToken);
 }

@@ -13,16 +13,15 @@ namespace Complaints.Followup.SecondComplaints;
 /// A new complaint by the same customer on the same subject after an earlier one was closed is a
 /// second complaint: it is linked to the first, and counts in the second-complaint rate. Follow-up
 /// learns of new complaints from the relay's notices (a page whose events for a complaint include
-/// <see cref="ComplaintFiled"/>), taken in batches: one read of the batch's filings and one round
+/// <see cref="ComplaintFiled"/>), taken in batches (<see cref="TakeChangeNotices"/>): one read of the batch's filings and one round
 /// trip for their earlier complaints on the subject, instead of a delivery and a query per filing.
 /// A redelivered notice decides again on the stream, which records the link once.
 /// </summary>
-public sealed class LinkSecondComplaints(IDocumentStore store, ComplaintWriter writer) : IConsumer<Batch<ComplaintsChanged>>
+public sealed class LinkSecondComplaints(IDocumentStore store, ComplaintWriter writer)
 {
-    public async Task Consume(ConsumeContext<Batch<ComplaintsChanged>> batch)
+    public async Task TakeAsync(Batch<ComplaintsChanged> notices, CancellationToken cancellationToken)
     {
-        var cancellationToken = batch.CancellationToken;
-        var filedIds = batch.Message.LatestVersions(change => change.EventTypes.Contains(nameof(ComplaintFiled))).Keys;
+        var filedIds = notices.LatestVersions(change => change.EventTypes.Contains(nameof(ComplaintFiled))).Keys;
         if (filedIds.Count == 0) return;
 
         await using var session = store.QuerySession();

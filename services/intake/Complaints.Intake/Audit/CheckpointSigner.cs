@@ -13,8 +13,11 @@ public sealed class AuditOptions
     public string SigningKeyId { get; set; } = "k1";
     /// <summary>How often the daemon instance signs the global chain's head (when it moved).</summary>
     public TimeSpan CheckpointInterval { get; set; } = TimeSpan.FromMinutes(1);
-    /// <summary>How often the sealer looks for newly committed events when it has caught up.</summary>
-    public TimeSpan SealPollInterval { get; set; } = TimeSpan.FromMilliseconds(250);
+    /// <summary>
+    /// How often the sealer looks for newly committed events when it has caught up: each look that
+    /// finds some is a transaction, so events are sealed in pages of a second's commits.
+    /// </summary>
+    public TimeSpan SealPollInterval { get; set; } = TimeSpan.FromSeconds(1);
     /// <summary>How long an export or verification waits for the newest events to be sealed.</summary>
     public TimeSpan SealWait { get; set; } = TimeSpan.FromSeconds(30);
 }

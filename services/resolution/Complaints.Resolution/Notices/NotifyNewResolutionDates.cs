@@ -18,7 +18,8 @@ namespace Complaints.Resolution.Notices;
 /// sends the customer a notice with the new date, in a written channel, and records it
 /// (<see cref="CustomerNotified"/>, sealed with the customer's key). The notice is the configured
 /// template, wording-checked at start-up. Resolution learns of moved dates from the relay's notices
-/// (a complaint whose page holds <see cref="ResolutionDueChanged"/>), taken in batches: the batch's
+/// (a complaint whose page holds <see cref="ResolutionDueChanged"/>), taken in batches
+/// (<see cref="TakeChangeNotices"/>): the batch's
 /// streams and customers' keys read once, its notices recorded in one transaction, each as caused by
 /// the change it tells of, in a span of that change's trace. Idempotent: every change on the stream
 /// without its notice (found by the change's version) gets one, so a redelivered or late notice
@@ -27,7 +28,7 @@ namespace Complaints.Resolution.Notices;
 public sealed class NotifyNewResolutionDates(
     ComplaintWriter writer,
     PersonalDataProtector personalData,
-    NoticeTemplates templates) : IConsumer<Batch<ComplaintsChanged>>
+    NoticeTemplates templates)
 {
     public const string Purpose = "new_resolution_date";
 
@@ -36,9 +37,9 @@ public sealed class NotifyNewResolutionDates(
     /// <summary>Each complaint's changes of date as read (with their versions), and the customers' ciphers (none: never sealed, or erased).</summary>
     private sealed record Read(Dictionary<Guid, IReadOnlyList<JasperFx.Events.IEvent>> Changes, IReadOnlyDictionary<Guid, CustomerCipher> Ciphers);
 
-    public async Task Consume(ConsumeContext<Batch<ComplaintsChanged>> notices)
+    public async Task TakeAsync(Batch<ComplaintsChanged> notices, CancellationToken cancellationToken)
     {
-        var moved = notices.Message.LatestVersions(change => change.EventTypes.Contains(nameof(ResolutionDueChanged))).Keys;
+        var moved = notices.LatestVersions(change => change.EventTypes.Contains(nameof(ResolutionDueChanged))).Keys;
         var failed = new List<Exception>();
         foreach (var chunk in moved.Chunk(ComplaintNotices.PerTransaction))
         {
@@ -48,7 +49,7 @@ public sealed class NotifyNewResolutionDates(
                     await personalData.CiphersAsync(session, streams.Select(s => s.Life.CustomerKeyId).OfType<Guid>(), token)),
                 (life, read, now) => DecideAll(life, read, now),
                 history => history.Last(e => e.Data is ResolutionDueChanged),
-                cancellationToken: notices.CancellationToken);
+                cancellationToken: cancellationToken);
             failed.AddRange(written.Failed.Values);
         }
         if (failed.Count > 0) throw new AggregateException($"{failed.Count} complaint(s) of the batch could not be told their new date; the rest were", failed);

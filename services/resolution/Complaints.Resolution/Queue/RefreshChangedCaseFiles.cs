@@ -11,12 +11,12 @@ namespace Complaints.Resolution.Queue;
 /// Keeps case files in step with routing's decisions and the workflow. A case file is a fold of the
 /// event types it follows: the relay's <see cref="ComplaintsChanged"/> notices say which complaints
 /// changed, and each whose page holds a followed type is folded from the store, from the stream
-/// version its file has folded up to. Notices come in batches, so many complaints cost one load, one
+/// version its file has folded up to. Notices come in batches (<see cref="TakeChangeNotices"/>), so many complaints cost one load, one
 /// read of their new events and one transaction; a redelivered or late notice finds its file folded
 /// already. Each field still keeps the stream version it came from, so applying an event twice (a
 /// file written before it recorded <see cref="CaseFile.FoldedVersion"/>) changes nothing.
 /// </summary>
-public sealed class RefreshChangedCaseFiles(IDocumentStore store, IOptions<ResolutionOptions> options) : IConsumer<Batch<ComplaintsChanged>>
+public sealed class RefreshChangedCaseFiles(IDocumentStore store, IOptions<ResolutionOptions> options)
 {
     /// <summary>How an event of one type changes a case file.</summary>
     private sealed record Change(Type EventType, Action<CaseFile, object, long> Apply);
@@ -44,11 +44,11 @@ public sealed class RefreshChangedCaseFiles(IDocumentStore store, IOptions<Resol
     private static readonly Type[] FollowedTypes = [.. Changes.Keys];
     private static readonly HashSet<string> FollowedNames = [.. FollowedTypes.Select(t => t.Name)];
 
-    public async Task Consume(ConsumeContext<Batch<ComplaintsChanged>> batch)
+    public async Task TakeAsync(Batch<ComplaintsChanged> notices, CancellationToken cancellationToken)
     {
-        var wanted = batch.Message.LatestVersions(change => change.EventTypes.Any(FollowedNames.Contains));
+        var wanted = notices.LatestVersions(change => change.EventTypes.Any(FollowedNames.Contains));
         foreach (var chunk in wanted.Chunk(ComplaintNotices.PerTransaction))
-            await RefreshAsync(chunk, batch.CancellationToken);
+            await RefreshAsync(chunk, cancellationToken);
     }
 
     /// <summary>
