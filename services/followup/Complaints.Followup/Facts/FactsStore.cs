@@ -65,7 +65,7 @@ public sealed class FactsStore(IDocumentStore store, NpgsqlDataSource database, 
                         Interlocked.Add(ref events, folded);
                         break;
                     }
-                    catch (Exception ex) when ((ConcurrencyConflicts.Is(ex) || ex is JasperFx.DocumentAlreadyExistsException) && attempt < 5)
+                    catch (Exception ex) when (LiveRefreshWroteFirst(ex) && attempt < 5)
                     {
                         logger.LogDebug("A live refresh wrote facts of the batch first; folding it again");
                     }
@@ -82,6 +82,14 @@ public sealed class FactsStore(IDocumentStore store, NpgsqlDataSource database, 
         logger.LogInformation("Rebuilt the facts of {Count} complaints ({Events} events) from the event store", rebuilt, events);
         return (rebuilt, events);
     }
+
+    /// <summary>
+    /// The live refresh wrote or first inserted facts of the batch: Marten reports several such
+    /// rows of one batch together, as an <see cref="AggregateException"/> of them.
+    /// </summary>
+    private static bool LiveRefreshWroteFirst(Exception ex) => ex is AggregateException all
+        ? all.InnerExceptions.Count > 0 && all.InnerExceptions.All(LiveRefreshWroteFirst)
+        : ConcurrencyConflicts.Is(ex) || ex is JasperFx.DocumentAlreadyExistsException;
 
     private async Task<(int Complaints, long Events)> RebuildBatchAsync(Guid[] batch, CancellationToken cancellationToken)
     {
