@@ -36,15 +36,15 @@ public static class ComplaintNotices
     /// </summary>
     public static Task TakeAllAsync(this ConsumeContext<Batch<ComplaintsChanged>> notices,
         params Func<Batch<ComplaintsChanged>, CancellationToken, Task>[] readers) =>
-        EachAsync([.. readers.Select(read => (Func<Task>)(() => read(notices.Message, notices.CancellationToken)))], notices.CancellationToken);
+        EachAsync(notices.Message, readers, notices.CancellationToken);
 
-    /// <summary>Runs each reader in turn; then rethrows the one failure, or all of them together.</summary>
-    public static async Task EachAsync(IReadOnlyList<Func<Task>> readers, CancellationToken cancellationToken)
+    /// <summary>Hands <paramref name="input"/> to each reader in turn; then rethrows the one failure, or all of them together.</summary>
+    public static async Task EachAsync<T>(T input, IReadOnlyList<Func<T, CancellationToken, Task>> readers, CancellationToken cancellationToken)
     {
         var failed = new List<Exception>();
         foreach (var read in readers)
         {
-            try { await read(); }
+            try { await read(input, cancellationToken); }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested) { throw; }
             catch (Exception ex) { failed.Add(ex); }
         }

@@ -235,19 +235,6 @@ public sealed class PlatformFixture : IAsyncLifetime
         return app;
     }
 
-    /// <summary>
-    /// In an isolated virtual host, a queue for the relay's <see cref="Contracts.Events.ComplaintsChanged"/> notices, as
-    /// follow-up's would be: the relay publishes mandatory and moves past a page only once its notice
-    /// is taken, so a test that watches the relay progress binds one.
-    /// </summary>
-    public static async Task BindChangesQueueAsync(RabbitMQ.Client.IChannel channel)
-    {
-        const string exchange = "Complaints.Contracts.Events:ComplaintsChanged";
-        await channel.ExchangeDeclareAsync(exchange, "fanout", durable: true, autoDelete: false);
-        var queue = (await channel.QueueDeclareAsync("changes-watcher", durable: true, exclusive: false, autoDelete: false)).QueueName;
-        await channel.QueueBindAsync(queue, exchange, "");
-    }
-
     /// <summary>An intake (with the event relay, the sealer and checkpoints) on a database and virtual host of its own.</summary>
     public WebApplication IsolatedIntakeWithRelay(string postgres, Uri broker) =>
         IntakeHost.Build(["--contentRoot", AppContext.BaseDirectory], builder =>
